@@ -1,0 +1,34 @@
+using TinyKv.Course.Manifest;
+
+namespace TinyKv.Course.Running;
+
+/// <summary>
+/// Builds the repository in one edition and runs a milestone's graded tests in child
+/// processes. The grader and <c>course verify</c> both go through it.
+/// </summary>
+public interface ITestRunner
+{
+    /// <summary>
+    /// Builds the test projects of <paramref name="milestones"/> with <paramref name="settings"/>.
+    /// Returns the build's outcome; never throws for a failed build.
+    /// </summary>
+    BuildOutcome Build(IReadOnlyList<MilestoneSpec> milestones, BuildSettings settings);
+
+    /// <summary>
+    /// Runs every graded test of <paramref name="milestone"/> (trait <c>Milestone=id</c>) on the
+    /// build made by <see cref="Build"/> with the same <paramref name="settings"/>. A test past
+    /// the milestone's time limit is stopped and counted as timed out, a test host crash is
+    /// recorded against the test that was running, and the remaining tests still run.
+    /// </summary>
+    MilestoneRun Run(MilestoneSpec milestone, BuildSettings settings, IProgress<TestProgress>? progress = null);
+}
+
+/// <summary>Whether a build succeeded, and its output when it did not.</summary>
+public sealed record BuildOutcome(bool Succeeded, string Output, TimeSpan Elapsed);
+
+/// <summary>Progress of a milestone's run: a test finished.</summary>
+/// <param name="Milestone">The milestone id.</param>
+/// <param name="Completed">Tests finished so far in this milestone.</param>
+/// <param name="Total">Tests in the milestone, when known (0 until discovery finished).</param>
+/// <param name="Last">The test that just finished, if any.</param>
+public sealed record TestProgress(string Milestone, int Completed, int Total, TestResult? Last);

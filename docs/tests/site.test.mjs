@@ -1,0 +1,195 @@
+// Browser test of the built course site: serves .vitepress/dist with a tiny static file server
+// and drives Debian's headless chromium through playwright-core.
+//
+//   npm run docs:build && npm test
+//
+// Set SITE_SCREENSHOT=/tmp/stage1.png to also save a screenshot of the Stage 1 page.
+
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import { existsSync } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
+import { extname, join, normalize } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const DIST = fileURLToPath(new URL('../.vitepress/dist/', import.meta.url))
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const PAGE_TIMEOUT_MS = 10_000
+const TEST_TIMEOUT_MS = 30_000
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+}
+
+/** Maps a request path to a file under DIST, or null when it would leave DIST. */
+function fileFor(urlPath) {
+  let path = decodeURIComponent(urlPath.split('?')[0].split('#')[0])
+  if (path.endsWith('/')) path += 'index.html'
+  const file = normalize(join(DIST, path))
+  return file.startsWith(DIST) ? file : null
+}
+
+async function isFile(file) {
+  try {
+    return (await stat(file)).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** Serves DIST on 127.0.0.1 and a free port; resolves to the running server. */
+function serveDist() {
+  const server = createServer(async (req, res) => {
+    try {
+      let file = fileFor(req.url ?? '/')
+      if (file && !(await isFile(file)) && (await isFile(file + '.html'))) file += '.html'
+      if (!file || !(await isFile(file))) {
+        res.writeHead(404, { 'content-type': CONTENT_TYPES['.html'] })
+        res.end(await readFile(join(DIST, '404.html')).catch(() => 'not found'))
+        return
+      }
+      const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream'
+      res.writeHead(200, { 'content-type': type })
+      res.end(await readFile(file))
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end(String(error))
+    }
+  })
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve(server))
+  })
+}
+
+describe('course site', () => {
+  let server
+  let browser
+  let baseUrl
+
+  before(async () => {
+    assert.ok(
+      existsSync(join(DIST, 'index.html')),
+      `the built site is missing (${DIST}): run npm run docs:build first`,
+    )
+    assert.ok(existsSync(CHROMIUM), `no chromium at ${CHROMIUM}: apt-get install -y chromium`)
+    server = await serveDist()
+    baseUrl = `http://127.0.0.1:${server.address().port}`
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+      timeout: PAGE_TIMEOUT_MS,
+    })
+  })
+
+  after(async () => {
+    await browser?.close()
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve()))
+  })
+
+  /** A fresh page in its own context, wide enough that the sidebar shows. */
+  async function openPage() {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    context.setDefaultTimeout(PAGE_TIMEOUT_MS)
+    context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS)
+    const page = await context.newPage()
+    return { page, close: () => context.close() }
+  }
+
+  test('the Stage 1 page renders its title and the sidebar', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, close } = await openPage()
+    try {
+      await page.goto(`${baseUrl}/stage1.html`)
+
+      await assert.doesNotReject(page.locator('h1', { hasText: 'Stage 1 — Standalone KV' }).waitFor())
+      const sidebar = page.locator('.VPSidebar')
+      await sidebar.waitFor({ state: 'visible' })
+      for (const text of ['Getting started', 'Roadmap', 'Standalone KV', 'Instructor guide']) {
+        assert.equal(await sidebar.getByRole('link', { name: text, exact: true }).count(), 1, `sidebar link "${text}"`)
+      }
+
+      if (process.env.SITE_SCREENSHOT) {
+        await page.screenshot({ path: process.env.SITE_SCREENSHOT, fullPage: false })
+      }
+    } finally {
+      await close()
+    }
+  })
+
+  test('the sidebar link "Instructor guide" navigates in the page to the instructor guide', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, close } = await openPage()
+    try {
+      await page.goto(`${baseUrl}/stage1.html`)
+      await page.locator('h1', { hasText: 'Stage 1 — Standalone KV' }).waitFor()
+      // A marker on window survives client-side routing but not a full page load.
+      await page.evaluate(() => {
+        window.__sameDocument = true
+      })
+
+      await page.locator('.VPSidebar').getByRole('link', { name: 'Instructor guide', exact: true }).click()
+
+      await page.waitForURL(/\/instructor\.html$/)
+      await page.locator('h1', { hasText: 'Instructor guide' }).waitFor()
+      assert.equal(await page.evaluate(() => window.__sameDocument === true), true, 'navigation reloaded the page')
+    } finally {
+      await close()
+    }
+  })
+
+  test('the home page shows the hero and its Stage 1 link works', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, close } = await openPage()
+    try {
+      await page.goto(`${baseUrl}/`)
+
+      const hero = page.locator('.VPHero')
+      await hero.waitFor({ state: 'visible' })
+      assert.match(await hero.locator('.name').innerText(), /TinyKV for \.NET/)
+
+      await hero.getByRole('link', { name: 'Stage 1 — Standalone KV' }).click()
+
+      await page.waitForURL(/\/stage1\.html$/)
+      await page.locator('h1', { hasText: 'Stage 1 — Standalone KV' }).waitFor()
+    } finally {
+      await close()
+    }
+  })
+
+  test('the Stage 1 page loads without console errors', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, close } = await openPage()
+    const problems = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`)
+    })
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`))
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`)
+    })
+    try {
+      await page.goto(`${baseUrl}/stage1.html`, { waitUntil: 'networkidle' })
+      await page.locator('h1', { hasText: 'Stage 1 — Standalone KV' }).waitFor()
+
+      assert.deepEqual(problems, [])
+    } finally {
+      await close()
+    }
+  })
+})

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using TinyKv.Ctl;
+using TinyKv.Proto.Kvrpcpb;
+using TinyKvClient = TinyKv.Proto.Tinykvpb.TinyKv.TinyKvClient;
+
+var address = new Option<string>("--addr") { Description = "Server address, host:port", DefaultValueFactory = _ => "127.0.0.1:20160", Recursive = true };
+var cf = new Option<string>("--cf") { Description = "Column family: default, lock or write", DefaultValueFactory = _ => "default", Recursive = true };
+var hex = new Option<bool>("--hex") { Description = "Keys and values are typed in hexadecimal", Recursive = true };
+var key = new Argument<string>("key") { Description = "The key" };
+var value = new Argument<string>("value") { Description = "The value" };
+var start = new Option<string>("--start") { Description = "First key of the scan (inclusive)", DefaultValueFactory = _ => "" };
+var limit = new Option<uint>("--limit") { Description = "Most pairs to return", DefaultValueFactory = _ => 100 };
+
+var get = new Command("get", "Read one key") { key };
+var put = new Command("put", "Write one key") { key, value };
+var delete = new Command("delete", "Delete one key") { key };
+var scan = new Command("scan", "List pairs in key order from --start") { start, limit };
+var root = new RootCommand("tinykv-ctl: raw get, put, delete and scan against a TinyKV server") { address, cf, hex, get, put, delete, scan };
+
+get.SetAction((parse, token) => Run(parse, async client =>
+{
+    var response = await client.RawGetAsync(new RawGetRequest { Key = Bytes(parse, parse.GetValue(key)!), Cf = parse.GetValue(cf) }, cancellationToken: token);
+    if (response.Error.Length > 0)
+    {
+        return Fail(response.Error);
+    }
+
+    Console.WriteLine(response.NotFound ? "(not found)" : ByteText.Show(response.Value.Span));
+    return 0;
+}));
+
+put.SetAction((parse, token) => Run(parse, async client =>
+{
+    var response = await client.RawPutAsync(
+        new RawPutRequest { Key = Bytes(parse, parse.GetValue(key)!), Value = Bytes(parse, parse.GetValue(value)!), Cf = parse.GetValue(cf) },
+        cancellationToken: token);
+    return response.Error.Length > 0 ? Fail(response.Error) : Ok();
+}));
+
+delete.SetAction((parse, token) => Run(parse, async client =>
+{
+    var response = await client.RawDeleteAsync(new RawDeleteRequest { Key = Bytes(parse, parse.GetValue(key)!), Cf = parse.GetValue(cf) }, cancellationToken: token);
+    return response.Error.Length > 0 ? Fail(response.Error) : Ok();
+}));
+
+scan.SetAction((parse, token) => Run(parse, async client =>
+{
+    var response = await client.RawScanAsync(
+        new RawScanRequest { StartKey = Bytes(parse, parse.GetValue(start)!), Limit = parse.GetValue(limit), Cf = parse.GetValue(cf) },
+        cancellationToken: token);
+    if (response.Error.Length > 0)
+    {
+        return Fail(response.Error);
+    }
+
+    foreach (var pair in response.Kvs)
+    {
+        Console.WriteLine($"{ByteText.Show(pair.Key.Span)}\t{ByteText.Show(pair.Value.Span)}");
+    }
+
+    Console.Error.WriteLine($"({response.Kvs.Count} pairs)");
+    return 0;
+}));
+
+return await root.Parse(args).InvokeAsync();
+
+ByteString Bytes(ParseResult parse, string text) => ByteString.CopyFrom(ByteText.Parse(text, parse.GetValue(hex)));
+
+static int Ok()
+{
+    Console.WriteLine("OK");
+    return 0;
+}
+
+static int Fail(string error)
+{
+    Console.Error.WriteLine($"error: {error}");
+    return 1;
+}
+
+async Task<int> Run(ParseResult parse, Func<TinyKvClient, Task<int>> call)
+{
+    var target = parse.GetValue(address)!;
+    try
+    {
+        using var channel = GrpcChannel.ForAddress(target.Contains("://", StringComparison.Ordinal) ? target : "http://" + target);
+        return await call(new TinyKvClient(channel));
+    }
+    catch (UriFormatException ex)
+    {
+        return Fail($"bad address '{target}': {ex.Message}");
+    }
+    catch (FormatException ex)
+    {
+        return Fail(ex.Message);
+    }
+    catch (RpcException ex)
+    {
+        return Fail($"{ex.StatusCode}: {ex.Status.Detail}");
+    }
+}

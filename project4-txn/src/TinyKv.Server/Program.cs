@@ -1,0 +1,63 @@
+using System.CommandLine;
+using TinyKv;
+using TinyKv.Server;
+
+var address = new Option<string>("--addr") { Description = "Address to listen on, host:port (port 0 picks a free one)", DefaultValueFactory = _ => "127.0.0.1:20160" };
+var dataDir = new Option<string>("--data-dir") { Description = "RocksDB data directory (created when missing)", DefaultValueFactory = _ => "tinykv-data" };
+var logLevel = new Option<string>("--log-level") { Description = "trace, debug, info, warn, error, fatal or none", DefaultValueFactory = _ => "info" };
+
+var root = new RootCommand("tinykv-server: a TinyKV store speaking the TinyKv gRPC protocol (standalone storage)")
+{
+    address,
+    dataDir,
+    logLevel,
+};
+
+root.SetAction(async (parse, cancellationToken) =>
+{
+    ServerOptions options;
+    try
+    {
+        options = new ServerOptions
+        {
+            Address = ServerOptions.ParseAddress(parse.GetValue(address)!),
+            DataDirectory = parse.GetValue(dataDir)!,
+            LogLevel = TinyKvLogging.ParseLevel(parse.GetValue(logLevel)!),
+        };
+    }
+    catch (Exception ex) when (ex is FormatException or ArgumentException)
+    {
+        await Console.Error.WriteLineAsync($"tinykv-server: {ex.Message}").ConfigureAwait(false);
+        return 2;
+    }
+
+    TinyKvServer server;
+    try
+    {
+        server = await TinyKvServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+    }
+    catch (Exception ex) when (ex is IOException or TodoException or UnauthorizedAccessException)
+    {
+        await Console.Error.WriteLineAsync($"tinykv-server: cannot start: {ex.Message}").ConfigureAwait(false);
+        return 1;
+    }
+
+    // Tests and scripts read this line to learn the port when --addr ends in :0.
+    Console.WriteLine($"tinykv-server listening on {server.Url} (data in {Path.GetFullPath(options.DataDirectory)}); Ctrl-C stops it");
+    await using (server.ConfigureAwait(false))
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C or SIGTERM: stop serving, then close the storage.
+        }
+    }
+
+    Console.WriteLine("tinykv-server stopped");
+    return 0;
+});
+
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,96 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TinyKv.Standalone;
+using TinyKv.Storage;
+using TinyKv.Storage.RocksDb;
+
+namespace TinyKv.Server;
+
+/// <summary>
+/// A running TinyKV server: the storage, opened over its data directory, and the gRPC
+/// service listening on HTTP/2 without TLS. <see cref="DisposeAsync"/> stops serving, then
+/// closes the storage, so every acknowledged write is on disk when it returns.
+/// </summary>
+public sealed class TinyKvServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly IStorage _storage;
+    private int _stopped;
+
+    private TinyKvServer(WebApplication app, IStorage storage, IPEndPoint address)
+    {
+        _app = app;
+        _storage = storage;
+        Address = address;
+    }
+
+    /// <summary>The address the server listens on (the real port when 0 was asked for).</summary>
+    public IPEndPoint Address { get; }
+
+    /// <summary>The address as an http URL for gRPC clients.</summary>
+    public Uri Url => new($"http://{Address}");
+
+    /// <summary>Opens the storage and starts serving.</summary>
+    /// <exception cref="IOException">The data directory cannot be opened (e.g. another server holds it).</exception>
+    public static async Task<TinyKvServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var storage = new StandaloneStorage(RocksDbEngine.Open(options.DataDirectory));
+        try
+        {
+            storage.Start();
+            var builder = WebApplication.CreateSlimBuilder();
+            TinyKvLogging.Configure(builder.Logging, options.LogLevel);
+            builder.WebHost.ConfigureKestrel(kestrel =>
+                kestrel.Listen(options.Address, listen => listen.Protocols = HttpProtocols.Http2));
+            builder.Services.AddGrpc(grpc =>
+            {
+                grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
+                grpc.EnableDetailedErrors = false;
+            });
+            builder.Services.AddSingleton<IStorage>(storage);
+            builder.Services.AddSingleton(new RawApi(storage));
+
+            var app = builder.Build();
+            app.MapGrpcService<TinyKvService>();
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
+                ?? throw new InvalidOperationException("the web host reports no bound addresses");
+            var bound = new Uri(addresses.Addresses.First());
+            var address = new IPEndPoint(options.Address.Address, bound.Port);
+            app.Logger.LogServing(address, options.DataDirectory);
+            return new TinyKvServer(app, storage, address);
+        }
+        catch
+        {
+            storage.Stop();
+            throw;
+        }
+    }
+
+    /// <summary>Stops serving (letting calls in flight finish), then closes the storage.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _storage.Stop();
+    }
+}
+
+internal static partial class ServerLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "TinyKV server listening on {Address}, data in {DataDirectory}")]
+    public static partial void LogServing(this ILogger logger, IPEndPoint address, string dataDirectory);
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace TinyKv.Server.Tests;
+
+/// <summary>
+/// The real <c>tinykv-server</c> program run as a child process on a free loopback port.
+/// Every wait is bounded; disposing kills the process if it still runs.
+/// </summary>
+public sealed partial class ServerProcess : IDisposable
+{
+    private static readonly TimeSpan s_startLimit = TimeSpan.FromSeconds(30);
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private ServerProcess(Process process, Uri url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public string Address => $"{Url.Host}:{Url.Port}";
+
+    /// <summary>Everything the process printed so far (stdout and stderr).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public static ServerProcess Start(string dataDirectory)
+    {
+        var process = new Process { StartInfo = Program("tinykv-server", "--addr", "127.0.0.1:0", "--data-dir", dataDirectory, "--log-level", "warn") };
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lines = new List<string>();
+        process.OutputDataReceived += (_, e) => Record(e.Data);
+        process.ErrorDataReceived += (_, e) => Record(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        if (!listening.Task.Wait(s_startLimit))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"tinykv-server did not report its address within {s_startLimit}: {string.Join('\n', lines)}");
+        }
+
+        var server = new ServerProcess(process, listening.Task.Result);
+        lock (lines)
+        {
+            server._output.AddRange(lines);
+        }
+
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        return server;
+
+        void Record(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                listening.TrySetResult(new Uri(match.Groups["url"].Value));
+            }
+            else if (line.Contains("cannot start", StringComparison.Ordinal))
+            {
+                listening.TrySetException(new InvalidOperationException(line));
+            }
+        }
+    }
+
+    /// <summary>Sends SIGINT (what Ctrl-C sends) and waits for the process to exit; returns its exit code.</summary>
+    public int Interrupt(TimeSpan limit)
+    {
+        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        if (!_process.WaitForExit(limit))
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"tinykv-server did not stop within {limit} of SIGINT: {Output}");
+        }
+
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Kills the process at once (SIGKILL), as a crash would.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>
+    /// How to run one of the repository's programs copied next to this test assembly
+    /// (<c>tinykv-server</c>, <c>tinykv-ctl</c>) through the dotnet host.
+    /// </summary>
+    public static ProcessStartInfo Program(string name, params string[] arguments)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, name + ".dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{name}.dll is not next to the tests; is the project referenced?", dll);
+        }
+
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return info;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+    }
+
+    [GeneratedRegex(@"listening on (?<url>http://[^\s]+)")]
+    private static partial Regex ListeningLine();
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using FluentAssertions;
+using TinyKv.TestKit;
+using Xunit;
+
+namespace TinyKv.Server.Tests;
+
+/// <summary>
+/// The shipped programs as a user runs them: <c>tinykv-server</c> in its own process,
+/// driven by <c>tinykv-ctl</c>, stopped with Ctrl-C or killed, and started again.
+/// </summary>
+public sealed class ServerProcessTests : IDisposable
+{
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory _data = new("tinykv-process");
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public void Ctl_writes_reads_scans_and_deletes_through_a_running_server()
+    {
+        using var server = ServerProcess.Start(_data.Combine("db"));
+
+        Ctl(server, "put", "fruit/apple", "red").Should().Be((0, "OK"));
+        Ctl(server, "put", "fruit/banana", "yellow").Should().Be((0, "OK"));
+        Ctl(server, "get", "fruit/apple").Should().Be((0, "red"));
+        Ctl(server, "scan", "--start", "fruit/", "--limit", "10").Should().Be((0, "fruit/apple\tred\nfruit/banana\tyellow"));
+        Ctl(server, "delete", "fruit/apple").Should().Be((0, "OK"));
+        Ctl(server, "get", "fruit/apple").Should().Be((0, "(not found)"));
+    }
+
+    [Fact]
+    public void Ctl_reports_a_bad_column_family_and_exits_non_zero()
+    {
+        using var server = ServerProcess.Start(_data.Combine("db"));
+
+        var (exit, _) = Ctl(server, "put", "--cf", "bogus", "k", "v");
+
+        exit.Should().Be(1);
+        Ctl(server, "put", "k", "v").Should().Be((0, "OK"));
+    }
+
+    [Fact]
+    public void Ctrl_c_stops_the_server_cleanly_and_the_data_is_there_after_a_restart()
+    {
+        using (var server = ServerProcess.Start(_data.Combine("db")))
+        {
+            Ctl(server, "put", "--cf", "lock", "kept", "across restarts").Should().Be((0, "OK"));
+            server.Interrupt(s_limit).Should().Be(0);
+            server.Output.Should().Contain("stopped");
+        }
+
+        using var again = ServerProcess.Start(_data.Combine("db"));
+        Ctl(again, "get", "--cf", "lock", "kept").Should().Be((0, "across restarts"));
+    }
+
+    [Fact]
+    public void An_acknowledged_write_survives_a_killed_server()
+    {
+        using (var server = ServerProcess.Start(_data.Combine("db")))
+        {
+            Ctl(server, "put", "crash", "safe").Should().Be((0, "OK"));
+            server.Kill();
+        }
+
+        using var again = ServerProcess.Start(_data.Combine("db"));
+        Ctl(again, "get", "crash").Should().Be((0, "safe"));
+    }
+
+    private static (int ExitCode, string Stdout) Ctl(ServerProcess server, params string[] arguments)
+    {
+        using var ctl = new Process { StartInfo = ServerProcess.Program("tinykv-ctl", [.. arguments, "--addr", server.Address]) };
+        ctl.Start();
+        var stdout = ctl.StandardOutput.ReadToEndAsync();
+        var stderr = ctl.StandardError.ReadToEndAsync();
+        if (!ctl.WaitForExit(s_limit))
+        {
+            ctl.Kill(entireProcessTree: true);
+            throw new TimeoutException($"tinykv-ctl {string.Join(' ', arguments)} did not finish within {s_limit}");
+        }
+
+        ctl.WaitForExit();
+        _ = stderr.Result;
+        return (ctl.ExitCode, stdout.Result.TrimEnd('\n'));
+    }
+}
