@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Xml.Linq;
+
+namespace TinyKv.Course.Running;
+
+/// <summary>One finished test as a TRX file records it.</summary>
+/// <param name="FullyQualifiedName">Namespace, class and method: what <c>--filter FullyQualifiedName</c> matches.</param>
+/// <param name="Name">Class and method (and theory arguments), without the namespace.</param>
+/// <param name="Outcome">Passed, Failed or NotStarted (failed on a TodoException).</param>
+/// <param name="Duration">How long it ran.</param>
+/// <param name="Output">The failure message and stack trace; empty when passed.</param>
+public sealed record TrxTest(string FullyQualifiedName, string Name, TestOutcome Outcome, TimeSpan Duration, string Output);
+
+/// <summary>
+/// Reads the results of a <c>dotnet test --logger trx</c> run, and the blame collector's
+/// sequence file that names the test running when a host was killed.
+/// </summary>
+public static class TrxReport
+{
+    private static readonly XNamespace s_ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+
+    /// <summary>The finished tests of a TRX document. Skipped and not-executed tests are left out.</summary>
+    public static IReadOnlyList<TrxTest> Parse(string trxXml)
+    {
+        var root = XDocument.Parse(trxXml).Root ?? throw new FormatException("empty TRX document");
+        var methods = root.Descendants(s_ns + "UnitTest").ToDictionary(
+            t => (string?)t.Attribute("id") ?? "",
+            t => t.Element(s_ns + "TestMethod"));
+        var tests = new List<TrxTest>();
+        foreach (var result in root.Descendants(s_ns + "UnitTestResult"))
+        {
+            var outcome = (string?)result.Attribute("outcome");
+            if (outcome is not ("Passed" or "Failed" or "Error" or "Timeout" or "Aborted"))
+            {
+                continue;
+            }
+
+            var testName = (string?)result.Attribute("testName") ?? "";
+            methods.TryGetValue((string?)result.Attribute("testId") ?? "", out var method);
+            var className = (string?)method?.Attribute("className") ?? "";
+            var methodName = (string?)method?.Attribute("name") ?? testName;
+            var fqn = className.Length > 0 ? $"{className}.{StripArguments(methodName)}" : StripArguments(testName);
+            var error = result.Descendants(s_ns + "ErrorInfo").FirstOrDefault();
+            var message = (string?)error?.Element(s_ns + "Message") ?? "";
+            var stack = (string?)error?.Element(s_ns + "StackTrace") ?? "";
+            var text = string.IsNullOrEmpty(stack) ? message : $"{message}\n{stack}";
+            var verdict = outcome == "Passed"
+                ? TestOutcome.Passed
+                : IsTodo(message) ? TestOutcome.NotStarted : TestOutcome.Failed;
+            tests.Add(new TrxTest(fqn, DisplayName(className, testName), verdict, ParseDuration((string?)result.Attribute("duration")), verdict == TestOutcome.Passed ? "" : text.Trim()));
+        }
+
+        return tests;
+    }
+
+    /// <summary>
+    /// The tests a blame sequence file says had started but not completed when the host died,
+    /// as fully qualified names.
+    /// </summary>
+    public static IReadOnlyList<string> IncompleteTests(string sequenceXml) =>
+        [.. XDocument.Parse(sequenceXml).Descendants("Test")
+            .Where(t => string.Equals((string?)t.Attribute("Completed"), "False", StringComparison.OrdinalIgnoreCase))
+            .Select(t => (string?)t.Attribute("Name") ?? "")
+            .Where(n => n.Length > 0)];
+
+    /// <summary>Whether a failure message is an unwritten slot's <c>TodoException</c>.</summary>
+    public static bool IsTodo(string message) =>
+        message.Contains("TodoException", StringComparison.Ordinal) || message.Contains("TODO(", StringComparison.Ordinal);
+
+    /// <summary>The name without its namespace: <c>Class.Method</c>, keeping theory arguments.</summary>
+    public static string DisplayName(string className, string testName)
+    {
+        if (className.Length > 0 && testName.StartsWith(className + ".", StringComparison.Ordinal))
+        {
+            var lastDot = className.LastIndexOf('.');
+            return lastDot < 0 ? testName : testName[(lastDot + 1)..];
+        }
+
+        var bare = StripArguments(testName);
+        var dots = bare.Split('.');
+        return dots.Length >= 2 ? string.Join('.', dots[^2..]) + testName[bare.Length..] : testName;
+    }
+
+    private static string StripArguments(string name)
+    {
+        var paren = name.IndexOf('(', StringComparison.Ordinal);
+        return paren < 0 ? name : name[..paren];
+    }
+
+    private static TimeSpan ParseDuration(string? text) =>
+        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var duration) ? duration : TimeSpan.Zero;
+}

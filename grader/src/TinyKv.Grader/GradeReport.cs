@@ -1,0 +1,33 @@
+using TinyKv.Course.Running;
+
+namespace TinyKv.Grader;
+
+/// <summary>Everything one grading run found: what was built, what ran, what could not.</summary>
+/// <param name="Edition">The build's label ("reference", "student", "reference through 2AC", "as is").</param>
+/// <param name="Started">When grading started.</param>
+/// <param name="Finished">When it finished.</param>
+/// <param name="Runs">One run per graded milestone, in course order.</param>
+/// <param name="NotAvailable">Milestones asked for that are not built yet (not graded, not counted).</param>
+/// <param name="BuildError">The build's error lines when the build failed; null otherwise.</param>
+public sealed record GradeReport(
+    string Edition,
+    DateTimeOffset Started,
+    DateTimeOffset Finished,
+    IReadOnlyList<MilestoneRun> Runs,
+    IReadOnlyList<string> NotAvailable,
+    string? BuildError)
+{
+    public int Passed => Runs.Sum(r => r.Passed);
+
+    public int Failed => Runs.Sum(r => r.Failed);
+
+    public double Score => Runs.Sum(r => r.Score);
+
+    public double MaxScore => Runs.Sum(r => r.Milestone.Points);
+
+    /// <summary>The closing line every grading run prints last.</summary>
+    public string Summary => $"{Passed} passed, {Failed} failed";
+
+    /// <summary>Whether every selected test passed, and at least one ran.</summary>
+    public bool AllPassed => Failed == 0 && Passed > 0 && BuildError is null;
+}

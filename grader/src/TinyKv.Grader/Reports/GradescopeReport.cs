@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace TinyKv.Grader.Reports;
+
+/// <summary>
+/// Gradescope's autograder <c>results.json</c>: the total score, its maximum, the time taken, and
+/// one entry per test with its share of the milestone's points.
+/// </summary>
+public static class GradescopeReport
+{
+    public static string Render(GradeReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("score", Math.Round(report.Score, 2));
+            json.WriteNumber("max_score", Math.Round(report.MaxScore, 2));
+            json.WriteNumber("execution_time", Math.Round((report.Finished - report.Started).TotalSeconds, 1));
+            json.WriteString("output", Summary(report));
+            json.WriteStartArray("tests");
+            foreach (var run in report.Runs)
+            {
+                var number = 0;
+                foreach (var test in run.Tests)
+                {
+                    number++;
+                    json.WriteStartObject();
+                    json.WriteString("name", $"{run.Milestone.Id} › {test.Name}");
+                    json.WriteString("number", $"{run.Milestone.Id}.{number.ToString(CultureInfo.InvariantCulture)}");
+                    json.WriteNumber("score", Math.Round(test.IsPassed ? run.PointsPerTest : 0, 4));
+                    json.WriteNumber("max_score", Math.Round(run.PointsPerTest, 4));
+                    json.WriteString("status", test.IsPassed ? "passed" : "failed");
+                    json.WriteString("output", Reports.Explain(test, run.Milestone.TestTimeLimitSeconds));
+                    json.WriteEndObject();
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static string Summary(GradeReport report)
+    {
+        var lines = report.Runs.Select(r => $"{r.Milestone.Id} {r.Milestone.Title}: {r.Passed}/{r.Total} passed ({r.NotStarted} not started)").ToList();
+        lines.AddRange(report.NotAvailable.Select(id => $"{id}: not available yet"));
+        if (report.BuildError is not null)
+        {
+            lines.Add("the build failed:\n" + report.BuildError);
+        }
+
+        lines.Add(report.Summary);
+        return string.Join('\n', lines);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace TinyKv.Grader.Reports;
+
+/// <summary>Our own results format: every milestone and test, for scripts (CI reads it).</summary>
+public static class JsonReport
+{
+    public static string Render(GradeReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("edition", report.Edition);
+            json.WriteString("started", report.Started);
+            json.WriteString("finished", report.Finished);
+            json.WriteStartArray("milestones");
+            foreach (var run in report.Runs)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", run.Milestone.Id);
+                json.WriteString("title", run.Milestone.Title);
+                json.WriteNumber("points", run.Milestone.Points);
+                json.WriteNumber("score", Math.Round(run.Score, 2));
+                json.WriteNumber("passed", run.Passed);
+                json.WriteNumber("total", run.Total);
+                json.WriteNumber("notStarted", run.NotStarted);
+                json.WriteStartArray("problems");
+                run.Problems.ToList().ForEach(json.WriteStringValue);
+                json.WriteEndArray();
+                json.WriteStartArray("tests");
+                foreach (var test in run.Tests)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", test.Name);
+                    json.WriteString("outcome", test.Outcome.ToString());
+                    json.WriteNumber("durationMs", (long)test.Duration.TotalMilliseconds);
+                    json.WriteString("output", test.Output);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("notAvailable");
+            report.NotAvailable.ToList().ForEach(json.WriteStringValue);
+            json.WriteEndArray();
+            if (report.BuildError is not null)
+            {
+                json.WriteString("buildError", report.BuildError);
+            }
+
+            json.WriteNumber("passed", report.Passed);
+            json.WriteNumber("failed", report.Failed);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Xml.Linq;
+using TinyKv.Course.Running;
+
+namespace TinyKv.Grader.Reports;
+
+/// <summary>JUnit XML: one test suite per milestone, a failure element for every test that did not pass.</summary>
+public static class JunitReport
+{
+    public static string Render(GradeReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var suites = new XElement(
+            "testsuites",
+            new XAttribute("name", $"TinyKV grader ({report.Edition})"),
+            new XAttribute("tests", report.Passed + report.Failed),
+            new XAttribute("failures", report.Failed),
+            new XAttribute("time", Seconds(report.Finished - report.Started)),
+            report.Runs.Select(Suite));
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), suites).ToString() + "\n";
+    }
+
+    private static XElement Suite(MilestoneRun run) => new(
+        "testsuite",
+        new XAttribute("name", $"Milestone {run.Milestone.Id}"),
+        new XAttribute("tests", run.Total),
+        new XAttribute("failures", run.Failed),
+        new XAttribute("time", Seconds(run.Elapsed)),
+        run.Tests.Select(test => new XElement(
+            "testcase",
+            new XAttribute("classname", $"Milestone{run.Milestone.Id}.{ClassOf(test.Name)}"),
+            new XAttribute("name", test.Name),
+            new XAttribute("time", Seconds(test.Duration)),
+            test.IsPassed
+                ? null
+                : new XElement(
+                    "failure",
+                    new XAttribute("message", test.Outcome == TestOutcome.Failed ? FirstLine(test.Output) : test.Outcome.ToString()),
+                    new XAttribute("type", test.Outcome.ToString()),
+                    Reports.Explain(test, run.Milestone.TestTimeLimitSeconds)))));
+
+    private static string ClassOf(string name)
+    {
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? name : name[..dot];
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0];
+
+    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+}

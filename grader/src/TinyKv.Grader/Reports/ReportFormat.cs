@@ -1,0 +1,58 @@
+using System.Globalization;
+using TinyKv.Course.Running;
+
+namespace TinyKv.Grader.Reports;
+
+/// <summary>The formats the grader writes its results in.</summary>
+public enum ReportFormat
+{
+    Table,
+    Json,
+    Gradescope,
+    Junit,
+}
+
+/// <summary>Turns a report into a format's text, and names the file it goes to by default.</summary>
+public static class Reports
+{
+    /// <summary>Parses a --format value.</summary>
+    /// <exception cref="ArgumentException">Not one of table, json, gradescope, junit.</exception>
+    public static ReportFormat Parse(string text) => text.ToLowerInvariant() switch
+    {
+        "table" => ReportFormat.Table,
+        "json" => ReportFormat.Json,
+        "gradescope" => ReportFormat.Gradescope,
+        "junit" => ReportFormat.Junit,
+        _ => throw new ArgumentException($"unknown format '{text}'; use table, json, gradescope or junit"),
+    };
+
+    /// <summary>The file a format is written to when --out is not given; null for the table (printed only).</summary>
+    public static string? DefaultFile(ReportFormat format) => format switch
+    {
+        ReportFormat.Gradescope => "results.json",
+        ReportFormat.Json => "grader-results.json",
+        ReportFormat.Junit => "grader-results.xml",
+        _ => null,
+    };
+
+    /// <summary>Renders <paramref name="report"/> in <paramref name="format"/>.</summary>
+    public static string Render(GradeReport report, ReportFormat format) => format switch
+    {
+        ReportFormat.Json => JsonReport.Render(report),
+        ReportFormat.Gradescope => GradescopeReport.Render(report),
+        ReportFormat.Junit => JunitReport.Render(report),
+        _ => TableReport.Render(report),
+    };
+
+    /// <summary>What a result's output says, in words, for a person reading a results file.</summary>
+    public static string Explain(TestResult test, int limitSeconds) => test.Outcome switch
+    {
+        TestOutcome.Passed => "",
+        TestOutcome.NotStarted => "not started: " + test.Output,
+        TestOutcome.TimedOut => $"timed out after {limitSeconds} s",
+        TestOutcome.Crashed => "test host crashed: " + test.Output,
+        _ => test.Output,
+    };
+
+    internal static string Number(double value) => Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture);
+}
