@@ -24,8 +24,12 @@ public sealed class GradingSession
     private readonly TimeProvider _time;
     private readonly IGradingProgress _progress;
 
-    public GradingSession(IReadOnlyList<MilestoneSpec> milestones, ITestRunner runner, TextWriter output, TimeProvider time, IGradingProgress progress)
+    private readonly Action<string, string> _writeFile;
+
+    /// <param name="writeFile">Writes a results file (path, text); default: to disk.</param>
+    public GradingSession(IReadOnlyList<MilestoneSpec> milestones, ITestRunner runner, TextWriter output, TimeProvider time, IGradingProgress progress, Action<string, string>? writeFile = null)
     {
+        _writeFile = writeFile ?? File.WriteAllText;
         _milestones = milestones;
         _runner = runner;
         _out = output;
@@ -35,7 +39,7 @@ public sealed class GradingSession
 
     /// <summary>Grades as <paramref name="request"/> says; returns the process exit code (0 only when every selected test passed).</summary>
     /// <exception cref="UsageException">A milestone id is unknown.</exception>
-    public int Run(GradeRequest request, Func<string, string, Task>? writeFile = null)
+    public int Run(GradeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var (selected, notAvailable) = Select(request.Milestones);
@@ -72,7 +76,7 @@ public sealed class GradingSession
         if (file is not null)
         {
             var text = Reports.Reports.Render(report, request.Format);
-            (writeFile ?? ((path, content) => File.WriteAllTextAsync(path, content)))(file, text).GetAwaiter().GetResult();
+            _writeFile(file, text);
             _out.WriteLine($"results ({request.Format.ToString().ToLowerInvariant()}) written to {file}");
         }
 

@@ -17,7 +17,8 @@ public static class JunitReport
             new XAttribute("failures", report.Failed),
             new XAttribute("time", Seconds(report.Finished - report.Started)),
             report.Runs.Select(Suite));
-        return new XDocument(new XDeclaration("1.0", "utf-8", null), suites).ToString() + "\n";
+        var document = new XDocument(new XDeclaration("1.0", "utf-8", null), suites);
+        return $"{document.Declaration}\n{document}\n";
     }
 
     private static XElement Suite(MilestoneRun run) => new(

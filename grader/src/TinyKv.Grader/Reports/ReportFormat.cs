@@ -50,7 +50,7 @@ public static class Reports
         TestOutcome.Passed => "",
         TestOutcome.NotStarted => "not started: " + test.Output,
         TestOutcome.TimedOut => $"timed out after {limitSeconds} s",
-        TestOutcome.Crashed => "test host crashed: " + test.Output,
+        TestOutcome.Crashed => test.Output.Length > 0 ? test.Output : "the test host crashed while this test ran",
         _ => test.Output,
     };
 

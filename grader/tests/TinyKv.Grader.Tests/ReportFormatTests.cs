@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Xml.Linq;
+using FluentAssertions;
+using Snapshooter.Xunit;
+using TinyKv.Grader.Reports;
+using Xunit;
+
+namespace TinyKv.Grader.Tests;
+
+/// <summary>Each results format, pinned by a golden file and checked for the facts its readers rely on.</summary>
+public sealed class ReportFormatTests
+{
+    [Fact]
+    public void Table_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.Report(), ReportFormat.Table));
+
+    [Fact]
+    public void Json_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.Report(), ReportFormat.Json));
+
+    [Fact]
+    public void Gradescope_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.Report(), ReportFormat.Gradescope));
+
+    [Fact]
+    public void Junit_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.Report(), ReportFormat.Junit));
+
+    [Fact]
+    public void Gradescope_score_is_the_sum_of_its_test_scores_and_statuses_are_gradescope_words()
+    {
+        using var json = JsonDocument.Parse(GradescopeReport.Render(SampleRuns.Report()));
+        var root = json.RootElement;
+        var tests = root.GetProperty("tests").EnumerateArray().ToList();
+
+        root.GetProperty("score").GetDouble().Should().BeApproximately(tests.Sum(t => t.GetProperty("score").GetDouble()), 0.01);
+        root.GetProperty("score").GetDouble().Should().Be(9);
+        root.GetProperty("max_score").GetDouble().Should().Be(13);
+        root.GetProperty("execution_time").GetDouble().Should().Be(42);
+        tests.Should().HaveCount(7);
+        tests.Select(t => t.GetProperty("status").GetString()).Distinct().Should().BeEquivalentTo("passed", "failed");
+        tests.Single(t => t.GetProperty("name").GetString()!.EndsWith("RawScan_returns_pairs", StringComparison.Ordinal))
+            .GetProperty("output").GetString().Should().StartWith("not started: ");
+    }
+
+    [Fact]
+    public void Junit_counts_match_the_report()
+    {
+        var suites = XDocument.Parse(JunitReport.Render(SampleRuns.Report())).Root!;
+
+        suites.Attribute("tests")!.Value.Should().Be("7");
+        suites.Attribute("failures")!.Value.Should().Be("4");
+        suites.Elements("testsuite").Select(s => s.Attribute("name")!.Value).Should().Equal("Milestone 1", "Milestone 2AA");
+        suites.Descendants("failure").Should().HaveCount(4);
+    }
+
+    [Fact]
+    public void Json_carries_the_counts_ci_reads()
+    {
+        using var json = JsonDocument.Parse(JsonReport.Render(SampleRuns.Report()));
+        var stage1 = json.RootElement.GetProperty("milestones")[0];
+
+        stage1.GetProperty("id").GetString().Should().Be("1");
+        stage1.GetProperty("total").GetInt32().Should().Be(5);
+        stage1.GetProperty("notStarted").GetInt32().Should().Be(1);
+        json.RootElement.GetProperty("passed").GetInt32().Should().Be(3);
+        json.RootElement.GetProperty("failed").GetInt32().Should().Be(4);
+    }
+
+    [Theory]
+    [InlineData("table", ReportFormat.Table)]
+    [InlineData("JSON", ReportFormat.Json)]
+    [InlineData("gradescope", ReportFormat.Gradescope)]
+    [InlineData("junit", ReportFormat.Junit)]
+    public void Format_names_parse(string text, ReportFormat expected) => Reports.Reports.Parse(text).Should().Be(expected);
+
+    [Fact]
+    public void An_unknown_format_is_refused_with_the_valid_ones()
+    {
+        var act = () => Reports.Reports.Parse("html");
+
+        act.Should().Throw<ArgumentException>().WithMessage("*html*table, json, gradescope or junit*");
+    }
+}
