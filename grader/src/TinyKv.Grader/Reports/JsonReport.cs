@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace TinyKv.Grader.Reports;
 
@@ -10,8 +7,7 @@ public static class JsonReport
     public static string Render(GradeReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return JsonText.Write(json =>
         {
             json.WriteStartObject();
             json.WriteString("edition", report.Edition);
@@ -58,8 +54,6 @@ public static class JsonReport
             json.WriteNumber("passed", report.Passed);
             json.WriteNumber("failed", report.Failed);
             json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        });
     }
 }
