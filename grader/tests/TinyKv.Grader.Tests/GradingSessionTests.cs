@@ -73,8 +73,51 @@ public sealed class GradingSessionTests : IDisposable
         var exit = Session([SampleRuns.Spec("1")], runner).Run(Request());
 
         exit.Should().Be(1);
-        _out.ToString().Should().Contain("the build failed").And.Contain("error CS1002");
+        _out.ToString().Should().Contain("the build failed:").And.Contain("error CS1002");
         LastLine().Should().Be("0 passed, 1 failed");
+    }
+
+    [Fact]
+    public void A_failed_build_counts_against_every_selected_milestone_and_shows_each_error_once()
+    {
+        var runner = new FakeRunner(_ => throw new InvalidOperationException("must not run")) { BuildSucceeds = false };
+
+        var exit = Session([SampleRuns.Spec("1"), SampleRuns.Spec("2AA")], runner).Run(Request());
+
+        exit.Should().Be(1);
+        runner.Ran.Should().BeEmpty();
+        LastLine().Should().Be("0 passed, 2 failed");
+        CountOf(FakeRunner.BuildErrorLine).Should().Be(1, "the build output repeats its errors in a summary, the grader shows them once");
+    }
+
+    [Fact]
+    public void Milestones_run_in_course_order_whatever_order_they_were_asked_in()
+    {
+        var runner = FakeRunner.AllPassing();
+
+        Session([SampleRuns.Spec("1"), SampleRuns.Spec("2AA"), SampleRuns.Spec("2AB")], runner).Run(Request("2AB", "1"));
+
+        runner.Ran.Should().Equal("1", "2AB");
+    }
+
+    [Fact]
+    public void The_summary_line_comes_after_the_results_file_is_written()
+    {
+        Session([SampleRuns.Spec("1")], FakeRunner.AllPassing()).Run(Request() with { Format = ReportFormat.Junit });
+
+        _files.Should().ContainKey("grader-results.xml");
+        _out.ToString().Should().Contain("results (junit) written to grader-results.xml");
+        LastLine().Should().Be("2 passed, 0 failed");
+    }
+
+    [Fact]
+    public void The_table_format_writes_a_file_only_when_out_is_given()
+    {
+        Session([SampleRuns.Spec("1")], FakeRunner.AllPassing()).Run(Request());
+        _files.Should().BeEmpty();
+
+        Session([SampleRuns.Spec("1")], FakeRunner.AllPassing()).Run(Request() with { OutFile = "scores.txt" });
+        _files.Should().ContainKey("scores.txt").WhoseValue.Should().StartWith("milestone");
     }
 
     [Fact]
@@ -102,33 +145,9 @@ public sealed class GradingSessionTests : IDisposable
     private static GradeRequest Request(params string[] milestones) => new(milestones, BuildSettings.AsIs, ReportFormat.Table, null);
 
     private GradingSession Session(IReadOnlyList<MilestoneSpec> milestones, ITestRunner runner) =>
-        new(milestones, runner, _out, new FixedTime(), new PlainProgress(TextWriter.Null), (path, text) => _files[path] = text);
+        new(milestones, runner, _out, new FixedTime(SampleRuns.Started), new PlainProgress(TextWriter.Null), (path, text) => _files[path] = text);
+
+    private int CountOf(string text) => _out.ToString().Split(text).Length - 1;
 
     private string LastLine() => _out.ToString().TrimEnd().Split('\n')[^1].TrimEnd('\r');
-
-    private sealed class FakeRunner(Func<MilestoneSpec, MilestoneRun> run) : ITestRunner
-    {
-        public bool BuildSucceeds { get; init; } = true;
-
-        public List<BuildSettings> Built { get; } = [];
-
-        public List<string> Ran { get; } = [];
-
-        public BuildOutcome Build(IReadOnlyList<MilestoneSpec> milestones, BuildSettings settings)
-        {
-            Built.Add(settings);
-            return new BuildOutcome(BuildSucceeds, BuildSucceeds ? "" : "Program.cs(3,1): error CS1002: ; expected", TimeSpan.FromSeconds(1));
-        }
-
-        public MilestoneRun Run(MilestoneSpec milestone, BuildSettings settings, IProgress<TestProgress>? progress = null)
-        {
-            Ran.Add(milestone.Id);
-            return run(milestone);
-        }
-    }
-
-    private sealed class FixedTime : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => SampleRuns.Started;
-    }
 }

@@ -23,6 +23,57 @@ public sealed class ReportFormatTests
     public void Junit_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.Report(), ReportFormat.Junit));
 
     [Fact]
+    public void Table_of_a_failed_build_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.BuildFailedReport(), ReportFormat.Table));
+
+    [Fact]
+    public void Json_of_a_failed_build_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.BuildFailedReport(), ReportFormat.Json));
+
+    [Fact]
+    public void Gradescope_of_a_failed_build_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.BuildFailedReport(), ReportFormat.Gradescope));
+
+    [Fact]
+    public void Junit_of_a_failed_build_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.BuildFailedReport(), ReportFormat.Junit));
+
+    [Fact]
+    public void Gradescope_lists_tests_in_course_order_then_by_name_with_numbers_to_match()
+    {
+        using var json = JsonDocument.Parse(GradescopeReport.Render(SampleRuns.Report()));
+        var tests = json.RootElement.GetProperty("tests").EnumerateArray().ToList();
+
+        tests.Select(t => t.GetProperty("name").GetString()).Should().Equal(
+            "1 › RawApiTests.RawGet_returns_the_stored_value",
+            "1 › RawApiTests.RawPut_stores_the_value",
+            "1 › RawApiTests.RawScan_returns_pairs",
+            "1 › RawApiTests.Scan_crashes",
+            "1 › RawApiTests.Scan_hangs",
+            "2AA › ElectionTests.One",
+            "2AA › ElectionTests.Two");
+        tests.Select(t => t.GetProperty("number").GetString()).Should().Equal("1.1", "1.2", "1.3", "1.4", "1.5", "2AA.1", "2AA.2");
+    }
+
+    [Fact]
+    public void Gradescope_explains_hangs_and_crashes_in_words()
+    {
+        using var json = JsonDocument.Parse(GradescopeReport.Render(SampleRuns.Report()));
+        var outputs = json.RootElement.GetProperty("tests").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("output").GetString());
+
+        outputs["1 › RawApiTests.Scan_hangs"].Should().Be("timed out after 10 s");
+        outputs["1 › RawApiTests.Scan_crashes"].Should().Contain("test host crashed");
+        outputs["1 › RawApiTests.RawGet_returns_the_stored_value"].Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Gradescope_of_a_failed_build_scores_zero_and_says_why()
+    {
+        using var json = JsonDocument.Parse(GradescopeReport.Render(SampleRuns.BuildFailedReport()));
+
+        json.RootElement.GetProperty("score").GetDouble().Should().Be(0);
+        json.RootElement.GetProperty("max_score").GetDouble().Should().Be(5);
+        json.RootElement.GetProperty("output").GetString().Should().Contain("error CS1002");
+    }
+
+    [Fact]
     public void Gradescope_score_is_the_sum_of_its_test_scores_and_statuses_are_gradescope_words()
     {
         using var json = JsonDocument.Parse(GradescopeReport.Render(SampleRuns.Report()));
@@ -48,6 +99,11 @@ public sealed class ReportFormatTests
         suites.Attribute("failures")!.Value.Should().Be("4");
         suites.Elements("testsuite").Select(s => s.Attribute("name")!.Value).Should().Equal("Milestone 1", "Milestone 2AA");
         suites.Descendants("failure").Should().HaveCount(4);
+        foreach (var suite in suites.Elements("testsuite"))
+        {
+            suite.Attribute("tests")!.Value.Should().Be(suite.Elements("testcase").Count().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            suite.Attribute("failures")!.Value.Should().Be(suite.Descendants("failure").Count().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     [Fact]

@@ -32,6 +32,14 @@ public static class SampleRuns
         [],
         TimeSpan.FromSeconds(3));
 
+    /// <summary>A report with every outcome: passed, failed, not started, timed out, crashed; and a milestone not available yet.</summary>
     public static GradeReport Report() =>
         new("reference", Started, Started.AddSeconds(42), [Stage1(), AllPassing("2AA")], ["3C"], null);
+
+    /// <summary>A report of a build that failed: the milestone gets one failed entry and no points.</summary>
+    public static GradeReport BuildFailedReport()
+    {
+        const string errors = "project1-standalone/src/TinyKv.Standalone/RawApi.cs(12,9): error CS1002: ; expected";
+        return new("student", Started, Started.AddSeconds(7), [BuildFailure.RunFor(Spec("1"), errors)], [], errors);
+    }
 }

@@ -4,7 +4,8 @@ namespace TinyKv.Grader.Reports;
 
 /// <summary>
 /// Gradescope's autograder <c>results.json</c>: the total score, its maximum, the time taken, and
-/// one entry per test with its share of the milestone's points.
+/// one entry per test with its share of the milestone's points, in course order and then by name.
+/// Test scores keep four decimals so that they add up to the total.
 /// </summary>
 public static class GradescopeReport
 {
@@ -22,7 +23,7 @@ public static class GradescopeReport
             foreach (var run in report.Runs)
             {
                 var number = 0;
-                foreach (var test in run.Tests)
+                foreach (var test in run.Tests.OrderBy(t => t.Name, StringComparer.Ordinal))
                 {
                     number++;
                     json.WriteStartObject();

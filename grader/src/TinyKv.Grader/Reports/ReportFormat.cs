@@ -17,13 +17,22 @@ public static class Reports
 {
     /// <summary>Parses a --format value.</summary>
     /// <exception cref="ArgumentException">Not one of table, json, gradescope, junit.</exception>
-    public static ReportFormat Parse(string text) => text.ToLowerInvariant() switch
+    public static ReportFormat Parse(string text) => text?.Trim().ToUpperInvariant() switch
     {
-        "table" => ReportFormat.Table,
-        "json" => ReportFormat.Json,
-        "gradescope" => ReportFormat.Gradescope,
-        "junit" => ReportFormat.Junit,
+        "TABLE" => ReportFormat.Table,
+        "JSON" => ReportFormat.Json,
+        "GRADESCOPE" => ReportFormat.Gradescope,
+        "JUNIT" => ReportFormat.Junit,
         _ => throw new ArgumentException($"unknown format '{text}'; use table, json, gradescope or junit"),
+    };
+
+    /// <summary>The format's name on the command line.</summary>
+    public static string NameOf(ReportFormat format) => format switch
+    {
+        ReportFormat.Json => "json",
+        ReportFormat.Gradescope => "gradescope",
+        ReportFormat.Junit => "junit",
+        _ => "table",
     };
 
     /// <summary>The file a format is written to when --out is not given; null for the table (printed only).</summary>

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using TinyKv.Course.Manifest;
+using TinyKv.Grader.Reports;
+
+namespace TinyKv.Grader.Cli;
+
+/// <summary>
+/// The grader's command line: <c>grader list</c>, and <c>grader [milestones…]</c> with its
+/// options. A wrong option value or milestone is a usage error (exit code 2) with a message
+/// saying what would be right.
+/// </summary>
+public static class GraderCommandLine
+{
+    /// <summary>Parses <paramref name="args"/> and runs the command; returns the exit code.</summary>
+    public static int Run(IReadOnlyList<string> args, GraderHost host)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(host);
+        var parse = Create(host).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                host.Error.WriteLine($"grader: {error.Message}");
+            }
+
+            host.Error.WriteLine("grader --help shows the usage");
+            return ExitCodes.Usage;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = host.Out, Error = host.Error });
+    }
+
+    /// <summary>The command tree, its actions bound to <paramref name="host"/>.</summary>
+    public static RootCommand Create(GraderHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var milestones = new Argument<string[]>("milestones")
+        {
+            Description = "Milestones to grade, e.g. 1 2AA (default: every available one)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var edition = new Option<string?>("--edition")
+        {
+            Description = "Build the reference or the student edition (default: the tree as it is)",
+            HelpName = "reference|student",
+            CustomParser = result => ParseWith(result, BuildChoice.ParseEdition),
+        };
+        var through = new Option<string?>("--reference-through")
+        {
+            Description = "Compile the reference of every milestone up to and including this one",
+            HelpName = "milestone",
+            CustomParser = result => ParseWith(result, BuildChoice.ParseMilestone),
+        };
+        var format = new Option<ReportFormat>("--format")
+        {
+            Description = "Results format: table, json, gradescope or junit",
+            HelpName = "table|json|gradescope|junit",
+            DefaultValueFactory = _ => ReportFormat.Table,
+            CustomParser = result => ParseWith(result, Reports.Reports.Parse),
+        };
+        var outFile = new Option<string?>("--out")
+        {
+            Description = "Results file (default: results.json for gradescope, grader-results.json for json, grader-results.xml for junit; none for table)",
+            HelpName = "file",
+        };
+        var root = new Option<string?>("--root")
+        {
+            Description = "The course repository (default: found from the current folder)",
+            HelpName = "dir",
+            Recursive = true,
+        };
+
+        var list = new Command("list", "List the course's milestones: title, stage, points, time limit, availability");
+        list.SetAction(parse => Guard(host, () =>
+        {
+            host.Out.Write(MilestoneListing.Render(host.LoadMilestones(RootOf(parse))));
+            return ExitCodes.AllPassed;
+        }));
+
+        var command = new RootCommand("grader: builds an edition of the course, runs each milestone's graded tests and scores them")
+        {
+            milestones, edition, through, format, outFile, root, list,
+        };
+        command.SetAction(parse => Guard(host, () =>
+        {
+            var repository = RootOf(parse);
+            var request = new GradeRequest(
+                [.. (parse.GetValue(milestones) ?? []).Select(id => id.Trim().ToUpperInvariant())],
+                BuildChoice.Settings(parse.GetValue(edition), parse.GetValue(through)),
+                parse.GetValue(format),
+                parse.GetValue(outFile));
+            var session = new GradingSession(
+                host.LoadMilestones(repository),
+                host.CreateRunner(repository),
+                host.Out,
+                host.Time,
+                host.CreateProgress(),
+                host.WriteFile);
+            return session.Run(request);
+        }));
+        return command;
+
+        string RootOf(ParseResult parse) => parse.GetValue(root) is { } given ? Path.GetFullPath(given) : host.FindRepositoryRoot();
+    }
+
+    private static T? ParseWith<T>(ArgumentResult result, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(result.Tokens.Count == 0 ? "" : result.Tokens[^1].Value);
+        }
+        catch (ArgumentException ex)
+        {
+            result.AddError(ex.Message);
+            return default;
+        }
+    }
+
+    private static int Guard(GraderHost host, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UsageException ex)
+        {
+            host.Error.WriteLine($"grader: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (ManifestException ex)
+        {
+            host.Error.WriteLine($"grader: {ex.Message}");
+            return ExitCodes.NotAllPassed;
+        }
+    }
+}
