@@ -10,8 +10,11 @@ namespace TinyKv.Storage.RocksDb;
 /// RocksDB snapshot, released when disposed.
 /// </summary>
 /// <remarks>
-/// Thread-safe, as RocksDB is. Only one engine may hold a data directory at a time; a second
-/// <see cref="Open"/> of the same directory fails.
+/// Thread-safe, as RocksDB is, except that nothing may race with <see cref="Dispose"/>. Only one
+/// engine may hold a data directory at a time; a second <see cref="Open"/> of the same directory
+/// fails. RocksDB must not close while a snapshot or iterator is open (the native library aborts
+/// the process when one is released afterwards), so the engine keeps track of the readers it
+/// handed out and closes those still open before the database.
 /// </remarks>
 public sealed class RocksDbEngine : IKvEngine
 {
@@ -19,6 +22,9 @@ public sealed class RocksDbEngine : IKvEngine
     private readonly Dictionary<string, ColumnFamilyHandle> _handles;
     private readonly WriteOptions _syncWrite = new WriteOptions().SetSync(true);
     private readonly WriteOptions _asyncWrite = new WriteOptions().SetSync(false);
+    private readonly Lock _readersGate = new();
+    private readonly HashSet<RocksDbSnapshot> _openSnapshots = [];
+    private readonly HashSet<RocksDbIterator> _openIterators = [];
     private int _disposed;
 
     private RocksDbEngine(RocksDbSharp.RocksDb db, string path)
@@ -95,16 +101,41 @@ public sealed class RocksDbEngine : IKvEngine
     /// <inheritdoc />
     public IEngineSnapshot GetSnapshot()
     {
-        ThrowIfDisposed();
-        return new RocksDbSnapshot(this, _db.CreateSnapshot());
+        lock (_readersGate)
+        {
+            ThrowIfDisposed();
+            var snapshot = new RocksDbSnapshot(this, _db.CreateSnapshot());
+            _openSnapshots.Add(snapshot);
+            return snapshot;
+        }
     }
 
-    /// <summary>Closes the database. Snapshots and iterators must be disposed first.</summary>
+    /// <summary>
+    /// Closes the database, after closing the snapshots and iterators still open; using any of
+    /// them afterwards throws <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        lock (_readersGate)
         {
-            return;
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
+            // Iterators first, then the snapshots they were opened on, then the database.
+            foreach (var iterator in _openIterators)
+            {
+                iterator.Close();
+            }
+
+            foreach (var snapshot in _openSnapshots)
+            {
+                snapshot.Close();
+            }
+
+            _openIterators.Clear();
+            _openSnapshots.Clear();
         }
 
         _db.Dispose();
@@ -118,12 +149,46 @@ public sealed class RocksDbEngine : IKvEngine
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
 
+    private RocksDbIterator OpenIterator(string cf, ReadOptions read)
+    {
+        lock (_readersGate)
+        {
+            var iterator = new RocksDbIterator(this, _db.NewIterator(Handle(cf), read));
+            _openIterators.Add(iterator);
+            return iterator;
+        }
+    }
+
+    /// <summary>Closes a snapshot the caller disposes, unless the engine has closed it already.</summary>
+    private void Release(RocksDbSnapshot snapshot)
+    {
+        lock (_readersGate)
+        {
+            if (_openSnapshots.Remove(snapshot))
+            {
+                snapshot.Close();
+            }
+        }
+    }
+
+    /// <summary>Closes an iterator the caller disposes, unless the engine has closed it already.</summary>
+    private void Release(RocksDbIterator iterator)
+    {
+        lock (_readersGate)
+        {
+            if (_openIterators.Remove(iterator))
+            {
+                iterator.Close();
+            }
+        }
+    }
+
     private sealed class RocksDbSnapshot : IEngineSnapshot
     {
         private readonly RocksDbEngine _engine;
         private readonly RocksDbSharp.Snapshot _snapshot;
         private readonly ReadOptions _read;
-        private bool _disposed;
+        private volatile bool _disposed;
 
         public RocksDbSnapshot(RocksDbEngine engine, RocksDbSharp.Snapshot snapshot)
         {
@@ -141,25 +206,23 @@ public sealed class RocksDbEngine : IKvEngine
         public IEngineIterator NewIterator(string cf)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return new RocksDbIterator(_engine._db.NewIterator(_engine.Handle(cf), _read));
+            return _engine.OpenIterator(cf, _read);
         }
 
-        public void Dispose()
-        {
-            if (_disposed)
-            {
-                return;
-            }
+        public void Dispose() => _engine.Release(this);
 
+        /// <summary>Releases the native snapshot; called once, under the engine's readers gate.</summary>
+        public void Close()
+        {
             _disposed = true;
             _snapshot.Dispose();
         }
     }
 
-    private sealed class RocksDbIterator(Iterator inner) : IEngineIterator
+    private sealed class RocksDbIterator(RocksDbEngine engine, Iterator inner) : IEngineIterator
     {
         private bool _positioned;
-        private bool _disposed;
+        private volatile bool _disposed;
 
         public bool Valid
         {
@@ -198,13 +261,11 @@ public sealed class RocksDbEngine : IKvEngine
             inner.Next();
         }
 
-        public void Dispose()
-        {
-            if (_disposed)
-            {
-                return;
-            }
+        public void Dispose() => engine.Release(this);
 
+        /// <summary>Destroys the native iterator; called once, under the engine's readers gate.</summary>
+        public void Close()
+        {
             _disposed = true;
             inner.Dispose();
         }

@@ -1,36 +1,40 @@
-using System.Buffers.Binary;
-
 namespace TinyKv.Codec;
 
 /// <summary>
-/// The keys of multi-version storage (Stage 4): a user key in memcomparable form followed by a
-/// timestamp, big-endian and bit-inverted so that, for one user key, newer versions sort first.
-/// The layout is part of the storage contract of the original course.
+/// The keys of multi-version storage (Stage 4): the user key in memcomparable form, then the
+/// timestamp in the descending big-endian form, so that the versions of one user key are
+/// adjacent and the newest comes first. The layout is byte for byte the original course's:
+/// it is part of the storage contract.
 /// </summary>
+/// <example>
+/// The user key <c>[42]</c> at timestamp 1 is
+/// <c>[42, 0, 0, 0, 0, 0, 0, 0, 0xF8]</c> (one group, seven padding bytes) followed by
+/// <c>[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE]</c> (the complement of 1).
+/// </example>
 public static class KeyCodec
 {
     /// <summary>Encodes <paramref name="userKey"/> at timestamp <paramref name="ts"/>.</summary>
-    public static byte[] EncodeKey(ReadOnlySpan<byte> userKey, ulong ts)
-    {
-        var encoded = MemComparable.EncodeBytes(userKey);
-        var key = new byte[encoded.Length + sizeof(ulong)];
-        encoded.CopyTo(key, 0);
-        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(encoded.Length), ~ts);
-        return key;
-    }
+    public static byte[] EncodeKey(ReadOnlySpan<byte> userKey, ulong ts) =>
+        [.. MemComparable.EncodeBytes(userKey), .. BigEndian.EncodeUInt64Descending(ts)];
 
-    /// <summary>The user key of an encoded key (with or without its timestamp).</summary>
-    /// <exception cref="FormatException">The key is not memcomparable.</exception>
+    /// <summary>The user key of an encoded key; whatever follows the memcomparable part is ignored.</summary>
+    /// <exception cref="FormatException">The key does not start with memcomparable bytes.</exception>
     public static byte[] DecodeUserKey(ReadOnlySpan<byte> encodedKey) => MemComparable.DecodeBytes(encodedKey, out _);
 
     /// <summary>The timestamp of an encoded key.</summary>
-    /// <exception cref="FormatException">The key is not memcomparable or has no 8-byte timestamp after the user key.</exception>
+    /// <exception cref="FormatException">
+    /// The key does not start with memcomparable bytes, or they are not followed by exactly 8 bytes of timestamp.
+    /// </exception>
     public static ulong DecodeTimestamp(ReadOnlySpan<byte> encodedKey)
     {
         MemComparable.DecodeBytes(encodedKey, out var consumed);
         var rest = encodedKey[consumed..];
-        return rest.Length == sizeof(ulong)
-            ? ~BinaryPrimitives.ReadUInt64BigEndian(rest)
-            : throw new FormatException($"an encoded key ends in an 8-byte timestamp; found {rest.Length} bytes after the user key");
+        if (rest.Length != BigEndian.UInt64Size)
+        {
+            throw new FormatException(
+                $"an encoded key ends in an {BigEndian.UInt64Size}-byte timestamp; found {rest.Length} bytes after the user key");
+        }
+
+        return BigEndian.DecodeUInt64Descending(rest);
     }
 }

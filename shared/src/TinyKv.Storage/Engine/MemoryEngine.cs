@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 
 namespace TinyKv.Storage.Engine;
 
@@ -8,7 +9,11 @@ namespace TinyKv.Storage.Engine;
 /// maps and publishes them all at once, so a snapshot is just the maps of the moment — cheap,
 /// consistent, and untouched by later writes.
 /// </summary>
-/// <remarks>Thread-safe: writes take a lock; reads never do.</remarks>
+/// <remarks>
+/// Thread-safe: writes take a lock; reads never do. Keys and values are copied on the way in
+/// and on the way out, as RocksDB does, so a caller that reuses or changes an array cannot
+/// change what the engine holds.
+/// </remarks>
 public sealed class MemoryEngine : IKvEngine
 {
     private readonly Lock _writeLock = new();
@@ -19,7 +24,7 @@ public sealed class MemoryEngine : IKvEngine
     public byte[]? Get(string cf, ReadOnlySpan<byte> key)
     {
         ThrowIfDisposed();
-        return _state.Get(cf, key);
+        return Copy(_state.Get(cf, key));
     }
 
     /// <inheritdoc />
@@ -44,7 +49,7 @@ public sealed class MemoryEngine : IKvEngine
                 }
                 else
                 {
-                    map[op.Key] = op.Value!;
+                    map[op.Key.ToArray()] = op.Value!.ToArray();
                 }
             }
 
@@ -56,10 +61,13 @@ public sealed class MemoryEngine : IKvEngine
     public IEngineSnapshot GetSnapshot()
     {
         ThrowIfDisposed();
-        return new MemorySnapshot(_state);
+        return new MemorySnapshot(this, _state);
     }
 
-    /// <summary>Drops the data; every later call throws <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>
+    /// Drops the data; every later call, on the engine or on its snapshots and iterators, throws
+    /// <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
         _disposed = true;
@@ -67,6 +75,9 @@ public sealed class MemoryEngine : IKvEngine
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    [return: NotNullIfNotNull(nameof(bytes))]
+    private static byte[]? Copy(byte[]? bytes) => bytes?.ToArray();
 
     /// <summary>The three column families at one moment.</summary>
     private sealed record State(
@@ -90,30 +101,36 @@ public sealed class MemoryEngine : IKvEngine
             Map(cf).TryGetValue(key.ToArray(), out var value) ? value : null;
     }
 
-    private sealed class MemorySnapshot(State state) : IEngineSnapshot
+    private sealed class MemorySnapshot(MemoryEngine engine, State state) : IEngineSnapshot
     {
         private bool _disposed;
 
         public byte[]? Get(string cf, ReadOnlySpan<byte> key)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return state.Get(cf, key);
+            ThrowIfDisposed();
+            return Copy(state.Get(cf, key));
         }
 
         public IEngineIterator NewIterator(string cf)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return new MemoryIterator(state.Map(cf));
+            ThrowIfDisposed();
+            return new MemoryIterator(engine, state.Map(cf));
         }
 
         public void Dispose() => _disposed = true;
+
+        private void ThrowIfDisposed()
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            engine.ThrowIfDisposed();
+        }
     }
 
     /// <summary>
     /// Iterates a captured map. The keys are laid out in an array on first use, so Seek is a
     /// binary search and Next a step.
     /// </summary>
-    private sealed class MemoryIterator(ImmutableSortedDictionary<byte[], byte[]> map) : IEngineIterator
+    private sealed class MemoryIterator(MemoryEngine engine, ImmutableSortedDictionary<byte[], byte[]> map) : IEngineIterator
     {
         private byte[][]? _keys;
         private int _position = -1;
@@ -123,25 +140,25 @@ public sealed class MemoryEngine : IKvEngine
         {
             get
             {
-                ObjectDisposedException.ThrowIf(_disposed, this);
+                ThrowIfDisposed();
                 return _keys is not null && _position >= 0 && _position < _keys.Length;
             }
         }
 
-        public byte[] Key => Valid ? _keys![_position] : throw NotValid();
+        public byte[] Key => Valid ? Copy(_keys![_position]) : throw NotValid();
 
-        public byte[] Value => Valid ? map[_keys![_position]] : throw NotValid();
+        public byte[] Value => Valid ? Copy(map[_keys![_position]]) : throw NotValid();
 
         public void SeekToFirst()
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfDisposed();
             _keys ??= [.. map.Keys];
             _position = 0;
         }
 
         public void Seek(ReadOnlySpan<byte> key)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfDisposed();
             _keys ??= [.. map.Keys];
             var low = 0;
             var high = _keys.Length;
@@ -172,6 +189,12 @@ public sealed class MemoryEngine : IKvEngine
         }
 
         public void Dispose() => _disposed = true;
+
+        private void ThrowIfDisposed()
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            engine.ThrowIfDisposed();
+        }
 
         private static InvalidOperationException NotValid() =>
             new("the iterator is not on an entry; call Seek or SeekToFirst and check Valid");
