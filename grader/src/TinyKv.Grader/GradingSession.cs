@@ -23,7 +23,7 @@ public sealed class GradingSession
     /// <param name="output">Where the grader's own lines go (standard output).</param>
     /// <param name="time">The clock for the start and finish times.</param>
     /// <param name="progress">Shows the milestones' progress while they run.</param>
-    /// <param name="writeFile">Writes a results file (path, text); default: to disk.</param>
+    /// <param name="writeFile">Writes a results file (path, text); default: <see cref="ResultsFile.Write"/>.</param>
     public GradingSession(
         IReadOnlyList<MilestoneSpec> milestones,
         ITestRunner runner,
@@ -42,10 +42,13 @@ public sealed class GradingSession
         _out = output;
         _time = time;
         _progress = progress;
-        _writeFile = writeFile ?? File.WriteAllText;
+        _writeFile = writeFile ?? ResultsFile.Write;
     }
 
-    /// <summary>Grades as <paramref name="request"/> says; returns the process exit code (0 only when every selected test passed).</summary>
+    /// <summary>
+    /// Grades as <paramref name="request"/> says; returns the process exit code: 0 only when every
+    /// selected test passed (and at least one ran) and the results file, if any, was written.
+    /// </summary>
     /// <exception cref="UsageException">A milestone id is unknown.</exception>
     public int Run(GradeRequest request)
     {
@@ -62,15 +65,32 @@ public sealed class GradingSession
 
         _out.WriteLine();
         _out.Write(TableReport.Render(report));
+        var written = WriteResults(report, request);
+        _out.WriteLine(report.Summary);
+        return report.AllPassed && written ? ExitCodes.AllPassed : ExitCodes.NotAllPassed;
+    }
+
+    /// <summary>Writes the results file, if the format has one; false when it could not be written.</summary>
+    private bool WriteResults(GradeReport report, GradeRequest request)
+    {
         var file = request.OutFile ?? Reports.Reports.DefaultFile(request.Format);
-        if (file is not null)
+        if (file is null)
         {
-            _writeFile(file, Reports.Reports.Render(report, request.Format));
-            _out.WriteLine($"results ({Reports.Reports.NameOf(request.Format)}) written to {file}");
+            return true;
         }
 
-        _out.WriteLine(report.Summary);
-        return report.AllPassed ? ExitCodes.AllPassed : ExitCodes.NotAllPassed;
+        try
+        {
+            _writeFile(file, Reports.Reports.Render(report, request.Format));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _out.WriteLine($"grader: could not write the results to {file}: {ex.Message}");
+            return false;
+        }
+
+        _out.WriteLine($"results ({Reports.Reports.NameOf(request.Format)}) written to {file}");
+        return true;
     }
 
     private (IReadOnlyList<MilestoneRun> Runs, string? BuildError) BuildAndRun(IReadOnlyList<MilestoneSpec> selected, BuildSettings settings)

@@ -14,6 +14,6 @@ var host = new GraderHost(
     root => CourseManifest.LoadFrom(root).Milestones,
     root => new DotnetTestRunner(root),
     () => Console.IsOutputRedirected ? new PlainProgress(Console.Out) : new TerminalProgress(AnsiConsole.Console),
-    File.WriteAllText);
+    ResultsFile.Write);
 
 return GraderCommandLine.Run(args, host);

@@ -141,6 +141,16 @@ public sealed class CommandLineTests : IDisposable
         _error.ToString().Should().Contain("'teacher'").And.Contain("reference or student");
     }
 
+    [Fact]
+    public void Help_names_every_format_and_the_default_in_the_words_the_option_takes()
+    {
+        var exit = Grader("--help");
+
+        exit.Should().Be(0);
+        _out.ToString().Should().Contain("--format <table|json|gradescope|junit>").And.Contain("(default: table)").And.NotContain("Table");
+        _runner.Built.Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("gradescope", "results.json")]
     [InlineData("json", "grader-results.json")]

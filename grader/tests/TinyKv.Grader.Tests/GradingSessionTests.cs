@@ -142,6 +142,24 @@ public sealed class GradingSessionTests : IDisposable
         _out.ToString().Should().Contain("reference through 2AC");
     }
 
+    [Fact]
+    public void A_results_file_that_cannot_be_written_is_reported_and_exits_1_with_the_summary_last()
+    {
+        var session = new GradingSession(
+            [SampleRuns.Spec("1")],
+            FakeRunner.AllPassing(),
+            _out,
+            new FixedTime(SampleRuns.Started),
+            new PlainProgress(TextWriter.Null),
+            (path, _) => throw new UnauthorizedAccessException($"Access to the path '{path}' is denied."));
+
+        var exit = session.Run(Request() with { Format = ReportFormat.Gradescope, OutFile = "/read-only/results.json" });
+
+        exit.Should().Be(1);
+        _out.ToString().Should().Contain("grader: could not write the results to /read-only/results.json: Access to the path");
+        LastLine().Should().Be("2 passed, 0 failed");
+    }
+
     private static GradeRequest Request(params string[] milestones) => new(milestones, BuildSettings.AsIs, ReportFormat.Table, null);
 
     private GradingSession Session(IReadOnlyList<MilestoneSpec> milestones, ITestRunner runner) =>

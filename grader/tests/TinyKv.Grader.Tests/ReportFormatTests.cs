@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using FluentAssertions;
 using Snapshooter.Xunit;
+using TinyKv.Course.Running;
 using TinyKv.Grader.Reports;
 using Xunit;
 
@@ -88,6 +89,51 @@ public sealed class ReportFormatTests
         tests.Select(t => t.GetProperty("status").GetString()).Distinct().Should().BeEquivalentTo("passed", "failed");
         tests.Single(t => t.GetProperty("name").GetString()!.EndsWith("RawScan_returns_pairs", StringComparison.Ordinal))
             .GetProperty("output").GetString().Should().StartWith("not started: ");
+    }
+
+    [Fact]
+    public void Gradescope_test_scores_of_uneven_shares_still_add_up_to_the_total()
+    {
+        var thirds = new MilestoneRun(
+            SampleRuns.Spec("1", points: 5),
+            [
+                SampleRuns.Test("1", "A.One", TestOutcome.Passed),
+                SampleRuns.Test("1", "A.Two", TestOutcome.Passed),
+                SampleRuns.Test("1", "A.Three", TestOutcome.Passed),
+            ],
+            [],
+            TimeSpan.FromSeconds(1));
+        var report = new GradeReport("reference", SampleRuns.Started, SampleRuns.Started.AddSeconds(1), [thirds], [], null);
+        using var json = JsonDocument.Parse(GradescopeReport.Render(report));
+
+        var tests = json.RootElement.GetProperty("tests").EnumerateArray().ToList();
+
+        json.RootElement.GetProperty("score").GetDouble().Should().Be(5);
+        Math.Round(tests.Sum(t => t.GetProperty("score").GetDouble()), 2).Should().Be(5);
+    }
+
+    [Fact]
+    public void Not_started_is_explained_from_the_todo_message_on()
+    {
+        var test = SampleRuns.Test("1", "A.One", TestOutcome.NotStarted, "TinyKv.TodoException : TODO(1): seek an iterator\n   at A.One()");
+
+        Reports.Reports.Explain(test, 10).Should().Be("not started: TODO(1): seek an iterator\n   at A.One()");
+    }
+
+    [Fact]
+    public void Junit_failure_messages_say_in_words_why_each_test_did_not_pass()
+    {
+        var messages = XDocument.Parse(JunitReport.Render(SampleRuns.Report())).Descendants("testcase")
+            .Where(t => t.Element("failure") is not null)
+            .ToDictionary(t => t.Attribute("name")!.Value, t => t.Element("failure")!.Attribute("message")!.Value);
+
+        messages.Should().Equal(new Dictionary<string, string>
+        {
+            ["RawApiTests.RawPut_stores_the_value"] = "Expected value to be 42, but found 0.",
+            ["RawApiTests.RawScan_returns_pairs"] = "not started: TODO(1): seek an iterator",
+            ["RawApiTests.Scan_hangs"] = "timed out after 10 s",
+            ["RawApiTests.Scan_crashes"] = "the test host crashed while this test ran",
+        });
     }
 
     [Fact]

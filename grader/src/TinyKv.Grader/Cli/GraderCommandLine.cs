@@ -53,11 +53,12 @@ public static class GraderCommandLine
             HelpName = "milestone",
             CustomParser = result => ParseWith(result, BuildChoice.ParseMilestone),
         };
+        // No DefaultValueFactory: help would print the enum's name ("Table"); an absent option
+        // reads as default(ReportFormat), which is the table.
         var format = new Option<ReportFormat>("--format")
         {
-            Description = "Results format: table, json, gradescope or junit",
+            Description = "Results format: table, json, gradescope or junit (default: table)",
             HelpName = "table|json|gradescope|junit",
-            DefaultValueFactory = _ => ReportFormat.Table,
             CustomParser = result => ParseWith(result, Reports.Reports.Parse),
         };
         var outFile = new Option<string?>("--out")

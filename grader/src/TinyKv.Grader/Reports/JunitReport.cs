@@ -32,13 +32,18 @@ public static class JunitReport
             new XAttribute("classname", $"Milestone{run.Milestone.Id}.{ClassOf(test.Name)}"),
             new XAttribute("name", test.Name),
             new XAttribute("time", Seconds(test.Duration)),
-            test.IsPassed
-                ? null
-                : new XElement(
-                    "failure",
-                    new XAttribute("message", test.Outcome == TestOutcome.Failed ? FirstLine(test.Output) : test.Outcome.ToString()),
-                    new XAttribute("type", test.Outcome.ToString()),
-                    Reports.Explain(test, run.Milestone.TestTimeLimitSeconds)))));
+            test.IsPassed ? null : Failure(test, Reports.Explain(test, run.Milestone.TestTimeLimitSeconds)))));
+
+    /// <summary>A failure element: the explanation's first line as its message, all of it as its text.</summary>
+    private static XElement Failure(TestResult test, string explanation)
+    {
+        var message = FirstLine(explanation);
+        return new XElement(
+            "failure",
+            new XAttribute("message", message.Length > 0 ? message : test.Outcome.ToString()),
+            new XAttribute("type", test.Outcome.ToString()),
+            explanation);
+    }
 
     private static string ClassOf(string name)
     {
@@ -46,7 +51,7 @@ public static class JunitReport
         return dot < 0 ? name : name[..dot];
     }
 
-    private static string FirstLine(string text) => text.Split('\n')[0];
+    private static string FirstLine(string text) => text.Split('\n')[0].TrimEnd('\r');
 
     private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 }

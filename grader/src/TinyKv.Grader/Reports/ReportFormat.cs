@@ -6,6 +6,7 @@ namespace TinyKv.Grader.Reports;
 /// <summary>The formats the grader writes its results in.</summary>
 public enum ReportFormat
 {
+    /// <summary>The score table as plain text; the default (keep it the first value).</summary>
     Table,
     Json,
     Gradescope,
@@ -57,11 +58,22 @@ public static class Reports
     public static string Explain(TestResult test, int limitSeconds) => test.Outcome switch
     {
         TestOutcome.Passed => "",
-        TestOutcome.NotStarted => "not started: " + test.Output,
+        TestOutcome.NotStarted => "not started: " + FromTodo(test.Output),
         TestOutcome.TimedOut => $"timed out after {limitSeconds} s",
         TestOutcome.Crashed => test.Output.Length > 0 ? test.Output : "the test host crashed while this test ran",
         _ => test.Output,
     };
+
+    /// <summary>
+    /// The output of a not-started test from its <c>TODO(milestone): …</c> message on, without the
+    /// exception's type name in front of it; the output as it is when there is no such message.
+    /// </summary>
+    private static string FromTodo(string output)
+    {
+        var todo = output.IndexOf("TODO(", StringComparison.Ordinal);
+        var firstLineEnd = output.IndexOf('\n', StringComparison.Ordinal);
+        return todo >= 0 && (firstLineEnd < 0 || todo < firstLineEnd) ? output[todo..] : output;
+    }
 
     internal static string Number(double value) => Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture);
 }
