@@ -247,7 +247,7 @@ public sealed class RocksDbEngine : IKvEngine
         public void Seek(ReadOnlySpan<byte> key)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            inner.Seek(key.ToArray());
+            inner.Seek(key);
             _positioned = true;
         }
 

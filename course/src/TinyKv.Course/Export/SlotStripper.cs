@@ -60,7 +60,7 @@ public static partial class SlotStripper
     }
 
     // A slot opener, after trimming the line: exactly "#if TINYKV_REF_<milestone>".
-    [GeneratedRegex(@"^#if TINYKV_REF_(?<milestone>\w+)$")]
+    [GeneratedRegex(@"^#if TINYKV_REF_(?<milestone>\w*)$")]
     private static partial Regex SlotOpener();
 
     // A lone symbol written in another spacing or followed by a comment: "#  if TINYKV_REF_1 // x".

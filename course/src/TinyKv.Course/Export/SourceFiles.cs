@@ -11,7 +11,7 @@ namespace TinyKv.Course.Export;
 internal static class SourceFiles
 {
     /// <summary>Folders a directory walk never enters, at any depth.</summary>
-    public static IReadOnlyList<string> SkippedFolders { get; } = ["bin", "obj", "node_modules", ".git", "TestResults"];
+    public static IReadOnlyList<string> SkippedFolders { get; } = ["bin", "obj", "node_modules", ".git", "TestResults", ".artifacts"];
 
     /// <summary>
     /// The repository-relative paths (with <c>/</c>) of the files under <paramref name="root"/>,

@@ -195,11 +195,13 @@ public sealed class ExporterTests : IDisposable
     {
         _repo.Write("src/App/bin/Debug/App.dll", "binary");
         _repo.Write("src/App/obj/project.assets.json", "{}");
+        _repo.Write(".artifacts/bin/App/App.dll", "binary");
 
         var result = Exporter.Export(_repo.Options());
 
         Directory.Exists(Path.Combine(_repo.Destination, "src/App/bin")).Should().BeFalse();
         Directory.Exists(Path.Combine(_repo.Destination, "src/App/obj")).Should().BeFalse();
+        Directory.Exists(Path.Combine(_repo.Destination, ".artifacts")).Should().BeFalse();
         result.ListedByGit.Should().BeFalse();
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluentAssertions;
 using TinyKv.Course.Export;
 using Xunit;
@@ -55,6 +56,14 @@ public sealed class SlotStripperErrorTests
     }
 
     [Fact]
+    public void Stray_else_is_reported()
+    {
+        var error = SingleError("stray-else.cs.txt");
+
+        error.ToString().Should().Be("Errors/stray-else.cs.txt:8: #else with no open #if");
+    }
+
+    [Fact]
     public void Todo_slot_naming_another_milestone_than_its_block_is_refused()
     {
         var error = SingleError("mismatched-slot.cs.txt");
@@ -81,6 +90,33 @@ public sealed class SlotStripperErrorTests
             "Errors/combined-condition.cs.txt:7: '#if TINYKV_REF_4A && !DEBUG' combines a milestone symbol with other conditions");
     }
 
+    [Theory]
+    [InlineData("!{0}2AA")]
+    [InlineData("{0}2AA || {0}2AB")]
+    [InlineData("{0}2AA && TRACE")]
+    [InlineData("({0}2AA)")]
+    public void Every_operator_or_extra_symbol_in_a_slot_condition_is_refused(string conditionFormat)
+    {
+        var condition = string.Format(CultureInfo.InvariantCulture, conditionFormat, SlotStripper.SymbolPrefix);
+        var text = $"class C\n{{\n#if {condition}\n#endif\n}}\n";
+
+        var result = SlotStripper.Strip("C.cs", text);
+
+        result.Errors.Should().ContainSingle()
+            .Which.ToString().Should().StartWith($"C.cs:3: '#if {condition}' combines a milestone symbol with other conditions");
+    }
+
+    [Fact]
+    public void Symbol_without_a_milestone_is_an_unknown_milestone()
+    {
+        var text = $"class C\n{{\n#if {SlotStripper.SymbolPrefix}\n#endif\n}}\n";
+
+        var result = SlotStripper.Strip("C.cs", text);
+
+        result.Errors.Should().ContainSingle()
+            .Which.ToString().Should().StartWith("C.cs:3: unknown milestone ''");
+    }
+
     [Fact]
     public void Slot_opener_followed_by_a_comment_is_refused()
     {
@@ -96,6 +132,14 @@ public sealed class SlotStripperErrorTests
         var error = SingleError("define.cs.txt");
 
         error.ToString().Should().StartWith("Errors/define.cs.txt:1: '#define TINYKV_REF_4B' sets a milestone symbol by hand");
+    }
+
+    [Fact]
+    public void Undefining_a_milestone_symbol_by_hand_is_refused()
+    {
+        var error = SingleError("undef.cs.txt");
+
+        error.ToString().Should().StartWith("Errors/undef.cs.txt:1: '#undef TINYKV_REF_2C' sets a milestone symbol by hand");
     }
 
     [Fact]
