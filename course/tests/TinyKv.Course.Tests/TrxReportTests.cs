@@ -15,23 +15,23 @@ public sealed class TrxReportTests
               <Output><ErrorInfo><Message>TinyKv.TodoException : TODO(1): write the key</Message><StackTrace>at RawApi.RawPut()</StackTrace></ErrorInfo></Output>
             </UnitTestResult>
             <UnitTestResult testId="c" testName="Ns.Tests.RawApiTests.RawScan" outcome="Failed" duration="00:00:01">
-              <Output><ErrorInfo><Message>Expected 3 items but found 2.</Message></ErrorInfo></Output>
+              <Output><ErrorInfo><Message>Expected 3 items but found 2.</Message><StackTrace>at RawApiTests.RawScan() in RawApiTests.cs:line 40</StackTrace></ErrorInfo></Output>
             </UnitTestResult>
-            <UnitTestResult testId="d" testName="Ns.Tests.CodecTests.Round_trip(length: 8)" outcome="Passed" duration="00:00:00" />
+            <UnitTestResult testId="d" testName="Ns.Tests.CodecTests.Round_trip(length: 8, label: &quot;a (b)&quot;)" outcome="Passed" duration="00:00:00" />
             <UnitTestResult testId="e" testName="Ns.Tests.CodecTests.Skipped" outcome="NotExecuted" duration="00:00:00" />
           </Results>
           <TestDefinitions>
             <UnitTest id="a" name="Ns.Tests.RawApiTests.RawGet"><TestMethod className="Ns.Tests.RawApiTests" name="RawGet" /></UnitTest>
             <UnitTest id="b" name="Ns.Tests.RawApiTests.RawPut"><TestMethod className="Ns.Tests.RawApiTests" name="RawPut" /></UnitTest>
             <UnitTest id="c" name="Ns.Tests.RawApiTests.RawScan"><TestMethod className="Ns.Tests.RawApiTests" name="RawScan" /></UnitTest>
-            <UnitTest id="d" name="Ns.Tests.CodecTests.Round_trip(length: 8)"><TestMethod className="Ns.Tests.CodecTests" name="Round_trip" /></UnitTest>
+            <UnitTest id="d" name="Ns.Tests.CodecTests.Round_trip(length: 8, label: &quot;a (b)&quot;)"><TestMethod className="Ns.Tests.CodecTests" name="Round_trip" /></UnitTest>
             <UnitTest id="e" name="Ns.Tests.CodecTests.Skipped"><TestMethod className="Ns.Tests.CodecTests" name="Skipped" /></UnitTest>
           </TestDefinitions>
         </TestRun>
         """;
 
     [Fact]
-    public void Outcomes_names_and_durations_are_read()
+    public void Finished_tests_are_read_with_outcomes_and_names_without_namespace()
     {
         var tests = TrxReport.Parse(Trx);
 
@@ -39,13 +39,27 @@ public sealed class TrxReportTests
             ("RawApiTests.RawGet", TestOutcome.Passed),
             ("RawApiTests.RawPut", TestOutcome.NotStarted),
             ("RawApiTests.RawScan", TestOutcome.Failed),
-            ("CodecTests.Round_trip(length: 8)", TestOutcome.Passed));
-        tests[0].Duration.Should().Be(TimeSpan.FromMilliseconds(12));
-        tests[3].FullyQualifiedName.Should().Be("Ns.Tests.CodecTests.Round_trip");
+            ("CodecTests.Round_trip(length: 8, label: \"a (b)\")", TestOutcome.Passed));
     }
 
     [Fact]
-    public void A_failure_keeps_its_message_and_stack_trace()
+    public void Durations_are_read()
+    {
+        TrxReport.Parse(Trx).Select(t => t.Duration).Should().Equal(
+            TimeSpan.FromMilliseconds(12), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void A_theory_case_keeps_its_arguments_in_the_display_name_but_not_in_the_qualified_name()
+    {
+        var theory = TrxReport.Parse(Trx).Single(t => t.Name.StartsWith("CodecTests.", StringComparison.Ordinal));
+
+        theory.DisplayName.Should().Be("Ns.Tests.CodecTests.Round_trip(length: 8, label: \"a (b)\")");
+        theory.FullyQualifiedName.Should().Be("Ns.Tests.CodecTests.Round_trip");
+    }
+
+    [Fact]
+    public void A_todo_failure_keeps_its_message_and_stack_trace()
     {
         var put = TrxReport.Parse(Trx).Single(t => t.Name == "RawApiTests.RawPut");
 
@@ -53,24 +67,43 @@ public sealed class TrxReportTests
     }
 
     [Fact]
-    public void The_blame_sequence_names_the_test_that_never_completed()
+    public void An_assertion_failure_is_failed_with_its_message()
+    {
+        var scan = TrxReport.Parse(Trx).Single(t => t.Name == "RawApiTests.RawScan");
+
+        scan.Outcome.Should().Be(TestOutcome.Failed);
+        scan.Output.Should().StartWith("Expected 3 items but found 2.").And.Contain("line 40");
+    }
+
+    [Fact]
+    public void A_passed_test_has_no_output()
+    {
+        TrxReport.Parse(Trx).Single(t => t.Name == "RawApiTests.RawGet").Output.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("TinyKv.TodoException : TODO(2AB): append entries", true)]
+    [InlineData("System.Exception: TODO(1) is how slots say so", true)]
+    [InlineData("Expected True but found False", false)]
+    public void A_todo_is_recognised_by_its_exception_or_marker(string message, bool todo)
+    {
+        TrxReport.IsTodo(message).Should().Be(todo);
+    }
+
+    [Fact]
+    public void The_blame_sequence_names_the_tests_that_never_completed()
     {
         const string sequence = """
             <?xml version="1.0"?>
             <TestSequence>
               <Test Name="Ns.A.Done" DisplayName="Ns.A.Done" Completed="True" />
-              <Test Name="Ns.A.Stuck" DisplayName="Ns.A.Stuck" Completed="False" />
+              <Test Name="Ns.A.Stuck" DisplayName="Ns.A.Stuck(n: 2)" Completed="False" />
             </TestSequence>
             """;
 
-        TrxReport.IncompleteTests(sequence).Should().Equal("Ns.A.Stuck");
-    }
+        var blamed = TrxReport.IncompleteTests(sequence);
 
-    [Fact]
-    public void The_filter_excludes_accounted_tests_with_special_characters_escaped()
-    {
-        DotnetTestRunner.FilterFor("2AB", ["Ns.B.Two", "Ns.A.One"]).Should()
-            .Be("Milestone=2AB&FullyQualifiedName!=Ns.A.One&FullyQualifiedName!=Ns.B.Two");
-        DotnetTestRunner.FilterFor("1", ["Ns.A.Odd(x)"]).Should().Be(@"Milestone=1&FullyQualifiedName!=Ns.A.Odd\(x\)");
+        blamed.Should().Equal(new BlamedTest("Ns.A.Stuck", "Ns.A.Stuck(n: 2)"));
+        blamed[0].Name.Should().Be("A.Stuck(n: 2)");
     }
 }

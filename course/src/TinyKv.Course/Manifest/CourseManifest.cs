@@ -68,7 +68,7 @@ public sealed class CourseManifest
             file = JsonSerializer.Deserialize<ManifestFile>(File.ReadAllText(fullPath), s_json)
                 ?? throw new ManifestException($"{path}: the manifest is empty");
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new ManifestException($"{path}: no course manifest here");
         }

@@ -1,30 +1,31 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using TinyKv.Course.Manifest;
 
 namespace TinyKv.Course.Running;
 
 /// <summary>
-/// Runs graded tests in child <c>dotnet test</c> processes. Each test may run for the
-/// milestone's time limit (vstest's blame collector kills a host whose test runs longer); a
-/// killed or crashed host costs only the test it was running: the runner records that test and
-/// starts again without every test already accounted for, until all have a result.
+/// Runs graded tests in child processes: <c>dotnet build</c> for the build, <c>dotnet vstest</c>
+/// on the built assemblies for the tests. Each test may run for the milestone's time limit
+/// (vstest's blame collector kills a host whose test runs longer). A killed or crashed host
+/// costs only the test it was running: the runner records that test, then starts again without
+/// every test already accounted for, until all have a result.
 /// </summary>
 public sealed class DotnetTestRunner : ITestRunner
 {
-    /// <summary>How many times one milestone's tests are restarted after hangs or crashes before the runner gives up.</summary>
-    private const int MaxRestarts = 500;
-
     private readonly string _root;
     private readonly TextWriter? _log;
+    private readonly VsTestCommand _vstest;
 
     /// <param name="repositoryRoot">The repository whose test projects the manifest names.</param>
-    /// <param name="log">Where to echo the commands run and the build output (null: nowhere).</param>
+    /// <param name="log">Where to echo the commands run (null: nowhere).</param>
     public DotnetTestRunner(string repositoryRoot, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(repositoryRoot);
         _root = Path.GetFullPath(repositoryRoot);
         _log = log;
+        _vstest = new VsTestCommand(_root, log);
     }
 
     /// <inheritdoc />
@@ -55,224 +56,289 @@ public sealed class DotnetTestRunner : ITestRunner
         ArgumentNullException.ThrowIfNull(milestone);
         ArgumentNullException.ThrowIfNull(settings);
         var stopwatch = Stopwatch.StartNew();
-        var results = new Dictionary<string, TestResult>(StringComparer.Ordinal);
         var problems = new List<string>();
-        foreach (var project in milestone.TestProjects)
+        var plans = milestone.TestProjects
+            .Select(project => Discover(milestone, project, settings, problems))
+            .OfType<ProjectPlan>()
+            .ToList();
+        var tally = new Tally(milestone.Id, plans.Sum(p => p.Tests.Count), progress);
+        tally.Start();
+        foreach (var plan in plans.Where(p => p.Tests.Count > 0))
         {
-            RunProject(milestone, project, settings, results, problems, progress);
+            new ProjectRun(milestone, plan, _vstest, tally, problems).Execute();
         }
 
-        if (results.Count == 0 && problems.Count == 0)
+        if (tally.Results.Count == 0 && problems.Count == 0)
         {
             problems.Add($"no test carries [Milestone(\"{milestone.Id}\")] in {string.Join(", ", milestone.TestProjects)}");
         }
 
-        var ordered = results.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var ordered = tally.Results.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         return new MilestoneRun(milestone, ordered, problems, stopwatch.Elapsed);
     }
 
-    private void RunProject(
-        MilestoneSpec milestone,
-        string project,
-        BuildSettings settings,
-        Dictionary<string, TestResult> results,
-        List<string> problems,
-        IProgress<TestProgress>? progress)
+    /// <summary>Finds the project's built assembly and the milestone's tests in it; null (and a problem) when it cannot.</summary>
+    private ProjectPlan? Discover(MilestoneSpec milestone, string project, BuildSettings settings, List<string> problems)
     {
-        var accounted = new HashSet<string>(StringComparer.Ordinal);
-        var resultsRoot = Path.Combine(Path.GetTempPath(), $"tinykv-grader-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        try
+        var assembly = _vstest.AssemblyOf(project, settings);
+        if (assembly is null)
         {
-            for (var attempt = 0; attempt <= MaxRestarts; attempt++)
+            problems.Add($"{project}: MSBuild could not tell where its test assembly is (does the project exist?)");
+            return null;
+        }
+
+        if (!File.Exists(assembly))
+        {
+            problems.Add($"{project}: {assembly} is missing; build it first");
+            return null;
+        }
+
+        var tests = _vstest.List(assembly, VsTestFilter.MilestoneExcept(milestone.Id, []));
+        if (tests is null)
+        {
+            problems.Add($"{project}: vstest could not list its tests");
+            return null;
+        }
+
+        return new ProjectPlan(project, assembly, tests);
+    }
+
+    /// <summary>The overall limit for a run of <paramref name="tests"/> tests, past which the run is killed.</summary>
+    internal static TimeSpan WatchdogFor(MilestoneSpec milestone, int tests) =>
+        TimeSpan.FromSeconds((milestone.TestTimeLimitSeconds * (tests + 2)) + 120);
+
+    internal static string Tail(string output, int lines = 15) =>
+        string.Join('\n', output.Split('\n').TakeLast(lines)).Trim();
+
+    /// <summary>A test project of the milestone: its built assembly and the display names of the milestone's tests in it.</summary>
+    private sealed record ProjectPlan(string Project, string Assembly, IReadOnlyList<string> Tests);
+
+    /// <summary>The milestone's results so far, and the progress reports they make.</summary>
+    private sealed class Tally(string milestone, int total, IProgress<TestProgress>? progress)
+    {
+        private readonly Lock _gate = new();
+        private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, TestResult> _results = new(StringComparer.Ordinal);
+
+        public IReadOnlyCollection<TestResult> Results
+        {
+            get
             {
-                var resultsDirectory = Path.Combine(resultsRoot, attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                var filter = FilterFor(milestone.Id, accounted);
-                string[] arguments =
-                [
-                    "test", project, "--no-build", "--nologo", .. settings.MsBuildArguments,
-                    "--filter", filter,
-                    "--logger", "trx;LogFileName=results.trx",
-                    "--logger", "console;verbosity=normal",
-                    "--results-directory", resultsDirectory,
-                    "--blame-hang-timeout", $"{milestone.TestTimeLimitSeconds}s",
-                    "--blame-hang-dump-type", "none",
-                ];
-                _log?.WriteLine($"$ dotnet {string.Join(' ', arguments)}");
-
-                var finished = results.Count;
-                var watchdog = TimeSpan.FromSeconds((milestone.TestTimeLimitSeconds * 200) + 300);
-                var run = ChildProcess.Run("dotnet", arguments, _root, watchdog, line =>
+                lock (_gate)
                 {
-                    if (line.StartsWith("  Passed ", StringComparison.Ordinal) || line.StartsWith("  Failed ", StringComparison.Ordinal))
-                    {
-                        progress?.Report(new TestProgress(milestone.Id, Interlocked.Increment(ref finished), 0, null));
-                    }
-                });
-
-                var newResults = 0;
-                foreach (var test in ReadResults(resultsDirectory))
-                {
-                    accounted.Add(test.FullyQualifiedName);
-                    results[test.Name] = new TestResult(milestone.Id, test.Name, test.Outcome, test.Duration, test.Output);
-                    newResults++;
+                    return [.. _results.Values];
                 }
+            }
+        }
 
-                var aborted = run.Output.Contains("Test Run Aborted", StringComparison.Ordinal)
-                    || run.Output.Contains("aborted because the host process exited", StringComparison.Ordinal);
-                if (run.KilledByWatchdog)
-                {
-                    problems.Add($"{project}: the test run passed its overall limit of {watchdog} and was stopped");
-                    return;
-                }
+        public void Start() => progress?.Report(new TestProgress(milestone, 0, total, null));
 
-                if (!aborted)
-                {
-                    if (run.ExitCode != 0 && newResults == 0 && accounted.Count == 0 && !run.Output.Contains("No test matches the given testcase filter", StringComparison.Ordinal))
-                    {
-                        problems.Add($"{project}: dotnet test exited with {run.ExitCode} and reported no results:\n{Tail(run.Output)}");
-                    }
+        /// <summary>A console line said a test finished; its result comes later, from the TRX file.</summary>
+        public void Finished(string displayName) => Report(displayName, null);
 
-                    return;
-                }
-
-                var hung = run.Output.Contains("inactivity time", StringComparison.Ordinal);
-                if (hung)
-                {
-                    var stuck = ReadIncomplete(resultsDirectory).Where(accounted.Add).ToList();
-                    if (stuck.Count == 0)
-                    {
-                        problems.Add($"{project}: a test hung but the blame collector named none; output:\n{Tail(run.Output)}");
-                        return;
-                    }
-
-                    foreach (var fqn in stuck)
-                    {
-                        var result = new TestResult(milestone.Id, TrxReport.DisplayName(ClassOf(fqn), fqn), TestOutcome.TimedOut, TimeSpan.FromSeconds(milestone.TestTimeLimitSeconds), $"timed out after {milestone.TestTimeLimitSeconds} s");
-                        results[result.Name] = result;
-                        progress?.Report(new TestProgress(milestone.Id, results.Count, 0, result));
-                    }
-
-                    continue;
-                }
-
-                // The host died at once (a stack overflow, a fail-fast): it may not have reported the
-                // test that killed it, so the blame collector's guess cannot be trusted. Run every
-                // remaining test alone: the culprit crashes its own host and no one else's.
-                var remaining = ListTests(project, settings, FilterFor(milestone.Id, accounted));
-                if (remaining.Count == 0)
-                {
-                    problems.Add($"{project}: the test host crashed and no test is left to blame; output:\n{Tail(run.Output)}");
-                    return;
-                }
-
-                foreach (var fqn in remaining.Where(accounted.Add))
-                {
-                    foreach (var result in RunAlone(milestone, project, settings, fqn, Path.Combine(resultsRoot, "alone-" + results.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))))
-                    {
-                        results[result.Name] = result;
-                        progress?.Report(new TestProgress(milestone.Id, results.Count, 0, result));
-                        if (result.Outcome == TestOutcome.Crashed)
-                        {
-                            problems.Add($"the test host crashed while {result.Name} ran");
-                        }
-                    }
-                }
-
-                return;
+        /// <summary>Records a test's result under its display name.</summary>
+        public void Record(string displayName, TestResult result)
+        {
+            lock (_gate)
+            {
+                _results[displayName] = result;
             }
 
-            problems.Add($"{project}: gave up after {MaxRestarts} restarts of the test host");
+            Report(displayName, result);
         }
-        finally
+
+        private void Report(string displayName, TestResult? result)
+        {
+            int completed;
+            lock (_gate)
+            {
+                if (!_reported.Add(displayName))
+                {
+                    return;
+                }
+
+                completed = _reported.Count;
+            }
+
+            progress?.Report(new TestProgress(milestone, completed, Math.Max(total, completed), result));
+        }
+    }
+
+    /// <summary>
+    /// The runs of one test project: a run of every test not yet accounted for, and after a hang
+    /// or crash, the suspects alone, again and again until every test has a result.
+    /// </summary>
+    private sealed class ProjectRun(MilestoneSpec milestone, ProjectPlan plan, VsTestCommand vstest, Tally tally, List<string> problems)
+    {
+        private readonly HashSet<string> _accounted = new(StringComparer.Ordinal);
+        private readonly string _resultsRoot = Path.Combine(Path.GetTempPath(), $"tinykv-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        private int _runs;
+
+        private int Limit => milestone.TestTimeLimitSeconds;
+
+        public void Execute()
         {
             try
             {
-                Directory.Delete(resultsRoot, recursive: true);
+                // Every pass accounts for at least one test or stops, so this bound is never the reason to stop.
+                for (var pass = 0; pass <= plan.Tests.Count + 1; pass++)
+                {
+                    var before = _accounted.Count;
+                    if (!RunRemaining() || _accounted.Count == before)
+                    {
+                        return;
+                    }
+                }
+            }
+            finally
+            {
+                DeleteResults();
+            }
+        }
+
+        /// <summary>Runs every test not yet accounted for; true when the host went away and another pass is needed.</summary>
+        private bool RunRemaining()
+        {
+            var remaining = plan.Tests.Count(t => !_accounted.Contains(t));
+            var run = vstest.Execute(
+                plan.Assembly,
+                VsTestFilter.MilestoneExcept(milestone.Id, _accounted),
+                Limit,
+                NextResultsDirectory(),
+                WatchdogFor(milestone, Math.Max(remaining, 1)),
+                tally.Finished);
+            RecordAll(run.Results);
+            switch (run.End)
+            {
+                case TestHostEnd.Completed:
+                    if (run.Results.Count == 0 && _accounted.Count == 0)
+                    {
+                        problems.Add($"{plan.Project}: vstest listed {plan.Tests.Count} tests but reported none:\n{Tail(run.Output)}");
+                    }
+
+                    return false;
+                case TestHostEnd.Watchdog:
+                    problems.Add($"{plan.Project}: the test run passed its overall limit of {WatchdogFor(milestone, remaining).TotalSeconds:0} s and was stopped");
+                    return false;
+                default:
+                    break;
+            }
+
+            var suspects = run.Unfinished.Where(t => !_accounted.Contains(t.DisplayName)).ToList();
+            if (run.End == TestHostEnd.HangTimeout && suspects.Count == 1)
+            {
+                // A hang leaves time for every start and end to be reported: the one test
+                // still running is the one that hung.
+                RecordTimedOut(suspects[0]);
+                return true;
+            }
+
+            if (suspects.Count == 0)
+            {
+                // The host died before it could say which test it was running: every test left
+                // is a suspect.
+                suspects = [.. plan.Tests.Where(t => !_accounted.Contains(t)).Select(t => new BlamedTest(FullyQualifiedNameOf(t), t))];
+            }
+
+            // Several tests were running at once (a hang stopped them all), or a crash: the blame
+            // collector's guess may be the test before the culprit, whose end was never
+            // reported. Each suspect alone settles it.
+            foreach (var suspect in suspects)
+            {
+                RunAlone(suspect);
+            }
+
+            return true;
+        }
+
+        private void RunAlone(BlamedTest suspect)
+        {
+            var run = vstest.Execute(
+                plan.Assembly,
+                VsTestFilter.OnlyTest(milestone.Id, suspect.DisplayName),
+                Limit,
+                NextResultsDirectory(),
+                WatchdogFor(milestone, 1));
+            RecordAll(run.Results);
+            if (_accounted.Contains(suspect.DisplayName))
+            {
+                return;
+            }
+
+            switch (run.End)
+            {
+                case TestHostEnd.HangTimeout:
+                    RecordTimedOut(suspect);
+                    break;
+                case TestHostEnd.HostCrashed or TestHostEnd.Watchdog:
+                    var output = CrashReport(run.Output);
+                    problems.Add($"{suspect.Name} crashed the test host:\n{output}");
+                    Record(suspect.DisplayName, new TestResult(milestone.Id, suspect.Name, TestOutcome.Crashed, TimeSpan.Zero, "the test host crashed while this test ran:\n" + output));
+                    break;
+                default:
+                    problems.Add($"{suspect.Name}: run on its own, it reported no result");
+                    Record(suspect.DisplayName, new TestResult(milestone.Id, suspect.Name, TestOutcome.Failed, TimeSpan.Zero, "the test reported no result:\n" + Tail(run.Output)));
+                    break;
+            }
+        }
+
+        private void RecordAll(IEnumerable<TrxTest> tests)
+        {
+            foreach (var test in tests)
+            {
+                Record(test.DisplayName, new TestResult(milestone.Id, test.Name, test.Outcome, test.Duration, test.Output));
+            }
+        }
+
+        private void RecordTimedOut(BlamedTest test) =>
+            Record(test.DisplayName, new TestResult(
+                milestone.Id,
+                test.Name,
+                TestOutcome.TimedOut,
+                TimeSpan.FromSeconds(Limit),
+                $"still running after the {Limit} s limit for one test; stopped"));
+
+        private void Record(string displayName, TestResult result)
+        {
+            _accounted.Add(displayName);
+            tally.Record(displayName, result);
+        }
+
+        private string NextResultsDirectory() =>
+            Path.Combine(_resultsRoot, (_runs++).ToString(CultureInfo.InvariantCulture));
+
+        private void DeleteResults()
+        {
+            try
+            {
+                Directory.Delete(_resultsRoot, recursive: true);
             }
             catch (DirectoryNotFoundException)
             {
                 // Nothing was written.
             }
-        }
-    }
-
-    private IReadOnlyList<TestResult> RunAlone(MilestoneSpec milestone, string project, BuildSettings settings, string fqn, string resultsDirectory)
-    {
-        string[] arguments =
-        [
-            "test", project, "--no-build", "--nologo", .. settings.MsBuildArguments,
-            "--filter", $"Milestone={milestone.Id}&FullyQualifiedName={Escape(fqn)}",
-            "--logger", "trx;LogFileName=results.trx",
-            "--results-directory", resultsDirectory,
-            "--blame-hang-timeout", $"{milestone.TestTimeLimitSeconds}s",
-            "--blame-hang-dump-type", "none",
-        ];
-        _log?.WriteLine($"$ dotnet {string.Join(' ', arguments)}");
-        var run = ChildProcess.Run("dotnet", arguments, _root, TimeSpan.FromSeconds((milestone.TestTimeLimitSeconds * 20) + 120));
-        var finished = ReadResults(resultsDirectory).Where(t => t.FullyQualifiedName == fqn).ToList();
-        var name = TrxReport.DisplayName(ClassOf(fqn), fqn);
-        if (!run.Output.Contains("Test Run Aborted", StringComparison.Ordinal))
-        {
-            return [.. finished.Select(t => new TestResult(milestone.Id, t.Name, t.Outcome, t.Duration, t.Output))];
-        }
-
-        return run.Output.Contains("inactivity time", StringComparison.Ordinal)
-            ? [new TestResult(milestone.Id, name, TestOutcome.TimedOut, TimeSpan.FromSeconds(milestone.TestTimeLimitSeconds), $"timed out after {milestone.TestTimeLimitSeconds} s")]
-            : [new TestResult(milestone.Id, name, TestOutcome.Crashed, TimeSpan.Zero, "the test host crashed while this test ran:\n" + Tail(run.Output))];
-    }
-
-    /// <summary>The tests a filter selects, as fully qualified method names (theory cases folded into their method).</summary>
-    private List<string> ListTests(string project, BuildSettings settings, string filter)
-    {
-        string[] arguments = ["test", project, "--no-build", "--nologo", .. settings.MsBuildArguments, "--list-tests", "--filter", filter];
-        var run = ChildProcess.Run("dotnet", arguments, _root, TimeSpan.FromMinutes(5));
-        return [.. run.Output.Split('\n')
-            .SkipWhile(line => !line.Contains("The following Tests are available", StringComparison.Ordinal))
-            .Skip(1)
-            .Where(line => line.StartsWith("    ", StringComparison.Ordinal))
-            .Select(line => line.Trim())
-            .Select(name => name.IndexOf('(', StringComparison.Ordinal) is var paren and >= 0 ? name[..paren] : name)
-            .Distinct(StringComparer.Ordinal)];
-    }
-
-    /// <summary>The vstest filter for a milestone's tests, less those already accounted for.</summary>
-    public static string FilterFor(string milestone, IEnumerable<string> exclude) =>
-        string.Concat(exclude.Order(StringComparer.Ordinal).Select(fqn => "&FullyQualifiedName!=" + Escape(fqn)).Prepend("Milestone=" + milestone));
-
-    private static string Escape(string value)
-    {
-        var escaped = new StringBuilder(value.Length);
-        foreach (var c in value)
-        {
-            if (c is '\\' or '(' or ')' or '&' or '|' or '=' or '!' or '~')
+            catch (IOException)
             {
-                escaped.Append('\\');
+                // A dying host may hold a file for a moment; the system's temp cleaner gets it.
             }
-
-            escaped.Append(c);
         }
 
-        return escaped.ToString();
+        /// <summary>The namespace, class and method of a listed test (its display name less theory arguments).</summary>
+        private static string FullyQualifiedNameOf(string displayName)
+        {
+            var paren = displayName.IndexOf('(', StringComparison.Ordinal);
+            return paren < 0 ? displayName : displayName[..paren];
+        }
+
+        /// <summary>What the dying host said about why: from its first fatal line, else the end of the output.</summary>
+        private static string CrashReport(string output)
+        {
+            var lines = output.Split('\n');
+            var fatal = Array.FindIndex(lines, line =>
+                line.Contains("Process terminated", StringComparison.Ordinal)
+                || line.Contains("Stack overflow", StringComparison.Ordinal)
+                || line.Contains("Unhandled exception", StringComparison.Ordinal));
+            return fatal < 0 ? Tail(output) : string.Join('\n', lines.Skip(fatal).Take(8)).Trim();
+        }
     }
-
-    private static IEnumerable<TrxTest> ReadResults(string directory) =>
-        Directory.Exists(directory)
-            ? Directory.EnumerateFiles(directory, "*.trx", SearchOption.AllDirectories).SelectMany(f => TrxReport.Parse(File.ReadAllText(f)))
-            : [];
-
-    private static IEnumerable<string> ReadIncomplete(string directory) =>
-        Directory.Exists(directory)
-            ? Directory.EnumerateFiles(directory, "Sequence_*.xml", SearchOption.AllDirectories)
-                .SelectMany(f => TrxReport.IncompleteTests(File.ReadAllText(f)))
-                .Distinct(StringComparer.Ordinal)
-            : [];
-
-    private static string ClassOf(string fqn)
-    {
-        var dot = fqn.LastIndexOf('.');
-        return dot < 0 ? "" : fqn[..dot];
-    }
-
-    private static string Tail(string output, int lines = 15) =>
-        string.Join('\n', output.Split('\n').TakeLast(lines)).Trim();
 }

@@ -4,12 +4,28 @@ using System.Xml.Linq;
 namespace TinyKv.Course.Running;
 
 /// <summary>One finished test as a TRX file records it.</summary>
-/// <param name="FullyQualifiedName">Namespace, class and method: what <c>--filter FullyQualifiedName</c> matches.</param>
+/// <param name="FullyQualifiedName">Namespace, class and method: what a <c>FullyQualifiedName</c> filter matches.</param>
+/// <param name="DisplayName">The name vstest shows and a <c>DisplayName</c> filter matches (for xunit: namespace, class, method and theory arguments).</param>
 /// <param name="Name">Class and method (and theory arguments), without the namespace.</param>
 /// <param name="Outcome">Passed, Failed or NotStarted (failed on a TodoException).</param>
 /// <param name="Duration">How long it ran.</param>
 /// <param name="Output">The failure message and stack trace; empty when passed.</param>
-public sealed record TrxTest(string FullyQualifiedName, string Name, TestOutcome Outcome, TimeSpan Duration, string Output);
+public sealed record TrxTest(string FullyQualifiedName, string DisplayName, string Name, TestOutcome Outcome, TimeSpan Duration, string Output);
+
+/// <summary>A test the blame collector saw start but not finish before the test host went away.</summary>
+/// <param name="FullyQualifiedName">Namespace, class and method.</param>
+/// <param name="DisplayName">The name vstest shows (theory arguments included).</param>
+public sealed record BlamedTest(string FullyQualifiedName, string DisplayName)
+{
+    /// <summary>Class and method (and theory arguments), without the namespace.</summary>
+    public string Name => TrxReport.DisplayName(ClassOf(FullyQualifiedName), DisplayName);
+
+    private static string ClassOf(string fullyQualifiedName)
+    {
+        var dot = fullyQualifiedName.LastIndexOf('.');
+        return dot < 0 ? "" : fullyQualifiedName[..dot];
+    }
+}
 
 /// <summary>
 /// Reads the results of a <c>dotnet test --logger trx</c> run, and the blame collector's
@@ -47,21 +63,26 @@ public static class TrxReport
             var verdict = outcome == "Passed"
                 ? TestOutcome.Passed
                 : IsTodo(message) ? TestOutcome.NotStarted : TestOutcome.Failed;
-            tests.Add(new TrxTest(fqn, DisplayName(className, testName), verdict, ParseDuration((string?)result.Attribute("duration")), verdict == TestOutcome.Passed ? "" : text.Trim()));
+            tests.Add(new TrxTest(fqn, testName, DisplayName(className, testName), verdict, ParseDuration((string?)result.Attribute("duration")), verdict == TestOutcome.Passed ? "" : text.Trim()));
         }
 
         return tests;
     }
 
     /// <summary>
-    /// The tests a blame sequence file says had started but not completed when the host died,
-    /// as fully qualified names.
+    /// The tests a blame sequence file (<c>Sequence_*.xml</c>, tests in the order they started)
+    /// says had started but not completed when the host went away.
     /// </summary>
-    public static IReadOnlyList<string> IncompleteTests(string sequenceXml) =>
+    /// <remarks>
+    /// After a hang timeout this names the hung test (and any test running beside it). After a
+    /// crash it is only a guess: a host that dies at once may never have reported the start of
+    /// the test that killed it, nor the end of the one before, which then stands accused.
+    /// </remarks>
+    public static IReadOnlyList<BlamedTest> IncompleteTests(string sequenceXml) =>
         [.. XDocument.Parse(sequenceXml).Descendants("Test")
             .Where(t => string.Equals((string?)t.Attribute("Completed"), "False", StringComparison.OrdinalIgnoreCase))
-            .Select(t => (string?)t.Attribute("Name") ?? "")
-            .Where(n => n.Length > 0)];
+            .Select(t => new BlamedTest((string?)t.Attribute("Name") ?? "", (string?)t.Attribute("DisplayName") ?? (string?)t.Attribute("Name") ?? ""))
+            .Where(t => t.DisplayName.Length > 0)];
 
     /// <summary>Whether a failure message is an unwritten slot's <c>TodoException</c>.</summary>
     public static bool IsTodo(string message) =>

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using TinyKv.Course.Export;
+using TinyKv.Course.Manifest;
+
+namespace TinyKv.Course.Cli;
+
+/// <summary>
+/// The command line of <c>tinykv-course</c>: <c>verify</c>, <c>export</c> and <c>manifest</c>.
+/// An expected error prints one line and exits with 2 (usage) or 1 (failure); no stack traces.
+/// </summary>
+public static class CourseCommandLine
+{
+    /// <summary>Parses <paramref name="args"/> and runs the command; returns the exit code.</summary>
+    public static int Run(IReadOnlyList<string> args, CourseConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
+        var parse = Create(console).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                console.Error.WriteLine($"tinykv-course: {error.Message}");
+            }
+
+            console.Error.WriteLine("tinykv-course --help shows the usage");
+            return ExitCodes.Usage;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error });
+    }
+
+    /// <summary>The command tree, its actions bound to <paramref name="console"/>.</summary>
+    public static RootCommand Create(CourseConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var root = new Option<string?>("--root")
+        {
+            Description = "The course repository (default: found from the current folder)",
+            HelpName = "dir",
+            Recursive = true,
+        };
+
+        var milestones = new Argument<string[]>("milestones")
+        {
+            Description = "Milestones to verify, e.g. 1 2AA (default: every available one)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var verify = new Command("verify", "Check that every graded test fails on its own milestone's stubs and passes on the reference") { milestones };
+        verify.SetAction(parse => Guard(console, () =>
+        {
+            var repository = RootOf(parse);
+            return VerifyCommand.Run(CourseManifest.LoadFrom(repository), parse.GetValue(milestones) ?? [], console.CreateRunner(repository), console.Out);
+        }));
+
+        var destination = new Argument<string>("dir") { Description = "Where the student workbook goes (a new or empty folder)" };
+        var noBuild = new Option<bool>("--no-build") { Description = "Do not build the exported workbook" };
+        var export = new Command("export", "Export the student workbook: reference code stripped, stubs kept, the Edition switch removed") { destination, noBuild };
+        export.SetAction(parse => Guard(console, () =>
+        {
+            var repository = RootOf(parse);
+            return ExportCommand.Run(CourseManifest.LoadFrom(repository), repository, parse.GetValue(destination)!, !parse.GetValue(noBuild), console.Out, console.Error);
+        }));
+
+        var manifest = new Command("manifest", "Show the course's milestones: id, title, points, time limit per test, availability");
+        manifest.SetAction(parse => Guard(console, () => ManifestCommand.Run(CourseManifest.LoadFrom(RootOf(parse)), console.Out)));
+
+        return new RootCommand("tinykv-course: instructor tooling for TinyKV for .NET") { root, verify, export, manifest };
+
+        string RootOf(ParseResult parse)
+        {
+            if (parse.GetValue(root) is { } given)
+            {
+                return Path.GetFullPath(given);
+            }
+
+            try
+            {
+                return CourseManifest.FindRepositoryRoot(console.CurrentDirectory);
+            }
+            catch (ManifestException ex)
+            {
+                throw new UsageException(ex.Message, ex);
+            }
+        }
+    }
+
+    private static int Guard(CourseConsole console, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UsageException ex)
+        {
+            console.Error.WriteLine($"tinykv-course: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (ManifestException ex)
+        {
+            console.Error.WriteLine($"tinykv-course: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (ExportFailedException ex)
+        {
+            console.Error.WriteLine($"tinykv-course: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            console.Error.WriteLine($"tinykv-course: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}
