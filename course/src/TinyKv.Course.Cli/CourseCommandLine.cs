@@ -54,7 +54,7 @@ public static class CourseCommandLine
         }));
 
         var destination = new Argument<string>("dir") { Description = "Where the student workbook goes (a new or empty folder)" };
-        var noBuild = new Option<bool>("--no-build") { Description = "Do not build the exported workbook" };
+        var noBuild = new Option<bool>("--no-build", "--no-build-check") { Description = "Do not build the exported workbook" };
         var export = new Command("export", "Export the student workbook: reference code stripped, stubs kept, the Edition switch removed") { destination, noBuild };
         export.SetAction(parse => Guard(console, () =>
         {

@@ -103,6 +103,20 @@ public sealed class CourseCommandLineTests : IDisposable
         lines.Should().Contain(l => l.Contains("total") && l.TrimEnd().EndsWith("100", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("--no-build")]
+    [InlineData("--no-build-check")]
+    public void Export_without_the_build_check_writes_the_workbook_and_builds_nothing(string option)
+    {
+        var destination = Path.Combine(_elsewhere.Path, "workbook");
+
+        var exit = Run("export", destination, option, "--root", s_root);
+
+        exit.Should().Be(ExitCodes.Success, _error.ToString());
+        File.Exists(Path.Combine(destination, CourseManifest.RelativePath)).Should().BeTrue();
+        _out.ToString().Should().StartWith("exported ").And.NotContain("building the workbook");
+    }
+
     private int Run(params string[] args) =>
         CourseCommandLine.Run(args, new CourseConsole(_out, _error, _elsewhere.Path, _ => _runner));
 }
