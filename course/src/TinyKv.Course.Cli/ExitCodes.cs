@@ -12,21 +12,3 @@ public static class ExitCodes
     /// <summary>The command line was wrong: an unknown option or milestone, no repository found.</summary>
     public const int Usage = 2;
 }
-
-/// <summary>The command line asks for something that cannot be: reported in one line, exit code 2.</summary>
-public sealed class UsageException : Exception
-{
-    public UsageException()
-    {
-    }
-
-    public UsageException(string message)
-        : base(message)
-    {
-    }
-
-    public UsageException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}

@@ -1,6 +1,9 @@
-namespace TinyKv.Grader;
+namespace TinyKv.Course;
 
-/// <summary>A command line the grader cannot act on; the grader exits with code 2.</summary>
+/// <summary>
+/// A command line of the course tools (<c>grader</c>, <c>tinykv-course</c>) asks for something
+/// that cannot be: reported in one line, exit code 2.
+/// </summary>
 public sealed class UsageException : Exception
 {
     public UsageException()
