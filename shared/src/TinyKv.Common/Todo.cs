@@ -37,6 +37,27 @@ public static class Todo
 
         return new TodoException(milestone, hint);
     }
+
+    /// <summary>
+    /// Marks a quiet slot: an unwritten piece of a later milestone that code of an earlier
+    /// milestone passes through. Its stub must not throw, or the earlier milestone's tests would
+    /// fail on work that is not theirs (a new leader starts replication, a 2AB slot, while the
+    /// 2AA election tests run). It does nothing; the tests of its own milestone fail on the
+    /// missing behaviour instead.
+    /// </summary>
+    /// <param name="milestone">The milestone whose reference fills this slot.</param>
+    /// <param name="hint">What to build here and where the handout explains it.</param>
+    /// <exception cref="ArgumentException">The milestone is not one of the course's milestones.</exception>
+    public static void Pending(string milestone, string hint)
+    {
+        ArgumentNullException.ThrowIfNull(hint);
+        if (!Milestones.IsKnown(milestone))
+        {
+            throw new ArgumentException(
+                $"'{milestone}' is not a course milestone; use one of {string.Join(", ", Milestones.All)}.",
+                nameof(milestone));
+        }
+    }
 }
 
 /// <summary>

@@ -67,10 +67,10 @@ public static partial class SlotStripper
     [GeneratedRegex(@"^TINYKV_REF_\w*$")]
     private static partial Regex LoneSymbol();
 
-    [GeneratedRegex(@"\bTodo\s*\.\s*Slot\s*\(")]
+    [GeneratedRegex(@"\bTodo\s*\.\s*(Slot|Pending)\s*\(")]
     private static partial Regex TodoSlotCall();
 
-    [GeneratedRegex(@"\bTodo\s*\.\s*Slot\s*\(\s*""(?<milestone>[^""]*)""")]
+    [GeneratedRegex(@"\bTodo\s*\.\s*(Slot|Pending)\s*\(\s*""(?<milestone>[^""]*)""")]
     private static partial Regex TodoSlotWithLiteral();
 
     private static bool MentionsMilestoneSymbol(string condition) =>
@@ -280,7 +280,7 @@ public static partial class SlotStripper
             var call = TodoSlotWithLiteral().Match(line.Content);
             if (!call.Success)
             {
-                Error(line, "the first argument of Todo.Slot must be the milestone as a string literal on the " +
+                Error(line, "the first argument of Todo.Slot (or Todo.Pending) must be the milestone as a string literal on the " +
                     $"same line, e.g. Todo.Slot(\"{block.Milestone}\", …), so the export can check it");
                 return;
             }
