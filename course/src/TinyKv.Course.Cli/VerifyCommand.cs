@@ -6,7 +6,7 @@ namespace TinyKv.Course.Cli;
 
 /// <summary>
 /// <c>tinykv-course verify [milestones…]</c>: every graded test fails on its own milestone's
-/// stubs and passes on the reference. Each milestone is one check in the closing
+/// stubs, passes once its milestone is done (later slots still stubs) and passes on the reference. Each milestone is one check in the closing
 /// <c>N passed, N failed</c> line.
 /// </summary>
 public static class VerifyCommand
@@ -40,6 +40,7 @@ public static class VerifyCommand
         var lines = new List<string>
         {
             $"{verdict.Milestone.Id}  stubs: {stubs.Passed}/{stubs.Total} passed ({stubs.NotStarted} not started)  " +
+            (verdict.DoneRun is { } done ? $"done: {done.Passed}/{done.Total} passed  " : "") +
             $"reference: {reference.Passed}/{reference.Total} passed  {(verdict.Holds ? "ok" : "DEFECTS")}",
         };
         lines.AddRange(verdict.Defects.Select(d => "    - " + d.Replace("\n", "\n      ", StringComparison.Ordinal)));

@@ -33,7 +33,7 @@ public sealed class CourseCommandLineTests : IDisposable
         var exit = Run("verify", "1", "--root", s_root);
 
         exit.Should().Be(ExitCodes.Success);
-        _out.ToString().Should().Contain("1  stubs: 0/2 passed (2 not started)  reference: 2/2 passed  ok")
+        _out.ToString().Should().Contain("1  stubs: 0/2 passed (2 not started)  done: 0/0 passed  reference: 2/2 passed  ok")
             .And.EndWith($"1 passed, 0 failed{Environment.NewLine}");
     }
 
@@ -44,7 +44,7 @@ public sealed class CourseCommandLineTests : IDisposable
             .Returns("1", new BuildSettings("Student", null), Passed)
             .Returns("1", new BuildSettings("Reference", null), Passed);
 
-        var exit = Run("verify", "--root", s_root);
+        var exit = Run("verify", "1", "--root", s_root);
 
         exit.Should().Be(ExitCodes.Failure);
         _out.ToString().Should().Contain("- Tests.T0 passes on its own stubs").And.Contain("0 passed, 1 failed");
@@ -52,7 +52,7 @@ public sealed class CourseCommandLineTests : IDisposable
 
     [Theory]
     [InlineData("9Z", "'9Z' is not a milestone; use one of 1, 2AA")]
-    [InlineData("2AB", "milestone 2AB is not available yet; available: 1")]
+    [InlineData("3B", "milestone 3B is not available yet; available: 1, 2AA, 2AB, 2AC, 3A")]
     public void Verify_of_a_milestone_that_cannot_be_checked_is_a_usage_error(string milestone, string message)
     {
         var exit = Run("verify", milestone, "--root", s_root);

@@ -38,8 +38,11 @@ public sealed class CourseVerifierTests
         runner.Calls.Should().Equal(
             "build student: 1",
             "run 1 on student",
-            "build reference through 1: 2AA",
+            "build reference through 1: 1 2AA",
+            "run 1 on reference through 1",
             "run 2AA on reference through 1",
+            "build reference through 2AA: 2AA",
+            "run 2AA on reference through 2AA",
             "build reference: 1 2AA",
             "run 1 on reference",
             "run 2AA on reference");
@@ -58,6 +61,28 @@ public sealed class CourseVerifierTests
             "Tests.T0 passes on its own stubs",
             "Tests.T1 hangs on its stubs",
             "Tests.T2 crashes the test host on its stubs");
+    }
+
+    [Fact]
+    public void A_test_that_fails_once_its_milestone_is_done_is_a_defect()
+    {
+        var runner = new FakeRunner()
+            .Returns("1", s_stubsOfOne, NotStarted, NotStarted)
+            .Returns("1", s_stubsOfTwo, Passed, NotStarted)
+            .Returns("1", CourseVerifier.Reference, Passed, Passed);
+
+        var verdict = new CourseVerifier(runner).Verify([s_one]).Single();
+
+        verdict.DoneRun!.Passed.Should().Be(1);
+        verdict.Defects.Should().Equal(
+            "Tests.T1 fails when the reference stops at 1 (NotStarted): a later milestone's stub is in its path");
+    }
+
+    [Fact]
+    public void The_last_milestone_has_no_done_build_of_its_own()
+    {
+        CourseVerifier.DoneSettings(Milestone("4C")).Should().BeNull();
+        CourseVerifier.DoneSettings(Milestone("2AB")).Should().Be(new BuildSettings("Student", "2AB"));
     }
 
     [Fact]

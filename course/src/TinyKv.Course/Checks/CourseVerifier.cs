@@ -6,8 +6,10 @@ namespace TinyKv.Course.Checks;
 /// <summary>
 /// Checks the course milestone by milestone. Built with <c>ReferenceThrough</c> = the milestone
 /// before M (M's own slots are stubs), every graded test of M fails: none passes vacuously, none
-/// hangs. Built as the full reference, every one passes. A test that passes on its own stubs
-/// has the wrong tag or guards a slot in the wrong place.
+/// hangs. Built with <c>ReferenceThrough</c> = M (later slots still stubs), every one passes: a
+/// student who has finished M sees its tests green. Built as the full reference, every one
+/// passes. A test that passes on its own stubs has the wrong tag or guards a slot in the wrong
+/// place; one that fails on the done build reaches a later milestone's stub.
 /// </summary>
 /// <param name="runner">Builds and runs the tests.</param>
 /// <param name="onStep">Told of each build and run as it starts (e.g. to print "building reference …").</param>
@@ -30,21 +32,83 @@ public sealed class CourseVerifier(ITestRunner runner, Action<string>? onStep = 
             .Where(m => m.Available)
             .OrderBy(m => Milestones.OrdinalOf(m.Id))
             .ToList();
-        var stubRuns = available.Select(m => BuildAndRun([m], StubSettings(m))[0]).ToList();
+
+        // Every build once, in course order. The stub build of a milestone is also the "done"
+        // build of the milestone before it (its reference is in, later slots are stubs).
+        var jobs = new List<(BuildSettings Settings, MilestoneSpec Milestone, bool Done)>();
+        foreach (var milestone in available)
+        {
+            jobs.Add((StubSettings(milestone), milestone, false));
+            if (DoneSettings(milestone) is { } done)
+            {
+                jobs.Add((done, milestone, true));
+            }
+        }
+
+        var runs = new Dictionary<(string Id, bool Done), (BuildOutcome Build, MilestoneRun Run)>();
+        foreach (var group in jobs.GroupBy(j => j.Settings).OrderBy(g => ThroughOrdinal(g.Key)))
+        {
+            var ordered = group.ToList();
+            var results = BuildAndRun([.. ordered.Select(j => j.Milestone)], group.Key);
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                runs[(ordered[i].Milestone.Id, ordered[i].Done)] = results[i];
+            }
+        }
+
         var referenceRuns = available.Count == 0 ? [] : BuildAndRun(available, Reference);
         var verdicts = new List<MilestoneVerification>();
         for (var i = 0; i < available.Count; i++)
         {
             var milestone = available[i];
-            var (stubBuild, stubRun) = stubRuns[i];
+            var (stubBuild, stubRun) = runs[(milestone.Id, false)];
             var (referenceBuild, referenceRun) = referenceRuns[i];
-            var verdict = new MilestoneVerification(milestone, stubRun, referenceRun, Defects(stubBuild, stubRun, referenceBuild, referenceRun));
+            var defects = new List<string>(Defects(stubBuild, stubRun, referenceBuild, referenceRun));
+            MilestoneRun? doneRun = null;
+            if (runs.TryGetValue((milestone.Id, true), out var done))
+            {
+                doneRun = done.Run;
+                defects.AddRange(DoneDefects(done.Build, done.Run));
+            }
+
+            var verdict = new MilestoneVerification(milestone, stubRun, referenceRun, defects) { DoneRun = doneRun };
             report?.Invoke(verdict);
             verdicts.Add(verdict);
         }
 
         return verdicts;
     }
+
+    /// <summary>
+    /// The build of a student who has just finished <paramref name="milestone"/>: its reference
+    /// and every earlier one, the stubs of every later one. Null for the last milestone, whose
+    /// done build is the reference.
+    /// </summary>
+    public static BuildSettings? DoneSettings(MilestoneSpec milestone)
+    {
+        ArgumentNullException.ThrowIfNull(milestone);
+        return milestone.Id == Milestones.All[^1] ? null : new BuildSettings("Student", milestone.Id);
+    }
+
+    /// <summary>
+    /// The rules a milestone's done run breaks: each of its tests passes once the milestone is
+    /// written, even though every later slot is still a stub.
+    /// </summary>
+    public static IReadOnlyList<string> DoneDefects(BuildOutcome doneBuild, MilestoneRun doneRun)
+    {
+        ArgumentNullException.ThrowIfNull(doneBuild);
+        ArgumentNullException.ThrowIfNull(doneRun);
+        if (!doneBuild.Succeeded)
+        {
+            return [$"the build with the reference through {doneRun.Milestone.Id} does not compile:\n{Errors(doneBuild.Output)}"];
+        }
+
+        return [.. doneRun.Tests.Where(t => !t.IsPassed).Select(t =>
+            $"{t.Name} fails when the reference stops at {doneRun.Milestone.Id} ({t.Outcome}): a later milestone's stub is in its path")];
+    }
+
+    private static int ThroughOrdinal(BuildSettings settings) =>
+        settings.ReferenceThrough is null ? 0 : Milestones.OrdinalOf(settings.ReferenceThrough);
 
     /// <summary>Builds once with <paramref name="settings"/>, then runs each milestone's tests on that build.</summary>
     private List<(BuildOutcome Build, MilestoneRun Run)> BuildAndRun(IReadOnlyList<MilestoneSpec> milestones, BuildSettings settings)

@@ -10,6 +10,12 @@ namespace TinyKv.Course.Checks;
 /// <param name="Defects">What breaks the course's rules; empty when the milestone is sound.</param>
 public sealed record MilestoneVerification(MilestoneSpec Milestone, MilestoneRun StubRun, MilestoneRun ReferenceRun, IReadOnlyList<string> Defects)
 {
+    /// <summary>
+    /// Its tests built with the reference through this milestone and the stubs of every later
+    /// one (what a student has who just finished it); null for the last milestone.
+    /// </summary>
+    public MilestoneRun? DoneRun { get; init; }
+
     /// <summary>Whether the milestone keeps every rule.</summary>
     public bool Holds => Defects.Count == 0;
 }
