@@ -56,6 +56,28 @@ internal sealed class InProcessCluster
 
     public void Propose(byte[] data) => _nodes[0].Propose(data);
 
+    /// <summary>
+    /// Proposes <paramref name="count"/> entries in one MsgPropose, the way a store batches the
+    /// requests that arrived while it was busy: one append and one broadcast for the batch.
+    /// </summary>
+    public void ProposeBatch(byte[] data, int count)
+    {
+        if (count == 1)
+        {
+            Propose(data);
+            return;
+        }
+
+        var message = new Message { MsgType = MessageType.MsgPropose, From = 1 };
+        var payload = Google.Protobuf.ByteString.CopyFrom(data);
+        for (var i = 0; i < count; i++)
+        {
+            message.Entries.Add(new Entry { Data = payload });
+        }
+
+        _nodes[0].Raft.Step(message);
+    }
+
     /// <summary>Handles Readies and delivers messages until every node is idle.</summary>
     public void Stabilize()
     {

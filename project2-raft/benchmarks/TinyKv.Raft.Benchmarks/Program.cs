@@ -16,10 +16,7 @@ if (args is ["ready-stats"])
         var withEntriesBefore = cluster.LeaderReadiesWithEntries;
         for (var sent = 0; sent < entries; sent += batch)
         {
-            for (var i = 0; i < batch; i++)
-            {
-                cluster.Propose(new byte[64]);
-            }
+            cluster.ProposeBatch(new byte[64], batch);
 
             cluster.Stabilize();
         }

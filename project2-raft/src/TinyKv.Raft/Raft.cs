@@ -42,10 +42,14 @@ public sealed partial class Raft
 
         Term = hardState.Term;
         Vote = hardState.Vote;
-        RaftLog.Committed = Math.Max(RaftLog.Committed, hardState.Commit);
+        RaftLog.Committed = hardState.Commit;
         if (config.Applied > 0)
         {
             RaftLog.Applied = config.Applied;
+        }
+        else if (RaftLog.FirstIndex > 1)
+        {
+            RaftLog.StartAfterSnapshot(); // The storage starts with a snapshot (2C).
         }
 
         BecomeFollower(Term, None);

@@ -29,6 +29,23 @@ public sealed partial class RaftLog
     }
 
     /// <summary>
+    /// For a node restarted on a storage that begins with a snapshot, when the application did
+    /// not say what it applied: everything the snapshot covers is committed and applied (a
+    /// snapshot is the state machine after applying that prefix), so Raft hands out only the
+    /// entries after it.
+    /// </summary>
+    public void StartAfterSnapshot()
+    {
+#if TINYKV_REF_2C
+        var snapshotIndex = FirstIndex - 1;
+        Committed = Math.Max(Committed, snapshotIndex);
+        Applied = Math.Max(Applied, snapshotIndex);
+#else
+        throw Todo.Slot("2C", "count everything before the first index as committed and applied; see the 2C handout, 'Restarting from a snapshot'");
+#endif
+    }
+
+    /// <summary>
     /// Starts the log over from a snapshot sent by the leader: every entry goes, the snapshot's
     /// index becomes committed, applied and stabled, and the snapshot waits in
     /// <see cref="PendingSnapshot"/> for the application to install it.

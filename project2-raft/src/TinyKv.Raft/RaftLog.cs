@@ -27,8 +27,9 @@ public sealed partial class RaftLog
 
     /// <summary>
     /// Creates the log of a node that starts on <paramref name="storage"/>: every stable entry
-    /// is loaded, and the log is committed and applied up to the storage's compaction point
-    /// (the hard state's commit is set by <see cref="Raft"/>).
+    /// is loaded and counts as stabled. <see cref="Raft"/> then sets the commit index from the
+    /// hard state and the applied index from <see cref="Config.Applied"/> (or from the snapshot
+    /// the storage starts with, see <see cref="StartAfterSnapshot"/>).
     /// </summary>
     public RaftLog(IRaftStorage storage)
     {
@@ -44,10 +45,8 @@ public sealed partial class RaftLog
         }
 
         Stabled = last;
-        Committed = first - 1;
-        Applied = first - 1;
 #else
-        throw Todo.Slot("2AA", "load the stable entries from storage and set stabled, committed and applied; see the 2A handout, 'The log'");
+        throw Todo.Slot("2AA", "load the stable entries from storage and set the stabled index; see the 2A handout, 'The log'");
 #endif
     }
 
