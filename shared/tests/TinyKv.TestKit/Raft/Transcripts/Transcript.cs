@@ -55,6 +55,26 @@ public static class Transcript
         }
     }
 
+    /// <summary>
+    /// Runs commands of the transcript language (one per line, no expected output) with nodes
+    /// seeded by <paramref name="seed"/>, and returns everything they print, each command's
+    /// output after its text.
+    /// </summary>
+    /// <exception cref="TranscriptException">A command is unknown or its arguments are wrong.</exception>
+    public static string Run(IEnumerable<string> commandLines, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(commandLines);
+        var script = string.Concat(commandLines.Select(line => $"{line}\n{TranscriptFile.Separator}\n\n"));
+        var runner = new TranscriptRunner(seed);
+        var text = new StringBuilder();
+        foreach (var command in TranscriptFile.Parse(script))
+        {
+            text.Append(command.Text).Append('\n').Append(runner.Run(command)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
     private static string Describe(string fileName, TranscriptCommand command, string actual)
     {
         var expectedLines = command.Expected.Split('\n');

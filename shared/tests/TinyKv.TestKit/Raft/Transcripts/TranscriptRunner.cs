@@ -12,14 +12,25 @@ namespace TinyKv.Raft.Testing;
 /// receivers; nothing happens unless a command says so, so a transcript shows every step.
 /// </summary>
 /// <remarks>
-/// Output is independent of the seed: <c>tick-election</c> ticks just under two election
-/// timeouts, which fires exactly one election timeout whatever the randomized timeout is.
+/// Scenario files print the same output whatever the seed: <c>tick-election</c> ticks just
+/// under two election timeouts, which fires exactly one election timeout whatever the
+/// randomized timeout is. Only <c>tick</c> (single ticks) lets the seeded timeouts show.
 /// </remarks>
 public sealed class TranscriptRunner
 {
+    private readonly int _seed;
     private readonly SortedDictionary<ulong, NodeState> _nodes = [];
     private readonly List<Message> _inFlight = [];
     private readonly SortedDictionary<ulong, int> _partition = [];
+
+    /// <summary>A runner whose nodes draw their election timeouts from <see cref="TestSeed.Value"/>.</summary>
+    public TranscriptRunner()
+        : this(TestSeed.Value)
+    {
+    }
+
+    /// <summary>A runner whose nodes draw their election timeouts from <paramref name="seed"/>.</summary>
+    public TranscriptRunner(int seed) => _seed = seed;
 
     /// <summary>Runs one command and returns what it prints.</summary>
     /// <exception cref="TranscriptException">The command is unknown or its arguments are wrong.</exception>
@@ -40,6 +51,13 @@ public sealed class TranscriptRunner
                 break;
             case "propose-conf-change":
                 ProposeConfChange(command, output);
+                break;
+            case "tick":
+                foreach (var node in Nodes(command))
+                {
+                    Tick(node, (int)Option(command, "count", 1));
+                }
+
                 break;
             case "tick-election":
                 foreach (var node in Nodes(command))
@@ -115,7 +133,7 @@ public sealed class TranscriptRunner
                 ElectionTick = election,
                 HeartbeatTick = heartbeat,
                 Storage = storage,
-                Random = TestSeed.Stream(id),
+                Random = TestSeed.Stream(_seed, id),
             };
             _nodes[id] = new NodeState(id, new RawNode(config), storage, election, heartbeat);
             output.Append(CultureInfo.InvariantCulture, $"node {id}: peers [{string.Join(' ', peers)}]\n");
