@@ -1,4 +1,15 @@
+import { cp, readdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import { defineConfig } from 'vitepress'
+
+// The scenario files the handouts link to as worked examples. The links are written relative to
+// docs/ (`../project2-raft/…/election.txt`), so they work when reading the Markdown in the
+// repository; the build copies the files to the same paths under the site root, so the links
+// work on the built site too.
+const PUBLISHED_SCENARIOS = [
+  'project2-raft/tests/TinyKv.Raft.Tests/Transcripts',
+  'project3-multiraft/tests/TinyKv.MultiRaft.Tests/Transcripts',
+]
 
 // The course site: handouts for students, a roadmap, and the instructor guide.
 // Built to static HTML with `npm run docs:build` (output in .vitepress/dist).
@@ -11,10 +22,22 @@ export default defineConfig({
   cleanUrls: false,
   lastUpdated: false,
 
+  async buildEnd(siteConfig) {
+    const repository = resolve(siteConfig.srcDir, '..')
+    for (const folder of PUBLISHED_SCENARIOS) {
+      const files = (await readdir(join(repository, folder))).filter((name) => name.endsWith('.txt'))
+      for (const name of files) {
+        await cp(join(repository, folder, name), join(siteConfig.outDir, folder, name))
+      }
+    }
+  },
+
   themeConfig: {
     nav: [
       { text: 'Home', link: '/' },
       { text: 'Stage 1', link: '/stage1' },
+      { text: 'Stage 2', link: '/stage2a' },
+      { text: 'Stage 3', link: '/stage3a' },
       { text: 'Instructors', link: '/instructor' },
     ],
 
@@ -29,6 +52,18 @@ export default defineConfig({
       {
         text: 'Stage 1',
         items: [{ text: 'Standalone KV', link: '/stage1' }],
+      },
+      {
+        text: 'Stage 2',
+        items: [{ text: '2A — Raft library', link: '/stage2a' }],
+      },
+      {
+        text: 'Stage 3',
+        items: [{ text: '3A — Membership and leader transfer', link: '/stage3a' }],
+      },
+      {
+        text: 'Reference',
+        items: [{ text: 'Benchmarks', link: '/benchmarks' }],
       },
       {
         text: 'Instructors',

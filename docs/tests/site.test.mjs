@@ -172,6 +172,57 @@ describe('course site', () => {
     }
   })
 
+  // The handouts after Stage 1: each renders its title, lists every stage in the sidebar and
+  // loads without console errors.
+  const HANDOUTS = [
+    { path: '/stage2a.html', title: 'Stage 2A — The Raft library' },
+    { path: '/stage3a.html', title: 'Stage 3A — Membership change and leader transfer' },
+    { path: '/benchmarks.html', title: 'Benchmarks' },
+  ]
+  const SIDEBAR_LINKS = ['Standalone KV', '2A — Raft library', '3A — Membership and leader transfer', 'Benchmarks']
+
+  for (const { path, title } of HANDOUTS) {
+    test(`${path} renders its title and the sidebar, without console errors`, { timeout: TEST_TIMEOUT_MS }, async () => {
+      const { page, close } = await openPage()
+      const problems = []
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`console: ${message.text()}`)
+      })
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+      page.on('response', (response) => {
+        if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`)
+      })
+      try {
+        await page.goto(`${baseUrl}${path}`, { waitUntil: 'networkidle' })
+
+        await assert.doesNotReject(page.locator('h1', { hasText: title }).waitFor())
+        const sidebar = page.locator('.VPSidebar')
+        await sidebar.waitFor({ state: 'visible' })
+        for (const text of SIDEBAR_LINKS) {
+          assert.equal(await sidebar.getByRole('link', { name: text, exact: true }).count(), 1, `sidebar link "${text}"`)
+        }
+        assert.deepEqual(problems, [])
+      } finally {
+        await close()
+      }
+    })
+  }
+
+  test('a worked-example link of the Stage 2A handout opens the scenario file', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, close } = await openPage()
+    try {
+      await page.goto(`${baseUrl}/stage2a.html`)
+      await page.locator('h1', { hasText: 'Stage 2A — The Raft library' }).waitFor()
+
+      await page.locator('.vp-doc').getByRole('link', { name: 'election.txt', exact: true }).click()
+
+      await page.waitForURL(/\/Transcripts\/election\.txt$/)
+      assert.match(await page.locator('body').innerText(), /^# milestone: 2AC/)
+    } finally {
+      await close()
+    }
+  })
+
   test('the Stage 1 page loads without console errors', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, close } = await openPage()
     const problems = []
