@@ -1,0 +1,218 @@
+using Google.Protobuf;
+using TinyKv.Proto.Kvrpcpb;
+using TinyKv.Storage;
+using TinyKv.Transaction.Mvcc;
+
+namespace TinyKv.Transaction;
+
+/// <summary>
+/// The transactional KV API: the handlers of Percolator's commands over multi-version storage.
+/// Each handler serves one request as one command: it latches the keys it may write, reads
+/// through one storage reader, collects its writes in an <see cref="MvccTxn"/> and writes them
+/// as one batch, or writes nothing when it answers with an error.
+/// </summary>
+/// <remarks>
+/// <para>Errors a client acts on (a key locked by another transaction, a write conflict, an
+/// aborted transaction) come back in the response's key error. A region error from a replicated
+/// storage comes back in <c>region_error</c>. A malformed request (zero timestamp, empty key,
+/// duplicate keys in a prewrite, commit not after start) throws
+/// <see cref="InvalidRequestException"/> before anything is read.</para>
+/// <para>The request checks and the region-error plumbing are given; the commands themselves
+/// (files under <c>Commands/</c>) are the 4B and 4C slots.</para>
+/// </remarks>
+public sealed partial class TransactionApi
+{
+    private readonly IStorage _storage;
+
+    /// <summary>Creates the handlers over <paramref name="storage"/>, which the caller starts and stops.</summary>
+    public TransactionApi(IStorage storage, Latches? latches = null)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        _storage = storage;
+        Latches = latches ?? new Latches();
+    }
+
+    /// <summary>The latches commands take; one set per storage.</summary>
+    public Latches Latches { get; }
+
+    /// <summary>Reads one key at a timestamp.</summary>
+    /// <exception cref="InvalidRequestException">The key is empty or the version is zero.</exception>
+    public GetResponse KvGet(GetRequest req)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        Check.Key(req.Key, "key");
+        Check.Timestamp(req.Version, "version");
+        return WithRegionErrors(() => Get(req), error => new GetResponse { RegionError = error });
+    }
+
+    /// <summary>The first phase of a commit: locks every key of the mutations and writes their values.</summary>
+    /// <exception cref="InvalidRequestException">A key is empty or repeated, the start version is zero, the primary is missing, or a mutation is not a put or a delete.</exception>
+    public PrewriteResponse KvPrewrite(PrewriteRequest req)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        Check.Timestamp(req.StartVersion, "start_version");
+        if (req.Mutations.Count > 0)
+        {
+            Check.Key(req.PrimaryLock, "primary_lock");
+        }
+
+        foreach (var mutation in req.Mutations)
+        {
+            Check.Key(mutation.Key, "mutation key");
+            if (mutation.Op is not (Op.Put or Op.Del))
+            {
+                throw new InvalidRequestException($"a prewrite mutation puts or deletes; {mutation.Op} on key {Check.Show(mutation.Key)} is neither");
+            }
+        }
+
+        Check.Distinct(req.Mutations.Select(m => m.Key), "mutations");
+        return WithRegionErrors(() => Prewrite(req), error => new PrewriteResponse { RegionError = error });
+    }
+
+    /// <summary>The second phase: turns the transaction's locks on the keys into commit records.</summary>
+    /// <exception cref="InvalidRequestException">A key is empty, the start version is zero, or the commit version is not after it.</exception>
+    public CommitResponse KvCommit(CommitRequest req)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        Check.Timestamp(req.StartVersion, "start_version");
+        if (req.CommitVersion <= req.StartVersion)
+        {
+            throw new InvalidRequestException($"commit_version ({req.CommitVersion}) must come after start_version ({req.StartVersion})");
+        }
+
+        Check.Keys(req.Keys, "keys");
+        return WithRegionErrors(() => Commit(req), error => new CommitResponse { RegionError = error });
+    }
+
+    /// <summary>Reads up to <c>limit</c> keys from <c>start_key</c> on, at a timestamp.</summary>
+    /// <exception cref="InvalidRequestException">The version is zero.</exception>
+    public ScanResponse KvScan(ScanRequest req)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        Check.Timestamp(req.Version, "version");
+        return WithRegionErrors(() => Scan(req), error => new ScanResponse { RegionError = error });
+    }
+
+    /// <summary>Reports whether the transaction of a primary lock committed, is still running, or is rolled back (rolling it back if its lock expired).</summary>
+    /// <exception cref="InvalidRequestException">The primary key is empty or a timestamp is zero.</exception>
+    public CheckTxnStatusResponse KvCheckTxnStatus(CheckTxnStatusRequest req)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        Check.Key(req.PrimaryKey, "primary_key");
+        Check.Timestamp(req.LockTs, "lock_ts");
+        Check.Timestamp(req.CurrentTs, "current_ts");
+        return WithRegionErrors(() => CheckTxnStatus(req), error => new CheckTxnStatusResponse { RegionError = error });
+    }
+
+    /// <summary>Rolls a transaction back on the keys: removes its locks and values, and leaves rollback records.</summary>
+    /// <exception cref="InvalidRequestException">A key is empty or the start version is zero.</exception>
+    public BatchRollbackResponse KvBatchRollback(BatchRollbackRequest req)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        Check.Timestamp(req.StartVersion, "start_version");
+        Check.Keys(req.Keys, "keys");
+        return WithRegionErrors(() => BatchRollback(req), error => new BatchRollbackResponse { RegionError = error });
+    }
+
+    /// <summary>Commits (commit version non-zero) or rolls back (zero) every lock the transaction still holds.</summary>
+    /// <exception cref="InvalidRequestException">The commit version is non-zero and not after the start version.</exception>
+    public ResolveLockResponse KvResolveLock(ResolveLockRequest req)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        if (req.CommitVersion != 0 && req.CommitVersion <= req.StartVersion)
+        {
+            throw new InvalidRequestException($"commit_version ({req.CommitVersion}) must be 0 (roll back) or come after start_version ({req.StartVersion})");
+        }
+
+        return WithRegionErrors(() => ResolveLock(req), error => new ResolveLockResponse { RegionError = error });
+    }
+
+    /// <summary>
+    /// Writes a command's collected writes as one batch, if it has any, after the latch
+    /// validation hook has seen them.
+    /// </summary>
+    private void Write(Context? context, MvccTxn txn, IReadOnlyList<byte[]> latched)
+    {
+        Latches.Validate(txn, latched);
+        if (txn.Writes.Count > 0)
+        {
+            _storage.Write(context, txn.Writes);
+        }
+    }
+
+    /// <summary>Runs <paramref name="command"/> holding the latches of <paramref name="keys"/>.</summary>
+    private T Latched<T>(IReadOnlyList<byte[]> keys, Func<T> command)
+    {
+        Latches.Acquire(keys);
+        try
+        {
+            return command();
+        }
+        finally
+        {
+            Latches.Release(keys);
+        }
+    }
+
+    private static T WithRegionErrors<T>(Func<T> handler, Func<Proto.Errorpb.Error, T> regionError)
+    {
+        try
+        {
+            return handler();
+        }
+        catch (RegionErrorException e)
+        {
+            return regionError(e.Error);
+        }
+    }
+
+    private static List<byte[]> Distinct(IEnumerable<ByteString> keys)
+    {
+        var seen = new HashSet<ByteString>();
+        return [.. keys.Where(seen.Add).Select(k => k.ToByteArray())];
+    }
+
+    private static ByteString Bytes(byte[] bytes) => ByteString.CopyFrom(bytes);
+
+    /// <summary>Request checks shared by the handlers.</summary>
+    private static class Check
+    {
+        public static void Timestamp(ulong ts, string field)
+        {
+            if (ts == 0)
+            {
+                throw new InvalidRequestException($"{field} must be a timestamp from the oracle, not 0");
+            }
+        }
+
+        public static void Key(ByteString key, string field)
+        {
+            if (key.IsEmpty)
+            {
+                throw new InvalidRequestException($"{field} must not be empty");
+            }
+        }
+
+        public static void Keys(IEnumerable<ByteString> keys, string field)
+        {
+            foreach (var key in keys)
+            {
+                Key(key, $"every key of {field}");
+            }
+        }
+
+        public static void Distinct(IEnumerable<ByteString> keys, string field)
+        {
+            var seen = new HashSet<ByteString>();
+            foreach (var key in keys)
+            {
+                if (!seen.Add(key))
+                {
+                    throw new InvalidRequestException($"key {Show(key)} appears twice in {field}; a transaction writes each key once");
+                }
+            }
+        }
+
+        public static string Show(ByteString key) => Convert.ToHexString(key.Span);
+    }
+}
