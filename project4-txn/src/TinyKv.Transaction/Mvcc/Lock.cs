@@ -26,13 +26,13 @@ public sealed record Lock(byte[] Primary, ulong Ts, ulong Ttl, WriteKind Kind)
         return bytes;
     }
 
-    /// <summary>Reads a stored lock.</summary>
+    /// <summary>Reads a stored lock. The primary key may be empty (17 bytes in all), as in the original format.</summary>
     /// <exception cref="FormatException">The bytes are too short to be a lock.</exception>
     public static Lock Parse(ReadOnlySpan<byte> value)
     {
-        if (value.Length <= TailSize)
+        if (value.Length < TailSize)
         {
-            throw new FormatException($"a lock is a primary key and {TailSize} more bytes; found only {value.Length} bytes");
+            throw new FormatException($"a lock is a primary key and {TailSize} more bytes; found {value.Length} bytes");
         }
 
         var primaryLength = value.Length - TailSize;
