@@ -2,6 +2,7 @@ using System.CommandLine;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using TinyKv.Client;
 using TinyKv.Ctl;
 using TinyKv.Proto.Kvrpcpb;
 using TinyKvClient = TinyKv.Proto.Tinykvpb.TinyKv.TinyKvClient;
@@ -13,12 +14,20 @@ var key = new Argument<string>("key") { Description = "The key" };
 var value = new Argument<string>("value") { Description = "The value" };
 var start = new Option<string>("--start") { Description = "First key of the scan (inclusive)", DefaultValueFactory = _ => "" };
 var limit = new Option<uint>("--limit") { Description = "Most pairs to return", DefaultValueFactory = _ => 100 };
+var script = new Argument<string>("script") { Description = "The script, or - to read it from standard input. " + TxnScript.Syntax };
 
 var get = new Command("get", "Read one key") { key };
 var put = new Command("put", "Write one key") { key, value };
 var delete = new Command("delete", "Delete one key") { key };
 var scan = new Command("scan", "List pairs in key order from --start") { start, limit };
-var root = new RootCommand("tinykv-ctl: raw get, put, delete and scan against a TinyKV server") { address, cf, hex, get, put, delete, scan };
+var txn = new Command(
+    "txn",
+    "Run a transaction script, e.g. \"set k1 v1; set k2 v2; commit; get k1; get k2\". Prints each read and each commit timestamp; " +
+    "exits 1 when a statement fails (a write conflict, a server error) and 2 when the script is malformed, before anything runs.")
+{
+    script,
+};
+var root = new RootCommand("tinykv-ctl: raw get, put, delete and scan, and transaction scripts, against a TinyKV server") { address, cf, hex, get, put, delete, scan, txn };
 
 get.SetAction((parse, token) => Run(parse, async client =>
 {
@@ -64,6 +73,24 @@ scan.SetAction((parse, token) => Run(parse, async client =>
     Console.Error.WriteLine($"({response.Kvs.Count} pairs)");
     return 0;
 }));
+
+txn.SetAction(async (parse, token) =>
+{
+    IReadOnlyList<TxnStatement> statements;
+    try
+    {
+        var text = parse.GetValue(script)!;
+        statements = TxnScript.Parse(text == "-" ? await Console.In.ReadToEndAsync(token) : text, parse.GetValue(hex));
+    }
+    catch (FormatException ex)
+    {
+        await Console.Error.WriteLineAsync($"tinykv-ctl txn: {ex.Message}");
+        return 2;
+    }
+
+    // The wall clock stands in for the scheduler's timestamp oracle (a standalone server has none).
+    return await Run(parse, client => new TxnScriptRunner(new PercolatorClient(new GrpcTransport(client), ClockOracle.System()), Console.Out, Console.Error).RunAsync(statements, token));
+});
 
 return await root.Parse(args).InvokeAsync();
 

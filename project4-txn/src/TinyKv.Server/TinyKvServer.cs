@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using TinyKv.Standalone;
 using TinyKv.Storage;
 using TinyKv.Storage.RocksDb;
+using TinyKv.Transaction;
 
 namespace TinyKv.Server;
 
@@ -56,6 +57,7 @@ public sealed class TinyKvServer : IAsyncDisposable
             });
             builder.Services.AddSingleton<IStorage>(storage);
             builder.Services.AddSingleton(new RawApi(storage));
+            builder.Services.AddSingleton(new TransactionApi(storage)); // One per storage: its latches guard that storage's keys.
 
             var app = builder.Build();
             app.MapGrpcService<TinyKvService>();

@@ -3,26 +3,32 @@ using Microsoft.Extensions.Logging;
 using TinyKv.Proto.Kvrpcpb;
 using TinyKv.Proto.RaftServerpb;
 using TinyKv.Standalone;
+using TinyKv.Transaction;
 
 namespace TinyKv.Server;
 
 /// <summary>
-/// The TinyKv gRPC service. Raw requests go to the Stage 1 handlers; requests of later
-/// stages answer <c>UNIMPLEMENTED</c> with a message naming the stage that brings them.
+/// The TinyKv gRPC service. Raw requests go to the Stage 1 handlers, transactional (<c>Kv*</c>)
+/// requests to the Stage 4 handlers; the Raft streams of Stage 2 answer <c>UNIMPLEMENTED</c>
+/// with a message naming the stage that brings them.
 /// </summary>
 /// <remarks>
-/// No request crashes the server: a bad request is answered in the response's error field by
-/// the handlers, an unwritten slot becomes <c>UNIMPLEMENTED</c> naming its milestone, and any
-/// other exception becomes <c>INTERNAL</c> and is logged.
+/// No request crashes the server: an error a client acts on is answered in the response's
+/// error fields by the handlers, a malformed transactional request (zero timestamp, empty key)
+/// becomes <c>INVALID_ARGUMENT</c> with the handler's message, an unwritten slot becomes
+/// <c>UNIMPLEMENTED</c> naming its milestone, and any other exception becomes <c>INTERNAL</c>
+/// and is logged.
 /// </remarks>
 public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
 {
     private readonly RawApi _raw;
+    private readonly TransactionApi _txn;
     private readonly ILogger<TinyKvService> _logger;
 
-    public TinyKvService(RawApi raw, ILogger<TinyKvService> logger)
+    public TinyKvService(RawApi raw, TransactionApi txn, ILogger<TinyKvService> logger)
     {
         _raw = raw;
+        _txn = txn;
         _logger = logger;
     }
 
@@ -39,25 +45,25 @@ public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
         Handle(nameof(RawScan), () => _raw.RawScan(request));
 
     public override Task<GetResponse> KvGet(GetRequest request, ServerCallContext context) =>
-        throw NotYet(nameof(KvGet), Transactions);
+        Handle(nameof(KvGet), () => _txn.KvGet(request));
 
     public override Task<ScanResponse> KvScan(ScanRequest request, ServerCallContext context) =>
-        throw NotYet(nameof(KvScan), Transactions);
+        Handle(nameof(KvScan), () => _txn.KvScan(request));
 
     public override Task<PrewriteResponse> KvPrewrite(PrewriteRequest request, ServerCallContext context) =>
-        throw NotYet(nameof(KvPrewrite), Transactions);
+        Handle(nameof(KvPrewrite), () => _txn.KvPrewrite(request));
 
     public override Task<CommitResponse> KvCommit(CommitRequest request, ServerCallContext context) =>
-        throw NotYet(nameof(KvCommit), Transactions);
+        Handle(nameof(KvCommit), () => _txn.KvCommit(request));
 
     public override Task<CheckTxnStatusResponse> KvCheckTxnStatus(CheckTxnStatusRequest request, ServerCallContext context) =>
-        throw NotYet(nameof(KvCheckTxnStatus), Transactions);
+        Handle(nameof(KvCheckTxnStatus), () => _txn.KvCheckTxnStatus(request));
 
     public override Task<BatchRollbackResponse> KvBatchRollback(BatchRollbackRequest request, ServerCallContext context) =>
-        throw NotYet(nameof(KvBatchRollback), Transactions);
+        Handle(nameof(KvBatchRollback), () => _txn.KvBatchRollback(request));
 
     public override Task<ResolveLockResponse> KvResolveLock(ResolveLockRequest request, ServerCallContext context) =>
-        throw NotYet(nameof(KvResolveLock), Transactions);
+        Handle(nameof(KvResolveLock), () => _txn.KvResolveLock(request));
 
     public override Task<Done> Raft(IAsyncStreamReader<RaftMessage> requestStream, ServerCallContext context) =>
         throw NotYet(nameof(Raft), Replication);
@@ -65,17 +71,21 @@ public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
     public override Task<Done> Snapshot(IAsyncStreamReader<SnapshotChunk> requestStream, ServerCallContext context) =>
         throw NotYet(nameof(Snapshot), Replication);
 
-    private const string Transactions = "Stage 4 (Percolator transactions)";
     private const string Replication = "Stage 2 (fault-tolerant KV on Raft)";
 
     private static RpcException NotYet(string rpc, string stage) =>
         new(new Status(StatusCode.Unimplemented, $"{rpc} belongs to {stage}; this server runs standalone storage and does not serve it yet"));
 
+    /// <summary>Runs a handler, turning what it throws into the gRPC status a client expects.</summary>
     private Task<T> Handle<T>(string rpc, Func<T> handler)
     {
         try
         {
             return Task.FromResult(handler());
+        }
+        catch (InvalidRequestException invalid)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{rpc}: {invalid.Message}"));
         }
         catch (TodoException todo)
         {

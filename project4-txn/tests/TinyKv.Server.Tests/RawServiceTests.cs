@@ -64,16 +64,6 @@ public sealed class RawServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_transactional_rpc_answers_unimplemented_naming_stage_4()
-    {
-        var act = async () => await _kv.Client.KvGetAsync(new GetRequest { Key = Text("k"), Version = 1 });
-
-        var error = (await act.Should().ThrowAsync<RpcException>()).Which;
-        error.StatusCode.Should().Be(StatusCode.Unimplemented);
-        error.Status.Detail.Should().Contain("Stage 4");
-    }
-
-    [Fact]
     public async Task The_raft_stream_answers_unimplemented_naming_stage_2()
     {
         using var call = _kv.Client.Raft();

@@ -7,7 +7,7 @@ namespace TinyKv.Server.Tests;
 
 /// <summary>
 /// The shipped programs as a user runs them: <c>tinykv-server</c> in its own process,
-/// driven by <c>tinykv-ctl</c>, stopped with Ctrl-C or killed, and started again.
+/// driven by <c>tinykv-ctl</c> (raw commands and transaction scripts), stopped with Ctrl-C or killed, and started again.
 /// </summary>
 public sealed class ServerProcessTests : IDisposable
 {
@@ -67,7 +67,41 @@ public sealed class ServerProcessTests : IDisposable
         Ctl(again, "get", "crash").Should().Be((0, "safe"));
     }
 
+    [Fact]
+    public void Ctl_txn_commits_a_two_key_transaction_and_reads_it_back()
+    {
+        using var server = ServerProcess.Start(_data.Combine("db"));
+
+        var (exit, stdout) = Ctl(server, "txn", "set k1 v1; set k2 \"value two\"; commit; get k1; get k2");
+
+        exit.Should().Be(0);
+        var lines = stdout.Split('\n');
+        lines.Should().HaveCount(3);
+        lines[0].Should().MatchRegex(@"^committed at \d+ \(start \d+\)$");
+        lines[1..].Should().Equal("k1 = v1", "k2 = value two");
+        Ctl(server, "txn", "get k1\nget k2\nget k3").Should().Be((0, "k1 = v1\nk2 = value two\nk3 (not found)"));
+    }
+
+    [Fact]
+    public void Ctl_txn_refuses_a_bad_script_before_running_it()
+    {
+        using var server = ServerProcess.Start(_data.Combine("db"));
+
+        var (exit, stdout, stderr) = CtlWithErrors(server, "txn", "set k1 v1; frobnicate k1; commit");
+
+        exit.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Should().Contain("statement 2 (frobnicate k1): unknown command 'frobnicate'");
+        Ctl(server, "txn", "get k1").Should().Be((0, "k1 (not found)"));
+    }
+
     private static (int ExitCode, string Stdout) Ctl(ServerProcess server, params string[] arguments)
+    {
+        var (exit, stdout, _) = CtlWithErrors(server, arguments);
+        return (exit, stdout);
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) CtlWithErrors(ServerProcess server, params string[] arguments)
     {
         using var ctl = new Process { StartInfo = ServerProcess.Program("tinykv-ctl", [.. arguments, "--addr", server.Address]) };
         ctl.Start();
@@ -80,7 +114,6 @@ public sealed class ServerProcessTests : IDisposable
         }
 
         ctl.WaitForExit();
-        _ = stderr.Result;
-        return (ctl.ExitCode, stdout.Result.TrimEnd('\n'));
+        return (ctl.ExitCode, stdout.Result.TrimEnd('\n'), stderr.Result.TrimEnd('\n'));
     }
 }

@@ -1,4 +1,6 @@
 using TinyKv.Proto.Kvrpcpb;
+using TinyKv.Storage;
+using TinyKv.Storage.Engine;
 using TinyKv.Transaction.Mvcc;
 
 namespace TinyKv.Transaction;
@@ -14,18 +16,39 @@ public sealed partial class TransactionApi
     {
 #if TINYKV_REF_4C
         var response = new ScanResponse();
+        var startKey = req.StartKey.ToByteArray();
         using var reader = _storage.Reader(req.Context);
         var txn = new MvccTxn(reader, req.Version);
-        using var scanner = new Scanner(req.StartKey.ToByteArray(), txn);
-        while (response.Pairs.Count < req.Limit && scanner.Next() is var (key, value))
+        using var scanner = new Scanner(startKey, txn);
+
+        // The scanner visits keys with a visible version only; a lock on a key written for the
+        // first time (or deleted) would go unseen, though its transaction may commit before
+        // this read's version. So the lock column family is walked alongside, in key order.
+        using var locks = reader.IterCF(ColumnFamily.Lock);
+        locks.Seek(startKey);
+        var next = scanner.Next();
+        while (response.Pairs.Count < req.Limit)
         {
-            if (txn.GetLock(key) is { } held && held.Ts <= req.Version)
+            var blocking = NextBlockingLock(locks, req.Version);
+            if (blocking is { } locked && (next is not { } pair || ByteComparer.Compare(locked.Key, pair.Key) <= 0))
             {
-                response.Pairs.Add(new KvPair { Key = Bytes(key), Error = new KeyError { Locked = held.Info(key) } });
+                response.Pairs.Add(new KvPair { Key = Bytes(locked.Key), Error = new KeyError { Locked = locked.Lock.Info(locked.Key) } });
+                if (next is { } same && ByteComparer.Compare(locked.Key, same.Key) == 0)
+                {
+                    next = scanner.Next();
+                }
+
+                locks.Next();
                 continue;
             }
 
-            response.Pairs.Add(new KvPair { Key = Bytes(key), Value = Bytes(value) });
+            if (next is not { } visible)
+            {
+                break;
+            }
+
+            response.Pairs.Add(new KvPair { Key = Bytes(visible.Key), Value = Bytes(visible.Value) });
+            next = scanner.Next();
         }
 
         return response;
@@ -33,4 +56,21 @@ public sealed partial class TransactionApi
         throw Todo.Slot("4C", "walk a Scanner from the start key up to the limit, reporting locked keys as errors; see the 4C handout, 'KvScan'");
 #endif
     }
+
+#if TINYKV_REF_4C
+    /// <summary>The lock the iterator stands on or after that blocks a read at <paramref name="version"/> (a transaction started at or before it), or null.</summary>
+    private static (byte[] Key, Mvcc.Lock Lock)? NextBlockingLock(IDbIterator locks, ulong version)
+    {
+        for (; locks.Valid; locks.Next())
+        {
+            var held = Mvcc.Lock.Parse(locks.Item.Value);
+            if (held.Ts <= version)
+            {
+                return (locks.Item.Key, held);
+            }
+        }
+
+        return null;
+    }
+#endif
 }
