@@ -38,6 +38,7 @@ export default defineConfig({
       { text: 'Stage 1', link: '/stage1' },
       { text: 'Stage 2', link: '/stage2a' },
       { text: 'Stage 3', link: '/stage3a' },
+      { text: 'Stage 4', link: '/stage4' },
       { text: 'Instructors', link: '/instructor' },
     ],
 
@@ -60,6 +61,10 @@ export default defineConfig({
       {
         text: 'Stage 3',
         items: [{ text: '3A — Membership and leader transfer', link: '/stage3a' }],
+      },
+      {
+        text: 'Stage 4',
+        items: [{ text: '4A–4C — Transactions', link: '/stage4' }],
       },
       {
         text: 'Reference',

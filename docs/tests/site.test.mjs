@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import { existsSync } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
@@ -29,6 +29,26 @@ const CONTENT_TYPES = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
+}
+
+// The Stage 4 sources whose slot hints name sections of the Stage 4 handout.
+const STAGE4_SOURCES = fileURLToPath(new URL('../../project4-txn/src/', import.meta.url))
+const SLOT_HINT = /Todo\.Slot\("(4[ABC])",\s*"[^"]*see the \1 handout, '([^']+)'/g
+
+/** Maps each section named by a Stage 4 slot hint to the files (and milestones) that name it. */
+async function stage4SlotSections() {
+  const sections = new Map()
+  const files = (await readdir(STAGE4_SOURCES, { recursive: true })).filter(
+    (name) => name.endsWith('.cs') && !/(^|[\\/])(bin|obj)[\\/]/.test(name),
+  )
+  for (const name of files.sort()) {
+    for (const [, milestone, section] of (await readFile(join(STAGE4_SOURCES, name), 'utf8')).matchAll(SLOT_HINT)) {
+      const named = sections.get(section) ?? []
+      named.push(`${name} (${milestone})`)
+      sections.set(section, named)
+    }
+  }
+  return sections
 }
 
 /** Maps a request path to a file under DIST, or null when it would leave DIST. */
@@ -177,9 +197,16 @@ describe('course site', () => {
   const HANDOUTS = [
     { path: '/stage2a.html', title: 'Stage 2A — The Raft library' },
     { path: '/stage3a.html', title: 'Stage 3A — Membership change and leader transfer' },
+    { path: '/stage4.html', title: 'Stage 4 — Transactions' },
     { path: '/benchmarks.html', title: 'Benchmarks' },
   ]
-  const SIDEBAR_LINKS = ['Standalone KV', '2A — Raft library', '3A — Membership and leader transfer', 'Benchmarks']
+  const SIDEBAR_LINKS = [
+    'Standalone KV',
+    '2A — Raft library',
+    '3A — Membership and leader transfer',
+    '4A–4C — Transactions',
+    'Benchmarks',
+  ]
 
   for (const { path, title } of HANDOUTS) {
     test(`${path} renders its title and the sidebar, without console errors`, { timeout: TEST_TIMEOUT_MS }, async () => {
@@ -207,6 +234,30 @@ describe('course site', () => {
       }
     })
   }
+
+  test('every section a Stage 4 slot names is a heading of the Stage 4 page', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const sections = await stage4SlotSections()
+    assert.ok(sections.size > 0, `no "see the 4X handout, 'Section'" hints found under ${STAGE4_SOURCES}`)
+
+    const { page, close } = await openPage()
+    try {
+      await page.goto(`${baseUrl}/stage4.html`)
+      await page.locator('h1', { hasText: 'Stage 4 — Transactions' }).waitFor()
+
+      // A heading's text ends in its permalink, an anchor holding a zero-width space.
+      const headings = await page
+        .locator('.vp-doc h2, .vp-doc h3')
+        .evaluateAll((nodes) => nodes.map((node) => node.textContent.replace(/\u200b/g, '').trim()))
+      for (const [section, slots] of sections) {
+        assert.ok(headings.includes(section), `no heading '${section}', named by ${slots.join(', ')}`)
+      }
+      for (const part of ['part-4a', 'part-4b', 'part-4c']) {
+        assert.equal(await page.locator(`.vp-doc h2#${part}`).count(), 1, `anchor #${part}`)
+      }
+    } finally {
+      await close()
+    }
+  })
 
   test('a worked-example link of the Stage 2A handout opens the scenario file', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, close } = await openPage()
