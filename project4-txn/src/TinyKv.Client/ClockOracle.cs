@@ -1,3 +1,5 @@
+using TinyKv.Codec;
+
 namespace TinyKv.Client;
 
 /// <summary>
@@ -17,7 +19,7 @@ namespace TinyKv.Client;
 public sealed class ClockOracle : ITimestampOracle
 {
     /// <summary>How many low bits hold the logical counter (as in TinyKV's <c>Timestamp</c>).</summary>
-    public const int PhysicalShiftBits = 18;
+    public const int PhysicalShiftBits = TsoLayout.PhysicalShiftBits;
 
     private readonly Func<ulong> _physicalMilliseconds;
     private readonly Lock _guard = new();
@@ -63,8 +65,8 @@ public sealed class ClockOracle : ITimestampOracle
     }
 
     /// <summary>The physical part of <paramref name="ts"/>, in milliseconds.</summary>
-    public static ulong Physical(ulong ts) => ts >> PhysicalShiftBits;
+    public static ulong Physical(ulong ts) => TsoLayout.Physical(ts);
 
     /// <summary>The logical part of <paramref name="ts"/>.</summary>
-    public static ulong Logical(ulong ts) => ts & ((1UL << PhysicalShiftBits) - 1);
+    public static ulong Logical(ulong ts) => TsoLayout.Logical(ts);
 }

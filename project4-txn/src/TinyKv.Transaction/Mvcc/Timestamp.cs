@@ -1,3 +1,5 @@
+using TinyKv.Codec;
+
 namespace TinyKv.Transaction.Mvcc;
 
 /// <summary>
@@ -11,19 +13,15 @@ public static class Timestamp
     public const ulong Max = ulong.MaxValue;
 
     /// <summary>How many low bits hold the logical counter.</summary>
-    public const int PhysicalShiftBits = 18;
+    public const int PhysicalShiftBits = TsoLayout.PhysicalShiftBits;
 
     /// <summary>The physical part of <paramref name="ts"/>, in milliseconds.</summary>
-    public static ulong Physical(ulong ts) => ts >> PhysicalShiftBits;
+    public static ulong Physical(ulong ts) => TsoLayout.Physical(ts);
 
     /// <summary>The logical part of <paramref name="ts"/>.</summary>
-    public static ulong Logical(ulong ts) => ts & ((1UL << PhysicalShiftBits) - 1);
+    public static ulong Logical(ulong ts) => TsoLayout.Logical(ts);
 
     /// <summary>The timestamp of <paramref name="physicalMilliseconds"/> and a logical counter.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The logical part does not fit its bits.</exception>
-    public static ulong Compose(ulong physicalMilliseconds, ulong logical)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(logical, 1UL << PhysicalShiftBits);
-        return (physicalMilliseconds << PhysicalShiftBits) | logical;
-    }
+    public static ulong Compose(ulong physicalMilliseconds, ulong logical) => TsoLayout.Compose(physicalMilliseconds, logical);
 }
