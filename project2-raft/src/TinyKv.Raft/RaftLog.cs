@@ -117,6 +117,14 @@ public sealed partial class RaftLog
     /// <summary>The term of the entry at <paramref name="index"/>, or false when it is compacted or beyond the last.</summary>
     public bool TryTerm(ulong index, out ulong term)
     {
+        // The common misses (past the end, long compacted) are answered without an exception:
+        // a follower behind its leader asks this for every append it cannot take yet.
+        if (index > LastIndex() || index + 1 < FirstIndex)
+        {
+            term = 0;
+            return false;
+        }
+
         try
         {
             term = Term(index);

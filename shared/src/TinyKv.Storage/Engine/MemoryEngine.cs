@@ -21,7 +21,24 @@ public sealed partial class MemoryEngine : IKvEngine
 {
     private readonly Lock _writeLock = new();
     private volatile Tables _tables = Tables.Empty;
+    private Tables _durable = Tables.Empty;
     private volatile bool _disposed;
+
+    /// <summary>An engine that keeps every write across <see cref="Crash"/>.</summary>
+    public MemoryEngine()
+        : this(loseUnsyncedWrites: false)
+    {
+    }
+
+    /// <summary>
+    /// An engine; with <paramref name="loseUnsyncedWrites"/>, <see cref="Crash"/> forgets every
+    /// write made since the last synced one, as a machine that loses power forgets what its
+    /// disk had not flushed.
+    /// </summary>
+    public MemoryEngine(bool loseUnsyncedWrites) => LosesUnsyncedWrites = loseUnsyncedWrites;
+
+    /// <summary>Whether <see cref="Crash"/> forgets the writes made since the last synced one.</summary>
+    public bool LosesUnsyncedWrites { get; }
 
     /// <inheritdoc />
     public byte[]? Get(string cf, ReadOnlySpan<byte> key)
@@ -33,7 +50,8 @@ public sealed partial class MemoryEngine : IKvEngine
     /// <inheritdoc />
     /// <remarks>
     /// The new tables are built aside and published with one reference swap, so no reader
-    /// ever sees half a batch. <paramref name="sync"/> means nothing in memory.
+    /// ever sees half a batch. A synced write makes it and every earlier write durable: they
+    /// survive <see cref="Crash"/>.
     /// </remarks>
     public void Write(WriteBatch batch, bool sync = false)
     {
@@ -47,6 +65,24 @@ public sealed partial class MemoryEngine : IKvEngine
         lock (_writeLock)
         {
             _tables = _tables.Apply(batch);
+            if (sync || !LosesUnsyncedWrites)
+            {
+                _durable = _tables;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a crash leaves of the engine: everything, or, for an engine that loses unsynced
+    /// writes, the contents as of the last synced write. The engine stays usable afterwards,
+    /// as the disk of a restarted store would be.
+    /// </summary>
+    public void Crash()
+    {
+        ThrowIfDisposed();
+        lock (_writeLock)
+        {
+            _tables = _durable;
         }
     }
 

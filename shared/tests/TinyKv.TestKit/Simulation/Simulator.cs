@@ -26,8 +26,11 @@ public sealed class Simulator : IScheduler, IDisposable
     public const int FailureTailLines = 30;
 
     private readonly PriorityQueue<ScheduledEvent, (long Time, long Sequence)> _queue = new();
+    private readonly SimulatorSynchronizationContext _context;
     private long _nextSequence;
     private SimulationFailedException? _failure;
+    private Exception? _taskFailure;
+    private string? _taskFailureName;
 
     /// <summary>Creates a simulator for the test <paramref name="testName"/> (used in the replay command) with master seed <paramref name="seed"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="testName"/> is empty.</exception>
@@ -39,6 +42,7 @@ public sealed class Simulator : IScheduler, IDisposable
         TestName = testName;
         MaxEvents = maxEvents;
         Streams = new RandomStreams(seed);
+        _context = new SimulatorSynchronizationContext(this);
     }
 
     /// <summary>A simulator whose seed comes from <see cref="SimulationSeed.Resolve"/> (<c>TINYKV_SEED</c>, else a fresh one).</summary>
@@ -88,6 +92,49 @@ public sealed class Simulator : IScheduler, IDisposable
 
     /// <inheritdoc/>
     public void Post(Action action) => Schedule(0, action);
+
+    /// <summary>
+    /// Checks run after every event (invariants of the system under test); one that throws
+    /// fails the run like an event that throws.
+    /// </summary>
+    public List<Action> AfterEachEvent { get; } = [];
+
+    /// <summary>
+    /// Starts <paramref name="body"/> as a simulated task (a client, a chaos monkey): it runs on
+    /// the simulator's loop, and every <c>await</c> in it resumes as an event, in order, on
+    /// virtual time. An exception escaping it fails the run.
+    /// </summary>
+    /// <returns>The task, to await from another simulated task.</returns>
+    public Task Spawn(string name, Func<Task> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var done = new TaskCompletionSource();
+        Post(() => _ = Run());
+        return done.Task;
+
+        async Task Run()
+        {
+            try
+            {
+                await body();
+                done.SetResult();
+            }
+            catch (Exception exception)
+            {
+                _taskFailure ??= exception;
+                _taskFailureName ??= name;
+                done.SetException(exception);
+            }
+        }
+    }
+
+    /// <summary>A task that completes <paramref name="micros"/> of virtual time from now, for simulated tasks.</summary>
+    public Task Delay(long micros)
+    {
+        var done = new TaskCompletionSource();
+        Schedule(micros, done.SetResult);
+        return done.Task;
+    }
 
     /// <summary>Runs the next pending event, moving the clock to its time.</summary>
     /// <returns>False if nothing was pending.</returns>
@@ -159,13 +206,28 @@ public sealed class Simulator : IScheduler, IDisposable
         Now = next.Time;
         EventsRun++;
         next.MarkRun();
+        var previousContext = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(_context);
         try
         {
             next.Action();
+            foreach (var check in AfterEachEvent)
+            {
+                check();
+            }
         }
         catch (Exception exception) when (exception is not SimulationFailedException)
         {
             throw Fail($"event threw {exception.GetType().Name}: {exception.Message}", exception);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previousContext);
+        }
+
+        if (_taskFailure is { } failure)
+        {
+            throw Fail($"simulated task '{_taskFailureName}' threw {failure.GetType().Name}: {failure.Message}", failure);
         }
 
         return true;
@@ -238,4 +300,15 @@ public sealed class Simulator : IScheduler, IDisposable
 
         public void MarkRun() => _state = State.Ran;
     }
+}
+
+/// <summary>Resumes the awaits of simulated tasks as simulator events, so they run on the loop, in order.</summary>
+internal sealed class SimulatorSynchronizationContext(Simulator simulator) : SynchronizationContext
+{
+    public override void Post(SendOrPostCallback d, object? state) => simulator.Post(() => d(state));
+
+    public override void Send(SendOrPostCallback d, object? state) =>
+        throw new NotSupportedException("a simulated task cannot block the simulator's loop");
+
+    public override SynchronizationContext CreateCopy() => this;
 }

@@ -1,0 +1,175 @@
+using TinyKv.Proto.Eraftpb;
+using TinyKv.Proto.Metapb;
+using TinyKv.Proto.RaftServerpb;
+using TinyKv.Raft;
+using MetaPeer = TinyKv.Proto.Metapb.Peer;
+
+namespace TinyKv.RaftStore;
+
+/// <summary>
+/// One replica of a region on a store: a Raft node (<see cref="RaftGroup"/>) over its
+/// <see cref="PeerStorage"/>, and the proposals waiting for their entries to apply. Everything
+/// runs on the store's loop.
+/// </summary>
+/// <remarks>
+/// The work is split by topic: <c>Peer.Propose.cs</c> turns client commands into proposals
+/// (2B), <c>Peer.Ready.cs</c> persists, sends and applies what Raft hands out (2B),
+/// <c>Peer.Apply.cs</c> executes committed commands (2B), <c>Peer.LogGc.cs</c> compacts the log (2C).
+/// </remarks>
+public sealed partial class Peer
+{
+    private readonly SortedDictionary<ulong, MetaPeer> _peerCache = [];
+
+    internal Peer(StoreContext context, Region region, MetaPeer meta, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(region);
+        ArgumentNullException.ThrowIfNull(meta);
+        Context = context;
+        Meta = meta.Clone();
+        Tag = $"[region {region.Id}] peer {meta.Id} (store {context.StoreId})";
+        Storage = new PeerStorage(context.Engines, region, Tag);
+        RaftGroup = new RawNode(new Config
+        {
+            Id = meta.Id,
+            ElectionTick = context.Config.RaftElectionTimeoutTicks,
+            HeartbeatTick = context.Config.RaftHeartbeatTicks,
+            Storage = Storage,
+            Applied = Storage.AppliedIndex,
+            Random = random,
+        });
+        foreach (var peer in region.Peers)
+        {
+            _peerCache[peer.Id] = peer.Clone();
+        }
+
+        LastCompactedIndex = Storage.TruncatedIndex;
+    }
+
+    /// <summary>The store this peer lives on.</summary>
+    public StoreContext Context { get; }
+
+    /// <summary>This peer's id and store.</summary>
+    public MetaPeer Meta { get; }
+
+    /// <summary>The id of this peer.</summary>
+    public ulong PeerId => Meta.Id;
+
+    /// <summary>The region as this peer knows it.</summary>
+    public Region Region => Storage.Region;
+
+    /// <summary>The id of the region.</summary>
+    public ulong RegionId => Storage.Region.Id;
+
+    /// <summary>A label for messages: region, peer and store.</summary>
+    public string Tag { get; }
+
+    /// <summary>The Raft node.</summary>
+    public RawNode RaftGroup { get; }
+
+    /// <summary>The peer's storage.</summary>
+    public PeerStorage Storage { get; }
+
+    /// <summary>Proposals waiting for their entries to be applied, in index order.</summary>
+    public List<Proposal> Proposals { get; } = [];
+
+    /// <summary>Entries below this index were handed to the raft log GC worker already (2C).</summary>
+    public ulong LastCompactedIndex { get; internal set; }
+
+    /// <summary>Whether the peer was stopped (its store stopped, or it was destroyed); a stopped peer does nothing.</summary>
+    public bool Stopped { get; internal set; }
+
+    /// <summary>Whether this peer is the leader of its region.</summary>
+    public bool IsLeader => RaftGroup.Raft.State == StateType.Leader;
+
+    /// <summary>The id of the leader this peer knows of, or <see cref="Raft.Raft.None"/>.</summary>
+    public ulong LeaderId => RaftGroup.Raft.Lead;
+
+    /// <summary>This peer's current term.</summary>
+    public ulong Term => RaftGroup.Raft.Term;
+
+    /// <summary>The peer <paramref name="peerId"/> of this region, if known.</summary>
+    public MetaPeer? PeerFromCache(ulong peerId) => _peerCache.GetValueOrDefault(peerId);
+
+    /// <summary>Remembers where peer <paramref name="peer"/> lives.</summary>
+    public void InsertPeerCache(MetaPeer peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        _peerCache[peer.Id] = peer.Clone();
+    }
+
+    /// <summary>Forgets peer <paramref name="peerId"/>.</summary>
+    public void RemovePeerCache(ulong peerId) => _peerCache.Remove(peerId);
+
+    /// <summary>Steps a message from another peer of the region into Raft.</summary>
+    internal void Step(RaftMessage message)
+    {
+        if (message.FromPeer is { } from)
+        {
+            InsertPeerCache(from);
+        }
+
+        RaftGroup.Step(message.Message);
+    }
+
+    /// <summary>Sends <paramref name="messages"/> (from a Ready) to the other peers' stores.</summary>
+    internal void Send(IEnumerable<Message> messages)
+    {
+        foreach (var message in messages)
+        {
+            var to = PeerFromCache(message.To);
+            if (to is null)
+            {
+                continue; // A peer we know nothing about: nowhere to send it.
+            }
+
+            Context.Transport.Send(new RaftMessage
+            {
+                RegionId = RegionId,
+                FromPeer = Meta.Clone(),
+                ToPeer = to.Clone(),
+                Message = message,
+                RegionEpoch = Region.RegionEpoch?.Clone(),
+                StartKey = Region.StartKey,
+                EndKey = Region.EndKey,
+            });
+        }
+    }
+
+    /// <summary>Tells the scheduler this peer leads the region.</summary>
+    internal void HeartbeatScheduler()
+    {
+        if (!IsLeader)
+        {
+            return;
+        }
+
+        var pending = new List<MetaPeer>();
+        foreach (var (id, progress) in RaftGroup.Raft.Prs)
+        {
+            if (id != PeerId && progress.Match < Storage.TruncatedIndex && PeerFromCache(id) is { } peer)
+            {
+                pending.Add(peer);
+            }
+        }
+
+        Context.SchedulerClient.RegionHeartbeat(Region.Clone(), Meta.Clone(), pending, 0);
+    }
+
+    /// <summary>Answers every waiting proposal with "stale command" (the peer stops or its entries can no longer apply).</summary>
+    internal void AbandonProposals()
+    {
+        foreach (var proposal in Proposals)
+        {
+            proposal.Callback.Done(RegionErrors.Response(RegionErrors.StaleCommand(), Term));
+        }
+
+        Proposals.Clear();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Tag;
+}
+
+/// <summary>A command proposed at (<paramref name="Index"/>, <paramref name="Term"/>) waiting to be applied.</summary>
+public sealed record Proposal(ulong Index, ulong Term, Callback Callback);

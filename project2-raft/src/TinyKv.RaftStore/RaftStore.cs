@@ -1,0 +1,302 @@
+using TinyKv.Proto.RaftCmdpb;
+using TinyKv.Proto.RaftServerpb;
+using TinyKv.RaftStore.Meta;
+using TinyKv.Runtime;
+using TinyKv.Storage.Engine;
+
+namespace TinyKv.RaftStore;
+
+/// <summary>
+/// A store: the peers of every region it holds, driven by one loop (<see cref="IScheduler"/>).
+/// Raft messages from other stores and client commands come in through
+/// <see cref="OnRaftMessage"/> and <see cref="ProposeCommand"/>; timers tick the peers. After
+/// anything touches a peer, the store handles that peer's Ready once, at the end of the
+/// current moment, so the work of many messages is persisted and sent together.
+/// </summary>
+/// <remarks>
+/// Everything here runs on the store's loop, one action at a time. The store is the router
+/// of the original course as well: it finds the peer a message or a command is for.
+/// </remarks>
+public sealed class RaftStore
+{
+    private readonly SortedDictionary<ulong, Peer> _peers = [];
+    private readonly SortedSet<ulong> _dirty = [];
+    private readonly Func<ulong, Random> _randomForPeer;
+    private readonly List<ITimerHandle> _timers = [];
+    private readonly long _tickOffset;
+    private bool _flushPosted;
+
+    /// <summary>A store over <paramref name="engines"/>, bootstrapped before (see <see cref="Bootstrap"/>).</summary>
+    /// <param name="storeId">The store's id.</param>
+    /// <param name="config">The store's configuration.</param>
+    /// <param name="engines">The store's engines.</param>
+    /// <param name="scheduler">The loop the store runs on.</param>
+    /// <param name="transport">Sends raft messages to the other stores.</param>
+    /// <param name="schedulerClient">Reports regions to the cluster scheduler.</param>
+    /// <param name="random">The store's generator (timer phase); peers get theirs from <paramref name="randomForPeer"/>.</param>
+    /// <param name="randomForPeer">The generator of the Raft node of a peer, by peer id.</param>
+    /// <param name="observer">Sees what the store does (tests); null for none.</param>
+    public RaftStore(
+        ulong storeId,
+        RaftStoreConfig config,
+        Engines engines,
+        IScheduler scheduler,
+        ITransport transport,
+        ISchedulerClient schedulerClient,
+        Random random,
+        Func<ulong, Random> randomForPeer,
+        IRaftStoreObserver? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(engines);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(schedulerClient);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(randomForPeer);
+        Context = new StoreContext(
+            storeId, config, engines, scheduler, transport, schedulerClient,
+            new RaftLogGcWorker(engines.Raft, scheduler), observer ?? IRaftStoreObserver.None);
+        _randomForPeer = randomForPeer;
+        _tickOffset = random.NextInt64(0, config.RaftBaseTickMicros);
+    }
+
+    /// <summary>The store's id.</summary>
+    public ulong StoreId => Context.StoreId;
+
+    /// <summary>What the store's peers share.</summary>
+    public StoreContext Context { get; }
+
+    /// <summary>Whether the store runs (started and not stopped).</summary>
+    public bool IsRunning { get; private set; }
+
+    /// <summary>The store's peers, by region id.</summary>
+    public IReadOnlyCollection<Peer> Peers => _peers.Values;
+
+    /// <summary>The peer of region <paramref name="regionId"/>, or null.</summary>
+    public Peer? PeerOf(ulong regionId) => _peers.GetValueOrDefault(regionId);
+
+    /// <summary>Loads a peer for every region the kv engine holds in the normal state and starts the timers.</summary>
+    /// <exception cref="InvalidOperationException">The store is running, or its engines were not bootstrapped for this store.</exception>
+    public void Start()
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException($"store {StoreId} is already running");
+        }
+
+        if (Bootstrap.StoreIdent(Context.Engines) is not { } ident || ident.StoreId != StoreId)
+        {
+            throw new InvalidOperationException($"the engines of store {StoreId} were not bootstrapped for it");
+        }
+
+        _peers.Clear();
+        foreach (var state in RegionStates())
+        {
+            if (state.State == PeerState.Tombstone)
+            {
+                continue;
+            }
+
+            var meta = state.Region.Peers.FirstOrDefault(p => p.StoreId == StoreId)
+                ?? throw new InvalidOperationException($"region {state.Region.Id} has no peer on store {StoreId}");
+            _peers[state.Region.Id] = new Peer(Context, state.Region, meta, _randomForPeer(meta.Id));
+        }
+
+        IsRunning = true;
+        Every(Context.Config.RaftBaseTickMicros, _tickOffset, OnBaseTick);
+        Every(Context.Config.RaftLogGcTickMicros, _tickOffset, OnRaftLogGcTick);
+        Every(Context.Config.SchedulerHeartbeatTickMicros, _tickOffset, OnSchedulerHeartbeatTick);
+        foreach (var peer in _peers.Values)
+        {
+            MarkDirty(peer);
+        }
+    }
+
+    /// <summary>
+    /// Stops the store as a crash would: timers end, peers stop, waiting proposals are never
+    /// answered (their entries may still be committed). The engines keep what was written.
+    /// </summary>
+    public void Stop()
+    {
+        IsRunning = false;
+        foreach (var timer in _timers)
+        {
+            timer.Cancel();
+        }
+
+        _timers.Clear();
+        foreach (var peer in _peers.Values)
+        {
+            peer.Stopped = true;
+        }
+
+        _peers.Clear();
+        _dirty.Clear();
+    }
+
+    /// <summary>Steps a raft message from another store into the peer it is for; drops what is not for this store.</summary>
+    public void OnRaftMessage(RaftMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!IsRunning)
+        {
+            return;
+        }
+
+        if (message.ToPeer is not { } to || to.StoreId != StoreId || message.Message is null)
+        {
+            Context.Observer.Trace(StoreId, "drop", $"message for store {message.ToPeer?.StoreId} reached store {StoreId}");
+            return;
+        }
+
+        if (!_peers.TryGetValue(message.RegionId, out var peer) || peer.PeerId != to.Id)
+        {
+            Context.Observer.Trace(StoreId, "drop", $"no peer {to.Id} of region {message.RegionId} here");
+            return;
+        }
+
+        try
+        {
+            peer.Step(message);
+        }
+        catch (ArgumentException ex)
+        {
+            Context.Observer.Trace(StoreId, "drop", $"{peer} refused a message: {ex.Message}");
+            return;
+        }
+
+        MarkDirty(peer);
+    }
+
+    /// <summary>Proposes a client command on the peer of its region; answers at once with a region error when it cannot.</summary>
+    public void ProposeCommand(RaftCmdRequest request, Callback callback)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(callback);
+        if (!IsRunning)
+        {
+            callback.Done(RegionErrors.Response(new Proto.Errorpb.Error { Message = $"store {StoreId} is not running" }));
+            return;
+        }
+
+        if (request.Header is null)
+        {
+            callback.Done(RegionErrors.Response(new Proto.Errorpb.Error { Message = "the request has no header" }));
+            return;
+        }
+
+        if (request.Header.Peer is { } target && target.StoreId != StoreId)
+        {
+            callback.Done(RegionErrors.Response(RegionErrors.StoreNotMatch(target.StoreId, StoreId)));
+            return;
+        }
+
+        if (!_peers.TryGetValue(request.Header.RegionId, out var peer))
+        {
+            callback.Done(RegionErrors.Response(RegionErrors.RegionNotFound(request.Header.RegionId)));
+            return;
+        }
+
+        peer.ProposeRaftCommand(request, callback);
+        MarkDirty(peer);
+    }
+
+    private List<RegionLocalState> RegionStates()
+    {
+        using var snapshot = Context.Engines.Kv.GetSnapshot();
+        using var iterator = snapshot.NewIterator(ColumnFamily.Default);
+        var states = new List<RegionLocalState>();
+        for (iterator.Seek(Keys.RegionMetaMinKey); iterator.Valid; iterator.Next())
+        {
+            if (ByteComparer.Compare(iterator.Key, Keys.RegionMetaMaxKey) >= 0)
+            {
+                break;
+            }
+
+            states.Add(RegionLocalState.Parser.ParseFrom(iterator.Value));
+        }
+
+        return states;
+    }
+
+    private void Every(long interval, long offset, Action action)
+    {
+        void Fire()
+        {
+            if (!IsRunning)
+            {
+                return;
+            }
+
+            action();
+            _timers.RemoveAll(t => !t.IsPending);
+            _timers.Add(Context.Scheduler.Schedule(interval, Fire));
+        }
+
+        _timers.Add(Context.Scheduler.Schedule(offset, Fire));
+    }
+
+    private void OnBaseTick()
+    {
+        Context.Observer.Trace(StoreId, "tick", "");
+        foreach (var peer in _peers.Values)
+        {
+            peer.RaftGroup.Tick();
+            MarkDirty(peer);
+        }
+    }
+
+    private void OnRaftLogGcTick()
+    {
+        foreach (var peer in _peers.Values)
+        {
+            peer.OnRaftLogGcTick();
+            MarkDirty(peer);
+        }
+    }
+
+    private void OnSchedulerHeartbeatTick()
+    {
+        foreach (var peer in _peers.Values)
+        {
+            peer.HeartbeatScheduler();
+        }
+    }
+
+    private void MarkDirty(Peer peer)
+    {
+        _dirty.Add(peer.RegionId);
+        if (_flushPosted)
+        {
+            return;
+        }
+
+        _flushPosted = true;
+        Context.Scheduler.Post(Flush);
+    }
+
+    private void Flush()
+    {
+        _flushPosted = false;
+        if (!IsRunning)
+        {
+            return;
+        }
+
+        var regions = _dirty.ToList();
+        _dirty.Clear();
+        foreach (var regionId in regions)
+        {
+            if (_peers.TryGetValue(regionId, out var peer))
+            {
+                var wasLeader = peer.IsLeader;
+                peer.HandleRaftReady();
+                if (wasLeader != peer.IsLeader)
+                {
+                    Context.Observer.Trace(StoreId, "role", $"{peer} is {peer.RaftGroup.Raft.State} in term {peer.Term}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace TinyKv.RaftStore;
+
+/// <summary>
+/// The knobs of a store. Times are in microseconds of the store's <see cref="Runtime.IScheduler"/>
+/// (virtual in the simulator). <see cref="ForTests"/> has the values of the original course's
+/// test configuration.
+/// </summary>
+public sealed record RaftStoreConfig
+{
+    /// <summary>The interval of the raft base tick (one <c>RawNode.Tick</c>).</summary>
+    public long RaftBaseTickMicros { get; init; } = 1_000_000;
+
+    /// <summary>Heartbeat interval, in base ticks.</summary>
+    public int RaftHeartbeatTicks { get; init; } = 2;
+
+    /// <summary>Election timeout, in base ticks.</summary>
+    public int RaftElectionTimeoutTicks { get; init; } = 10;
+
+    /// <summary>The interval at which a leader considers compacting its raft log.</summary>
+    public long RaftLogGcTickMicros { get; init; } = 10_000_000;
+
+    /// <summary>A leader proposes a log compaction once more than this many applied entries are in the log.</summary>
+    public ulong RaftLogGcCountLimit { get; init; } = 128_000;
+
+    /// <summary>The interval at which a leader reports its region to the scheduler.</summary>
+    public long SchedulerHeartbeatTickMicros { get; init; } = 10_000_000;
+
+    /// <summary>How long applying a snapshot's data takes on the region worker (0: at once).</summary>
+    public long SnapshotApplyDelayMicros { get; init; }
+
+    /// <summary>The largest piece of snapshot data sent in one chunk.</summary>
+    public int SnapshotChunkBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>The values of the original course's test configuration: 50 ms ticks, a 500 ms election timeout.</summary>
+    public static RaftStoreConfig ForTests { get; } = new()
+    {
+        RaftBaseTickMicros = 50_000,
+        RaftHeartbeatTicks = 2,
+        RaftElectionTimeoutTicks = 10,
+        RaftLogGcTickMicros = 50_000,
+        RaftLogGcCountLimit = 128_000,
+        SchedulerHeartbeatTickMicros = 100_000,
+        SnapshotChunkBytes = 4096,
+    };
+}

@@ -1,0 +1,104 @@
+using Google.Protobuf;
+using TinyKv.Proto.Eraftpb;
+using TinyKv.Raft;
+using TinyKv.RaftStore;
+
+namespace TinyKv.TestKit.RaftStore;
+
+/// <summary>
+/// Safety properties checked while a cluster runs, after every simulated event: at most one
+/// leader per term per region; a peer's committed index never moves back while it runs; an
+/// index applied anywhere holds the same entry everywhere. A violation throws
+/// <see cref="InvariantViolationException"/>, which fails the run with its seed.
+/// </summary>
+public sealed class ClusterInvariants : IRaftStoreObserver
+{
+    private readonly Dictionary<(ulong Region, ulong Term), (ulong Store, ulong Peer)> _leaders = [];
+    private readonly Dictionary<(ulong Region, ulong Index), (ulong Term, ByteString Data, ulong Store)> _applied = [];
+    private readonly Dictionary<(ulong Store, ulong Region), (RawNode Node, ulong Committed)> _committed = [];
+    private readonly Action<ulong, string, string> _trace;
+
+    /// <summary>Creates the checks; <paramref name="trace"/> records the stores' trace lines (store, kind, text).</summary>
+    public ClusterInvariants(Action<ulong, string, string> trace) => _trace = trace ?? throw new ArgumentNullException(nameof(trace));
+
+    /// <summary>How many entries were checked on apply.</summary>
+    public long AppliedChecked { get; private set; }
+
+    /// <inheritdoc/>
+    public void Applied(ulong storeId, ulong regionId, ulong peerId, Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        AppliedChecked++;
+        if (_applied.TryGetValue((regionId, entry.Index), out var first))
+        {
+            if (first.Term != entry.Term || !first.Data.Equals(entry.Data))
+            {
+                throw new InvariantViolationException(
+                    $"region {regionId} index {entry.Index}: store {storeId} applied an entry of term {entry.Term} ({entry.Data.Length} bytes), " +
+                    $"store {first.Store} applied one of term {first.Term} ({first.Data.Length} bytes)");
+            }
+
+            return;
+        }
+
+        _applied[(regionId, entry.Index)] = (entry.Term, entry.Data, storeId);
+    }
+
+    /// <inheritdoc/>
+    public void Trace(ulong storeId, string kind, string text) => _trace(storeId, kind, text);
+
+    /// <summary>Checks the leaders and committed indexes of the running stores' peers.</summary>
+    public void Check(IEnumerable<TinyKv.RaftStore.RaftStore> stores)
+    {
+        ArgumentNullException.ThrowIfNull(stores);
+        foreach (var store in stores)
+        {
+            foreach (var peer in store.Peers)
+            {
+                var raft = peer.RaftGroup.Raft;
+                if (raft.State == StateType.Leader)
+                {
+                    var key = (peer.RegionId, raft.Term);
+                    if (_leaders.TryGetValue(key, out var leader) && leader != (store.StoreId, peer.PeerId))
+                    {
+                        throw new InvariantViolationException(
+                            $"region {peer.RegionId} has two leaders in term {raft.Term}: peer {leader.Peer} on store {leader.Store} and peer {peer.PeerId} on store {store.StoreId}");
+                    }
+
+                    _leaders[key] = (store.StoreId, peer.PeerId);
+                }
+
+                var committed = raft.RaftLog.Committed;
+                var slot = (store.StoreId, peer.RegionId);
+                if (_committed.TryGetValue(slot, out var seen) && ReferenceEquals(seen.Node, peer.RaftGroup) && committed < seen.Committed)
+                {
+                    throw new InvariantViolationException(
+                        $"{peer}: the committed index moved back from {seen.Committed} to {committed}");
+                }
+
+                _committed[slot] = (peer.RaftGroup, committed);
+            }
+        }
+    }
+}
+
+/// <summary>A safety property of the cluster does not hold.</summary>
+public sealed class InvariantViolationException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public InvariantViolationException()
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
+    public InvariantViolationException(string message)
+        : base("invariant violated: " + message)
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/> and its cause.</summary>
+    public InvariantViolationException(string message, Exception innerException)
+        : base("invariant violated: " + message, innerException)
+    {
+    }
+}

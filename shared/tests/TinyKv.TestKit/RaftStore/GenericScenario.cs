@@ -1,0 +1,301 @@
+using System.Globalization;
+using System.Text;
+using TinyKv.RaftStore;
+using TinyKv.RaftStore.Meta;
+using TinyKv.TestKit.Simulation;
+
+namespace TinyKv.TestKit.RaftStore;
+
+/// <summary>The knobs of the generic cluster test, as the original course's test generator has them.</summary>
+public sealed record ScenarioOptions
+{
+    /// <summary>How many clients run at once.</summary>
+    public int Clients { get; init; } = 1;
+
+    /// <summary>Whether the network drops messages (about 10% per drop filter; filters pile up within an iteration).</summary>
+    public bool Unreliable { get; init; }
+
+    /// <summary>Whether every store crashes and restarts after each iteration.</summary>
+    public bool Crash { get; init; }
+
+    /// <summary>Whether the network is cut into two random halves, re-rolled every 500–700 ms.</summary>
+    public bool Partitions { get; init; }
+
+    /// <summary>When positive: the raft log GC count limit, and the bound (twice it) checked on every store after each iteration.</summary>
+    public int MaxRaftLog { get; init; } = -1;
+
+    /// <summary>How many iterations (the original runs three).</summary>
+    public int Iterations { get; init; } = 3;
+
+    /// <summary>How long the clients run in each iteration (the original: 5 s).</summary>
+    public long ClientMicros { get; init; } = 5_000_000;
+
+    /// <summary>The number of stores.</summary>
+    public int Stores { get; init; } = 5;
+}
+
+/// <summary>
+/// The generic test of the original course's raftstore suite, on the simulator. Each of three
+/// iterations: clients put keys of their own ("c 0000000j" = "x c j y") and scan their range,
+/// which must read exactly what they wrote, in order; meanwhile chaos (partitions, dropped
+/// messages) if asked. Then the network heals, stores restart if asked, each client's range is
+/// checked and deleted, and, with a log limit, every store's log must be trimmed.
+/// </summary>
+public sealed class GenericScenario
+{
+    private readonly ScenarioOptions _options;
+    private readonly TestCluster _cluster;
+    private readonly Simulator _simulator;
+    private bool _clientsDone;
+    private bool _chaosDone;
+
+    private GenericScenario(Simulator simulator, ScenarioOptions options)
+    {
+        _simulator = simulator;
+        _options = options;
+        var config = RaftStoreConfig.ForTests;
+        if (options.MaxRaftLog > 0)
+        {
+            config = config with { RaftLogGcCountLimit = (ulong)options.MaxRaftLog };
+        }
+
+        _cluster = new TestCluster(simulator, options.Stores, new TestClusterOptions { Config = config });
+    }
+
+    /// <summary>Client operations that completed (puts and scans).</summary>
+    public long Operations { get; private set; }
+
+    /// <summary>The cluster under test.</summary>
+    public TestCluster Cluster => _cluster;
+
+    /// <summary>Runs the scenario on <paramref name="simulator"/>; throws (with the seed) if anything goes wrong.</summary>
+    public static GenericScenario Run(Simulator simulator, ScenarioOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(simulator);
+        ArgumentNullException.ThrowIfNull(options);
+        var scenario = new GenericScenario(simulator, options);
+        scenario._cluster.Start();
+        var main = simulator.Spawn("scenario", scenario.MainAsync);
+        var limit = 40_000_000L * options.Iterations + 60_000_000;
+        while (!main.IsCompleted)
+        {
+            if (simulator.Now > limit)
+            {
+                throw new ClusterCallException($"the scenario did not finish within {limit / 1_000_000} s of virtual time");
+            }
+
+            simulator.RunFor(100_000);
+        }
+
+        main.GetAwaiter().GetResult();
+        scenario._cluster.Shutdown();
+        return scenario;
+    }
+
+    private async Task MainAsync()
+    {
+        var electionTimeout = _cluster.ElectionTimeoutMicros;
+        await _simulator.Delay(2 * electionTimeout);
+        for (var iteration = 0; iteration < _options.Iterations; iteration++)
+        {
+            _simulator.Record("scenario", $"iteration {iteration}");
+            _clientsDone = false;
+            _chaosDone = false;
+            var clients = new Task<int>[_options.Clients];
+            for (var cli = 0; cli < _options.Clients; cli++)
+            {
+                var me = cli;
+                var written = new TaskCompletionSource<int>();
+                clients[cli] = written.Task;
+                _ = _simulator.Spawn($"client {me}", async () => written.SetResult(await ClientAsync(me)));
+            }
+
+            Task? chaos = null;
+            if (_options.Unreliable || _options.Partitions)
+            {
+                await _simulator.Delay(300_000);
+                chaos = _simulator.Spawn("chaos", () => ChaosAsync(electionTimeout));
+            }
+
+            await _simulator.Delay(_options.ClientMicros);
+            _clientsDone = true;
+            _chaosDone = true;
+            if (chaos is not null)
+            {
+                await chaos;
+                _cluster.ClearFilters();
+                await _simulator.Delay(electionTimeout);
+            }
+
+            var counts = new int[_options.Clients];
+            for (var cli = 0; cli < _options.Clients; cli++)
+            {
+                counts[cli] = await clients[cli];
+            }
+
+            if (_options.Crash)
+            {
+                foreach (var storeId in _cluster.StoreIds.ToList())
+                {
+                    _cluster.StopServer(storeId);
+                }
+
+                await _simulator.Delay(electionTimeout);
+                foreach (var storeId in _cluster.StoreIds.ToList())
+                {
+                    _cluster.StartServer(storeId);
+                }
+            }
+
+            for (var cli = 0; cli < _options.Clients; cli++)
+            {
+                var values = await _cluster.ScanAsync(Key(cli, 0), Key(cli, counts[cli]));
+                CheckClientAppends(cli, Concatenate(values), counts[cli]);
+                for (var j = 0; j < counts[cli]; j++)
+                {
+                    await _cluster.DeleteAsync(Key(cli, j));
+                }
+            }
+
+            if (_options.MaxRaftLog > 0)
+            {
+                await _simulator.Delay(1_000_000);
+                CheckLogsTrimmed();
+            }
+        }
+    }
+
+    private async Task<int> ClientAsync(int cli)
+    {
+        var random = _simulator.Streams.Stream("client", (ulong)cli);
+        var j = 0;
+        var last = new StringBuilder();
+        while (!_clientsDone)
+        {
+            if (random.Next(1000) < 500)
+            {
+                var value = Value(cli, j);
+                await _cluster.PutAsync(Key(cli, j), TestCluster.Bytes(value));
+                last.Append(value);
+                j++;
+            }
+            else
+            {
+                var values = await _cluster.ScanAsync(Key(cli, 0), Key(cli, j));
+                var read = Concatenate(values);
+                if (read != last.ToString())
+                {
+                    throw new ScenarioCheckException($"client {cli} scanned its {j} keys and read the wrong values\n want: {last}\n got:  {read}");
+                }
+            }
+
+            Operations++;
+        }
+
+        return j;
+    }
+
+    private async Task ChaosAsync(long electionTimeout)
+    {
+        var random = _simulator.Streams.Stream("chaos", 0);
+        while (!_chaosDone)
+        {
+            if (_options.Partitions)
+            {
+                var sides = _cluster.StoreIds.GroupBy(_ => random.Next(2)).ToDictionary(g => g.Key, g => g.ToList());
+                var first = sides.GetValueOrDefault(0) ?? [];
+                var second = sides.GetValueOrDefault(1) ?? [];
+                _cluster.ClearFilters();
+                _simulator.Record("chaos", $"partition [{string.Join(",", first)}] [{string.Join(",", second)}]");
+                _cluster.Partition(first, second);
+            }
+
+            if (_options.Unreliable)
+            {
+                _simulator.Record("chaos", "drop 10%");
+                _cluster.Network.DropFraction(0.1);
+            }
+
+            await _simulator.Delay(electionTimeout + (random.NextInt64() % 200) * 1000);
+        }
+    }
+
+    private void CheckLogsTrimmed()
+    {
+        var limit = 2 * (ulong)_options.MaxRaftLog;
+        foreach (var region in _cluster.Scheduler.Regions)
+        {
+            foreach (var storeId in _cluster.StoreIds)
+            {
+                if (MetaStore.ApplyState(_cluster.EnginesOf(storeId).Kv, region.Id) is not { } state)
+                {
+                    continue;
+                }
+
+                var truncated = state.TruncatedState.Index;
+                if (state.AppliedIndex - truncated > limit)
+                {
+                    throw new ScenarioCheckException(
+                        $"store {storeId}: the log of region {region.Id} was not trimmed (applied {state.AppliedIndex} - truncated {truncated} > {limit})");
+                }
+            }
+        }
+    }
+
+    private static void CheckClientAppends(int cli, string value, int count)
+    {
+        var lastOffset = -1;
+        for (var j = 0; j < count; j++)
+        {
+            var wanted = Value(cli, j);
+            var offset = value.IndexOf(wanted, StringComparison.Ordinal);
+            if (offset < 0)
+            {
+                throw new ScenarioCheckException($"client {cli}: missing element '{wanted}' in the final scan: {value}");
+            }
+
+            if (value.LastIndexOf(wanted, StringComparison.Ordinal) != offset)
+            {
+                throw new ScenarioCheckException($"client {cli}: duplicate element '{wanted}' in the final scan");
+            }
+
+            if (offset <= lastOffset)
+            {
+                throw new ScenarioCheckException($"client {cli}: element '{wanted}' out of order in the final scan");
+            }
+
+            lastOffset = offset;
+        }
+    }
+
+    private static string Concatenate(IReadOnlyList<KeyValuePair<byte[], byte[]>> values) =>
+        string.Concat(values.Select(pair => TestCluster.Printable(pair.Value)));
+
+    /// <summary>The key client <paramref name="cli"/> writes in its <paramref name="j"/>th put.</summary>
+    public static byte[] Key(int cli, int j) =>
+        TestCluster.Bytes(string.Create(CultureInfo.InvariantCulture, $"{cli} {j:D8}"));
+
+    /// <summary>The value client <paramref name="cli"/> writes in its <paramref name="j"/>th put.</summary>
+    public static string Value(int cli, int j) => string.Create(CultureInfo.InvariantCulture, $"x {cli} {j} y");
+}
+
+/// <summary>A check of a cluster scenario failed: what the clients read is not what they wrote.</summary>
+public sealed class ScenarioCheckException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ScenarioCheckException()
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
+    public ScenarioCheckException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/> and its cause.</summary>
+    public ScenarioCheckException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

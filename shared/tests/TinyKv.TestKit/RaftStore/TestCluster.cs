@@ -1,0 +1,576 @@
+using System.Globalization;
+using System.Text;
+using Google.Protobuf;
+using TinyKv.Proto.Metapb;
+using TinyKv.Proto.RaftCmdpb;
+using TinyKv.Proto.RaftServerpb;
+using TinyKv.RaftStore;
+using TinyKv.RaftStore.Meta;
+using TinyKv.Storage.Engine;
+using TinyKv.TestKit.Simulation;
+using MetaPeer = TinyKv.Proto.Metapb.Peer;
+using Store = TinyKv.RaftStore.RaftStore;
+
+namespace TinyKv.TestKit.RaftStore;
+
+/// <summary>Options of a <see cref="TestCluster"/>.</summary>
+public sealed record TestClusterOptions
+{
+    /// <summary>The stores' configuration (default: the original course's test configuration).</summary>
+    public RaftStoreConfig Config { get; init; } = RaftStoreConfig.ForTests;
+
+    /// <summary>Whether a crash also loses the writes a store had not synced.</summary>
+    public bool CrashLosesUnsyncedWrites { get; init; } = true;
+
+    /// <summary>The one-way latency of a raft message before jitter.</summary>
+    public long NetworkLatencyMicros { get; init; } = 3_000;
+
+    /// <summary>The largest extra latency drawn per message (jitter, which also reorders).</summary>
+    public long NetworkJitterMicros { get; init; } = 4_000;
+
+    /// <summary>The latency between a client and a store, each way.</summary>
+    public long ClientLatencyMicros { get; init; } = 500;
+}
+
+/// <summary>
+/// The cluster of the original course's raftstore tests, on the deterministic simulator: N
+/// stores sharing one simulated network, a mock scheduler, and the client calls of the
+/// original harness (request with leader retry, MustPut / MustGet / MustDelete / Scan, engine
+/// checks) as simulated tasks on virtual time. Invariants are checked after every event.
+/// </summary>
+/// <remarks>
+/// Client calls come in two forms: <c>…Async</c> methods for simulated tasks (the clients
+/// of the generic tests), and blocking <c>Must…</c> methods for hand-written scenarios, which
+/// run the simulator until the call completes.
+/// </remarks>
+public sealed class TestCluster
+{
+    private readonly SortedDictionary<ulong, Engines> _engines = [];
+    private readonly SortedDictionary<ulong, MemoryEngine[]> _memory = [];
+    private readonly SortedDictionary<ulong, Store> _stores = [];
+    private readonly SortedDictionary<ulong, int> _incarnations = [];
+    private readonly Random _clientRandom;
+
+    /// <summary>A cluster of <paramref name="count"/> stores on <paramref name="simulator"/>.</summary>
+    public TestCluster(Simulator simulator, int count, TestClusterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(simulator);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        Simulator = simulator;
+        Count = count;
+        Options = options ?? new TestClusterOptions();
+        Network = new SimulatedNetwork<RaftMessage>(simulator, Options.NetworkLatencyMicros, "raft", Describe);
+        Invariants = new ClusterInvariants((store, kind, text) =>
+            simulator.Record($"store{store.ToString(CultureInfo.InvariantCulture)}.{kind}", text));
+        simulator.AfterEachEvent.Add(() => Invariants.Check(_stores.Values));
+        _clientRandom = simulator.Streams.Stream("cluster.client", 0);
+        ResetFilters();
+    }
+
+    /// <summary>The simulator the cluster runs on.</summary>
+    public Simulator Simulator { get; }
+
+    /// <summary>The number of stores.</summary>
+    public int Count { get; }
+
+    /// <summary>The cluster's options.</summary>
+    public TestClusterOptions Options { get; }
+
+    /// <summary>The stores' configuration.</summary>
+    public RaftStoreConfig Config => Options.Config;
+
+    /// <summary>The network the stores talk over.</summary>
+    public SimulatedNetwork<RaftMessage> Network { get; }
+
+    /// <summary>The mock scheduler.</summary>
+    public MockSchedulerClient Scheduler { get; } = new();
+
+    /// <summary>The safety checks run after every event.</summary>
+    public ClusterInvariants Invariants { get; }
+
+    /// <summary>The election timeout in microseconds.</summary>
+    public long ElectionTimeoutMicros => Config.RaftBaseTickMicros * Config.RaftElectionTimeoutTicks;
+
+    /// <summary>The ids of the stores, 1..N.</summary>
+    public IEnumerable<ulong> StoreIds => _engines.Keys;
+
+    /// <summary>The engines of store <paramref name="storeId"/>.</summary>
+    public Engines EnginesOf(ulong storeId) => _engines[storeId];
+
+    /// <summary>The running store <paramref name="storeId"/>, or null while it is stopped.</summary>
+    public Store? StoreOf(ulong storeId) => _stores.GetValueOrDefault(storeId);
+
+    /// <summary>Bootstraps the stores and the first region (one peer per store, peer id = store id) and starts every store.</summary>
+    public void Start()
+    {
+        var region = new Region
+        {
+            Id = 1,
+            RegionEpoch = new RegionEpoch { Version = MetaStore.InitEpochVersion, ConfVer = MetaStore.InitEpochConfVersion },
+        };
+        for (ulong storeId = 1; storeId <= (ulong)Count; storeId++)
+        {
+            var kv = new MemoryEngine(Options.CrashLosesUnsyncedWrites);
+            var raft = new MemoryEngine(Options.CrashLosesUnsyncedWrites);
+            _memory[storeId] = [kv, raft];
+            _engines[storeId] = new Engines(kv, raft);
+            Bootstrap.BootstrapStore(_engines[storeId], Scheduler.ClusterId, storeId);
+            region.Peers.Add(new MetaPeer { Id = storeId, StoreId = storeId });
+        }
+
+        foreach (var engines in _engines.Values)
+        {
+            Bootstrap.PrepareBootstrapCluster(engines, region);
+        }
+
+        Scheduler.Bootstrap(region);
+        foreach (var engines in _engines.Values)
+        {
+            Bootstrap.ClearPrepareBootstrapState(engines);
+        }
+
+        foreach (var storeId in _engines.Keys)
+        {
+            StartServer(storeId);
+        }
+    }
+
+    /// <summary>Starts (or restarts) store <paramref name="storeId"/> over its engines.</summary>
+    public void StartServer(ulong storeId)
+    {
+        if (_stores.ContainsKey(storeId))
+        {
+            throw new InvalidOperationException($"store {storeId} is running");
+        }
+
+        var incarnation = _incarnations[storeId] = _incarnations.GetValueOrDefault(storeId) + 1;
+        var streams = Simulator.Streams;
+        var store = new Store(
+            storeId,
+            Config,
+            _engines[storeId],
+            Simulator,
+            new NetworkTransport(Network, storeId),
+            Scheduler,
+            streams.Stream($"store.{incarnation}", storeId),
+            peerId => streams.Stream($"raft.{incarnation}", peerId),
+            Invariants);
+        _stores[storeId] = store;
+        Network.Register(storeId, store.OnRaftMessage);
+        Simulator.Record("cluster", $"start store {storeId} (incarnation {incarnation})");
+        store.Start();
+    }
+
+    /// <summary>Crashes store <paramref name="storeId"/>: it stops at once, its in-flight work is lost, and (by default) so are its unsynced writes.</summary>
+    public void StopServer(ulong storeId)
+    {
+        if (!_stores.Remove(storeId, out var store))
+        {
+            return;
+        }
+
+        store.Stop();
+        Network.Unregister(storeId);
+        foreach (var engine in _memory[storeId])
+        {
+            engine.Crash();
+        }
+
+        Simulator.Record("cluster", $"crash store {storeId}");
+    }
+
+    /// <summary>Adds a network filter.</summary>
+    public T AddFilter<T>(T filter)
+        where T : INetworkFilter => Network.AddFilter(filter);
+
+    /// <summary>Cuts the stores into two groups that cannot talk to each other.</summary>
+    public PartitionFilter Partition(IEnumerable<ulong> first, IEnumerable<ulong> second) =>
+        Network.Partition([.. first], [.. second]);
+
+    /// <summary>Removes every filter but the network's own jitter.</summary>
+    public void ClearFilters() => ResetFilters();
+
+    /// <summary>A new peer of store <paramref name="storeId"/> with a fresh id.</summary>
+    public MetaPeer AllocPeer(ulong storeId) => new() { Id = Scheduler.AllocId(), StoreId = storeId };
+
+    /// <summary>The region that holds <paramref name="key"/> (waits up to 2 s of virtual time for the scheduler to know it).</summary>
+    public async Task<Region> GetRegionAsync(byte[] key)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (Scheduler.GetRegion(key) is { } region)
+            {
+                return region;
+            }
+
+            await Simulator.Delay(20_000);
+        }
+
+        throw new ClusterCallException($"no region holds key {Printable(key)}");
+    }
+
+    /// <summary>The leader the scheduler knows for <paramref name="regionId"/> (waits up to 5 s of virtual time), or null.</summary>
+    public async Task<MetaPeer?> LeaderOfRegionAsync(ulong regionId)
+    {
+        for (var i = 0; i < 500; i++)
+        {
+            if (Scheduler.GetRegionById(regionId).Leader is { } leader)
+            {
+                return leader;
+            }
+
+            await Simulator.Delay(10_000);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to the store its header names and waits for the answer
+    /// at most <paramref name="timeoutMicros"/>; null when none came (the store is down, the
+    /// request or the answer was lost, or the command is still waiting in the log).
+    /// </summary>
+    public Task<CommandResult?> CallCommandOnStoreAsync(ulong storeId, RaftCmdRequest request, long timeoutMicros)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var done = new TaskCompletionSource<CommandResult?>();
+        var timer = Simulator.Schedule(timeoutMicros, () => done.TrySetResult(null));
+        var sent = request.Clone();
+        Simulator.Record("client.call", $"store {storeId}: {DescribeRequest(sent)}");
+        Simulator.Schedule(Options.ClientLatencyMicros, () =>
+        {
+            if (_stores.GetValueOrDefault(storeId) is not { IsRunning: true } store)
+            {
+                return;
+            }
+
+            store.ProposeCommand(sent, new Callback((response, snapshot) =>
+                Simulator.Schedule(Options.ClientLatencyMicros, () =>
+                {
+                    Simulator.Record("client.reply", $"store {storeId}: {DescribeResponse(response)}");
+                    timer.Cancel();
+                    if (!done.TrySetResult(new CommandResult(response, snapshot)))
+                    {
+                        snapshot?.Dispose();
+                    }
+                })));
+        });
+        return done.Task;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="requests"/> on the leader of the region of <paramref name="key"/>,
+    /// retrying through elections, lost messages and stale epochs as the original harness
+    /// does: at least ten attempts and for at least <paramref name="timeoutMicros"/>.
+    /// </summary>
+    /// <exception cref="ClusterCallException">No attempt succeeded in time.</exception>
+    public async Task<CommandResult> RequestAsync(byte[] key, IReadOnlyList<Request> requests, long timeoutMicros = 5_000_000, Action<AttemptOutcome>? onAttempt = null)
+    {
+        var start = Simulator.Now;
+        for (var i = 0; i < 10 || Simulator.Now - start < timeoutMicros; i++)
+        {
+            var region = await GetRegionAsync(key);
+            var request = new RaftCmdRequest
+            {
+                Header = new RaftRequestHeader { RegionId = region.Id, RegionEpoch = region.RegionEpoch?.Clone() },
+            };
+            request.Requests.AddRange(requests.Select(r => r.Clone()));
+            var result = await CallCommandOnLeaderAsync(request, timeoutMicros, onAttempt);
+            if (result is null || result.Response.Header?.Error is not null)
+            {
+                result?.Snapshot?.Dispose();
+                await Simulator.Delay(100_000);
+                continue;
+            }
+
+            return result;
+        }
+
+        throw new ClusterCallException($"request timed out: {DescribeRequest(new RaftCmdRequest { Requests = { requests } })}");
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to the region's leader, following NotLeader hints and
+    /// trying another peer when the leader does not answer, until <paramref name="timeoutMicros"/>
+    /// passed (then null).
+    /// </summary>
+    public async Task<CommandResult?> CallCommandOnLeaderAsync(RaftCmdRequest request, long timeoutMicros, Action<AttemptOutcome>? onAttempt = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var start = Simulator.Now;
+        var regionId = request.Header.RegionId;
+        var leader = await LeaderOfRegionAsync(regionId)
+            ?? throw new ClusterCallException($"no leader of region {regionId} known");
+        while (Simulator.Now - start <= timeoutMicros)
+        {
+            request.Header.Peer = leader.Clone();
+            var called = Simulator.Now;
+            var result = await CallCommandOnStoreAsync(leader.StoreId, request, 1_000_000);
+            onAttempt?.Invoke(new AttemptOutcome(called, Simulator.Now, result));
+            if (result is null)
+            {
+                var newLeader = await LeaderOfRegionAsync(regionId);
+                if (newLeader is null || newLeader.Equals(leader))
+                {
+                    var (region, _) = Scheduler.GetRegionById(regionId);
+                    if (region is null || region.Peers.Count == 0)
+                    {
+                        return null;
+                    }
+
+                    leader = region.Peers[_clientRandom.Next(region.Peers.Count)];
+                }
+                else
+                {
+                    leader = newLeader;
+                }
+
+                continue;
+            }
+
+            if (result.Response.Header?.Error is { } error && (error.StaleCommand is not null || error.EpochNotMatch is not null || error.NotLeader is not null))
+            {
+                result.Snapshot?.Dispose();
+                leader = error.NotLeader?.Leader is { Id: not 0 } hinted ? hinted : await LeaderOfRegionAsync(regionId) ?? leader;
+                continue;
+            }
+
+            return result;
+        }
+
+        return null;
+    }
+
+    /// <summary>Puts <paramref name="key"/> = <paramref name="value"/> in column family <paramref name="cf"/> through Raft.</summary>
+    public async Task PutAsync(byte[] key, byte[] value, string cf = ColumnFamily.Default, Action<AttemptOutcome>? onAttempt = null)
+    {
+        var result = await RequestAsync(key, [new Request { CmdType = CmdType.Put, Put = new PutRequest { Cf = cf, Key = ByteString.CopyFrom(key), Value = ByteString.CopyFrom(value) } }], onAttempt: onAttempt);
+        Expect(result, CmdType.Put);
+    }
+
+    /// <summary>Reads <paramref name="key"/> of column family <paramref name="cf"/> through Raft; null when absent.</summary>
+    public async Task<byte[]?> GetAsync(byte[] key, string cf = ColumnFamily.Default, Action<AttemptOutcome>? onAttempt = null)
+    {
+        var result = await RequestAsync(key, [new Request { CmdType = CmdType.Get, Get = new GetRequest { Cf = cf, Key = ByteString.CopyFrom(key) } }], onAttempt: onAttempt);
+        var value = Expect(result, CmdType.Get).Get.Value;
+        return value.IsEmpty ? null : value.ToByteArray();
+    }
+
+    /// <summary>Deletes <paramref name="key"/> of column family <paramref name="cf"/> through Raft.</summary>
+    public async Task DeleteAsync(byte[] key, string cf = ColumnFamily.Default, Action<AttemptOutcome>? onAttempt = null)
+    {
+        var result = await RequestAsync(key, [new Request { CmdType = CmdType.Delete, Delete = new DeleteRequest { Cf = cf, Key = ByteString.CopyFrom(key) } }], onAttempt: onAttempt);
+        Expect(result, CmdType.Delete);
+    }
+
+    /// <summary>
+    /// The pairs of the default column family in [<paramref name="start"/>, <paramref name="end"/>)
+    /// (an empty end: to the last key), read region by region from snapshots taken through Raft.
+    /// </summary>
+    public async Task<IReadOnlyList<KeyValuePair<byte[], byte[]>>> ScanAsync(byte[] start, byte[] end)
+    {
+        var pairs = new List<KeyValuePair<byte[], byte[]>>();
+        var key = start;
+        while (end.Length == 0 || ByteComparer.Compare(key, end) < 0)
+        {
+            var result = await RequestAsync(key, [new Request { CmdType = CmdType.Snap, Snap = new SnapRequest() }]);
+            var region = Expect(result, CmdType.Snap).Snap.Region;
+            using (var snapshot = result.Snapshot ?? throw new ClusterCallException("a Snap response came without a snapshot"))
+            using (var iterator = snapshot.NewIterator(ColumnFamily.Default))
+            {
+                for (iterator.Seek(key); iterator.Valid; iterator.Next())
+                {
+                    var current = iterator.Key;
+                    if ((end.Length > 0 && ByteComparer.Compare(current, end) >= 0) || !RegionKeys.Contains(region, current))
+                    {
+                        break;
+                    }
+
+                    pairs.Add(new(current, iterator.Value));
+                }
+            }
+
+            key = region.EndKey.ToByteArray();
+            if (key.Length == 0)
+            {
+                break;
+            }
+        }
+
+        return pairs;
+    }
+
+    /// <summary>Runs <paramref name="call"/> as a simulated task and the simulator until it completes (at most <paramref name="limitMicros"/> of virtual time).</summary>
+    /// <exception cref="ClusterCallException">The call did not complete in time.</exception>
+    public T Run<T>(Func<Task<T>> call, long limitMicros = 60_000_000)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        T result = default!;
+        var task = Simulator.Spawn("call", async () => result = await call());
+        var deadline = Simulator.Now + limitMicros;
+        while (!task.IsCompleted && Simulator.Now < deadline)
+        {
+            Simulator.RunUntil(Math.Min(deadline, Simulator.Now + 10_000));
+        }
+
+        if (!task.IsCompleted)
+        {
+            throw new ClusterCallException($"the call did not complete within {limitMicros / 1000} ms of virtual time");
+        }
+
+        task.GetAwaiter().GetResult();
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="call"/> as a simulated task until it completes; see <see cref="Run{T}"/>.</summary>
+    public void Run(Func<Task> call, long limitMicros = 60_000_000) =>
+        Run(async () =>
+        {
+            await call();
+            return true;
+        }, limitMicros);
+
+    /// <summary>Puts through Raft, blocking; throws if it cannot.</summary>
+    public void MustPut(string key, string value) => MustPutCf(ColumnFamily.Default, key, value);
+
+    /// <summary>Puts in <paramref name="cf"/> through Raft, blocking; throws if it cannot.</summary>
+    public void MustPutCf(string cf, string key, string value) => Run(() => PutAsync(Bytes(key), Bytes(value), cf));
+
+    /// <summary>Reads through Raft, blocking, and requires <paramref name="value"/>.</summary>
+    public void MustGet(string key, string value)
+    {
+        var actual = Run(() => GetAsync(Bytes(key)));
+        if (actual is null || !actual.AsSpan().SequenceEqual(Bytes(value)))
+        {
+            throw new ClusterCallException($"expected {key} = {value}, read {(actual is null ? "nothing" : Printable(actual))}");
+        }
+    }
+
+    /// <summary>Deletes through Raft, blocking.</summary>
+    public void MustDelete(string key) => MustDeleteCf(ColumnFamily.Default, key);
+
+    /// <summary>Deletes in <paramref name="cf"/> through Raft, blocking.</summary>
+    public void MustDeleteCf(string cf, string key) => Run(() => DeleteAsync(Bytes(key), cf));
+
+    /// <summary>Waits (up to 6 s of virtual time, as the original polls) until store <paramref name="storeId"/>'s kv engine holds <paramref name="key"/> = <paramref name="value"/> in <paramref name="cf"/>.</summary>
+    public void MustGetCfEqual(ulong storeId, string cf, string key, string value) =>
+        WaitForEngine(storeId, cf, key, v => v is not null && v.AsSpan().SequenceEqual(Bytes(value)), $"{key} = {value}");
+
+    /// <summary>Waits until store <paramref name="storeId"/>'s kv engine holds <paramref name="key"/> = <paramref name="value"/> in the default column family.</summary>
+    public void MustGetEqual(ulong storeId, string key, string value) => MustGetCfEqual(storeId, ColumnFamily.Default, key, value);
+
+    /// <summary>Waits until store <paramref name="storeId"/>'s kv engine has no <paramref name="key"/> in <paramref name="cf"/>.</summary>
+    public void MustGetCfNone(ulong storeId, string cf, string key) =>
+        WaitForEngine(storeId, cf, key, v => v is null, $"no {key}");
+
+    /// <summary>Waits until store <paramref name="storeId"/>'s kv engine has no <paramref name="key"/> in the default column family.</summary>
+    public void MustGetNone(ulong storeId, string key) => MustGetCfNone(storeId, ColumnFamily.Default, key);
+
+    /// <summary>Runs the simulation for <paramref name="micros"/> of virtual time.</summary>
+    public void Sleep(long micros) => Simulator.RunFor(micros);
+
+    /// <summary>Stops every store (the end of a test).</summary>
+    public void Shutdown()
+    {
+        foreach (var storeId in _stores.Keys.ToList())
+        {
+            _stores[storeId].Stop();
+            _stores.Remove(storeId);
+            Network.Unregister(storeId);
+        }
+    }
+
+    /// <summary>UTF-8 bytes of <paramref name="text"/>.</summary>
+    public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    /// <summary>A key or value as text for messages.</summary>
+    public static string Printable(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+
+    private void WaitForEngine(ulong storeId, string cf, string key, Func<byte[]?, bool> wanted, string what)
+    {
+        var engine = _engines[storeId].Kv;
+        for (var i = 0; i < 300; i++)
+        {
+            if (wanted(engine.Get(cf, Bytes(key))))
+            {
+                return;
+            }
+
+            Simulator.RunFor(20_000);
+        }
+
+        var actual = engine.Get(cf, Bytes(key));
+        throw new ClusterCallException($"store {storeId} ({cf}): expected {what}, found {(actual is null ? "nothing" : Printable(actual))}");
+    }
+
+    private static Response Expect(CommandResult result, CmdType type)
+    {
+        if (result.Response.Header?.Error is { } error)
+        {
+            throw new ClusterCallException($"the request failed: {error.Message}");
+        }
+
+        if (result.Response.Responses.Count != 1 || result.Response.Responses[0].CmdType != type)
+        {
+            throw new ClusterCallException($"expected one {type} response, got [{string.Join(", ", result.Response.Responses.Select(r => r.CmdType))}]");
+        }
+
+        return result.Response.Responses[0];
+    }
+
+    private void ResetFilters()
+    {
+        Network.ClearFilters();
+        if (Options.NetworkJitterMicros > 0)
+        {
+            Network.Delay(0, Options.NetworkJitterMicros);
+        }
+    }
+
+    private static string Describe(RaftMessage message) =>
+        string.Create(CultureInfo.InvariantCulture, $"r{message.RegionId} {message.FromPeer?.Id}->{message.ToPeer?.Id} {message.Message?.MsgType} t{message.Message?.Term} i{message.Message?.Index} lt{message.Message?.LogTerm} c{message.Message?.Commit} n{message.Message?.Entries.Count}{(message.Message?.Reject == true ? " reject" : "")}");
+
+    private static string DescribeRequest(RaftCmdRequest request) =>
+        string.Join(", ", request.Requests.Select(r => r.CmdType switch
+        {
+            CmdType.Put => $"put {Printable(r.Put.Key.Span)}={Printable(r.Put.Value.Span)}",
+            CmdType.Delete => $"delete {Printable(r.Delete.Key.Span)}",
+            CmdType.Get => $"get {Printable(r.Get.Key.Span)}",
+            _ => r.CmdType.ToString(),
+        }));
+
+    private static string DescribeResponse(RaftCmdResponse response) =>
+        response.Header?.Error is { } error ? $"error: {error.Message}" : string.Join(", ", response.Responses.Select(r => r.CmdType));
+
+    private sealed class NetworkTransport(SimulatedNetwork<RaftMessage> network, ulong storeId) : ITransport
+    {
+        public void Send(RaftMessage message) => network.Send(storeId, message.ToPeer.StoreId, message);
+    }
+}
+
+/// <summary>A store's answer to a command, with the snapshot of a Snap command (the caller disposes it).</summary>
+public sealed record CommandResult(RaftCmdResponse Response, IEngineSnapshot? Snapshot);
+
+/// <summary>One attempt of a client request: when it was sent, when it ended, and its result (null: no answer in time).</summary>
+public sealed record AttemptOutcome(long CalledAt, long EndedAt, CommandResult? Result);
+
+/// <summary>A client call of the test cluster failed (timed out, or got an unexpected answer).</summary>
+public sealed class ClusterCallException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ClusterCallException()
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
+    public ClusterCallException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/> and its cause.</summary>
+    public ClusterCallException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
