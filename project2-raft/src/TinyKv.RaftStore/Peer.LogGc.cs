@@ -20,7 +20,6 @@ public sealed partial class Peer
             return;
         }
 
-#if TINYKV_REF_2C
         var applied = Storage.AppliedIndex;
         var first = Storage.FirstIndex();
         if (applied <= first || applied - first < Context.Config.RaftLogGcCountLimit)
@@ -28,6 +27,7 @@ public sealed partial class Peer
             return;
         }
 
+#if TINYKV_REF_2C
         var request = new RaftCmdRequest
         {
             Header = new RaftRequestHeader { RegionId = RegionId, Peer = Meta.Clone(), RegionEpoch = Region.RegionEpoch?.Clone() },
@@ -39,7 +39,7 @@ public sealed partial class Peer
         };
         ProposeRaftCommand(request, new Callback((_, snapshot) => snapshot?.Dispose()));
 #else
-        throw Todo.Slot("2C", "when enough applied entries pile up in the log, propose a CompactLog command up to the applied index; see the 2C handout, 'Log compaction'");
+        throw Todo.Slot("2C", "enough applied entries piled up in the log: propose a CompactLog command up to the applied index; see the 2C handout, 'Log compaction'");
 #endif
     }
 

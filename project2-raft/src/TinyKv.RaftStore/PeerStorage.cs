@@ -148,21 +148,25 @@ public sealed partial class PeerStorage : IRaftStorage
     /// Adds <paramref name="entries"/> (consecutive, from Raft's unstable log) to
     /// <paramref name="raftBatch"/>, removes any stored entries after the last of them (a new
     /// leader overwrote them), and updates the last index and term of <see cref="RaftState"/>.
+    /// Entries at or before the truncated index are skipped: they were compacted already.
     /// </summary>
     public void Append(IReadOnlyList<Entry> entries, WriteBatch raftBatch)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(raftBatch);
 #if TINYKV_REF_2B
-        if (entries.Count == 0)
+        if (entries.Count == 0 || entries[^1].Index < FirstIndex())
         {
-            return;
+            return; // Nothing new: everything given was compacted away already.
         }
 
         var previousLast = LastIndex();
         foreach (var entry in entries)
         {
-            raftBatch.PutMessage(Keys.RaftLogKey(Region.Id, entry.Index), entry);
+            if (entry.Index >= FirstIndex())
+            {
+                raftBatch.PutMessage(Keys.RaftLogKey(Region.Id, entry.Index), entry);
+            }
         }
 
         var last = entries[^1];
