@@ -36,7 +36,8 @@ export default defineConfig({
     nav: [
       { text: 'Home', link: '/' },
       { text: 'Stage 1', link: '/stage1' },
-      { text: 'Stage 2', link: '/stage2a' },
+      // Stage 2 has two pages (2A, 2B); the entry is active on both.
+      { text: 'Stage 2', link: '/stage2a', activeMatch: '^/stage2' },
       { text: 'Stage 3', link: '/stage3a' },
       { text: 'Stage 4', link: '/stage4' },
       { text: 'Instructors', link: '/instructor' },
@@ -56,7 +57,10 @@ export default defineConfig({
       },
       {
         text: 'Stage 2',
-        items: [{ text: '2A — Raft library', link: '/stage2a' }],
+        items: [
+          { text: '2A — Raft library', link: '/stage2a' },
+          { text: '2B — Fault-tolerant store', link: '/stage2b' },
+        ],
       },
       {
         text: 'Stage 3',
@@ -68,7 +72,10 @@ export default defineConfig({
       },
       {
         text: 'Reference',
-        items: [{ text: 'Benchmarks', link: '/benchmarks' }],
+        items: [
+          { text: 'Debugging cluster tests', link: '/debugging' },
+          { text: 'Benchmarks', link: '/benchmarks' },
+        ],
       },
       {
         text: 'Instructors',

@@ -31,18 +31,19 @@ const CONTENT_TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 }
 
-// The Stage 4 sources whose slot hints name sections of the Stage 4 handout.
+// The sources whose slot hints name sections of a handout: "see the <M> handout, '<Section>'".
 const STAGE4_SOURCES = fileURLToPath(new URL('../../project4-txn/src/', import.meta.url))
-const SLOT_HINT = /Todo\.Slot\("(4[ABC])",\s*"[^"]*see the \1 handout, '([^']+)'/g
+const STAGE2B_SOURCES = fileURLToPath(new URL('../../project2-raft/src/TinyKv.RaftStore/', import.meta.url))
+const slotHint = (milestones) => new RegExp(`Todo\\.Slot\\("(${milestones})",\\s*"[^"]*see the \\1 handout, '([^']+)'`, 'g')
 
-/** Maps each section named by a Stage 4 slot hint to the files (and milestones) that name it. */
-async function stage4SlotSections() {
+/** Maps each section named by a slot hint of the given milestones to the files (and milestones) that name it. */
+async function slotSections(sources, milestones) {
   const sections = new Map()
-  const files = (await readdir(STAGE4_SOURCES, { recursive: true })).filter(
+  const files = (await readdir(sources, { recursive: true })).filter(
     (name) => name.endsWith('.cs') && !/(^|[\\/])(bin|obj)[\\/]/.test(name),
   )
   for (const name of files.sort()) {
-    for (const [, milestone, section] of (await readFile(join(STAGE4_SOURCES, name), 'utf8')).matchAll(SLOT_HINT)) {
+    for (const [, milestone, section] of (await readFile(join(sources, name), 'utf8')).matchAll(slotHint(milestones))) {
       const named = sections.get(section) ?? []
       named.push(`${name} (${milestone})`)
       sections.set(section, named)
@@ -196,15 +197,19 @@ describe('course site', () => {
   // loads without console errors.
   const HANDOUTS = [
     { path: '/stage2a.html', title: 'Stage 2A — The Raft library' },
+    { path: '/stage2b.html', title: 'Stage 2B — A fault-tolerant store on Raft' },
     { path: '/stage3a.html', title: 'Stage 3A — Membership change and leader transfer' },
     { path: '/stage4.html', title: 'Stage 4 — Transactions' },
+    { path: '/debugging.html', title: 'Debugging a failing cluster test' },
     { path: '/benchmarks.html', title: 'Benchmarks' },
   ]
   const SIDEBAR_LINKS = [
     'Standalone KV',
     '2A — Raft library',
+    '2B — Fault-tolerant store',
     '3A — Membership and leader transfer',
     '4A–4C — Transactions',
+    'Debugging cluster tests',
     'Benchmarks',
   ]
 
@@ -236,7 +241,7 @@ describe('course site', () => {
   }
 
   test('every section a Stage 4 slot names is a heading of the Stage 4 page', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const sections = await stage4SlotSections()
+    const sections = await slotSections(STAGE4_SOURCES, '4[ABC]')
     assert.ok(sections.size > 0, `no "see the 4X handout, 'Section'" hints found under ${STAGE4_SOURCES}`)
 
     const { page, close } = await openPage()
@@ -253,6 +258,26 @@ describe('course site', () => {
       }
       for (const part of ['part-4a', 'part-4b', 'part-4c']) {
         assert.equal(await page.locator(`.vp-doc h2#${part}`).count(), 1, `anchor #${part}`)
+      }
+    } finally {
+      await close()
+    }
+  })
+
+  test('every section a Stage 2B slot names is a heading of the Stage 2B page', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const sections = await slotSections(STAGE2B_SOURCES, '2B')
+    assert.ok(sections.size > 0, `no "see the 2B handout, 'Section'" hints found under ${STAGE2B_SOURCES}`)
+
+    const { page, close } = await openPage()
+    try {
+      await page.goto(`${baseUrl}/stage2b.html`)
+      await page.locator('h1', { hasText: 'Stage 2B — A fault-tolerant store on Raft' }).waitFor()
+
+      const headings = await page
+        .locator('.vp-doc h2, .vp-doc h3')
+        .evaluateAll((nodes) => nodes.map((node) => node.textContent.replace(/\u200b/g, '').trim()))
+      for (const [section, slots] of sections) {
+        assert.ok(headings.includes(section), `no heading '${section}', named by ${slots.join(', ')}`)
       }
     } finally {
       await close()

@@ -79,6 +79,9 @@ public sealed partial class Peer
     /// <summary>Whether the peer was stopped (its store stopped, or it was destroyed); a stopped peer does nothing.</summary>
     public bool Stopped { get; internal set; }
 
+    /// <summary>The role and term last written to the trace (see <see cref="IRaftStoreObserver.Trace"/>).</summary>
+    internal (StateType State, ulong Term) LastTracedRole { get; set; }
+
     /// <summary>Whether this peer is the leader of its region.</summary>
     public bool IsLeader => RaftGroup.Raft.State == StateType.Leader;
 

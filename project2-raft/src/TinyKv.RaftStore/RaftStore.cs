@@ -290,11 +290,12 @@ public sealed class RaftStore
         {
             if (_peers.TryGetValue(regionId, out var peer))
             {
-                var wasLeader = peer.IsLeader;
                 peer.HandleRaftReady();
-                if (wasLeader != peer.IsLeader)
+                var role = (peer.RaftGroup.Raft.State, peer.Term);
+                if (role != peer.LastTracedRole)
                 {
-                    Context.Observer.Trace(StoreId, "role", $"{peer} is {peer.RaftGroup.Raft.State} in term {peer.Term}");
+                    peer.LastTracedRole = role;
+                    Context.Observer.Trace(StoreId, "role", $"{peer} is {role.State} in term {role.Term}");
                 }
             }
         }

@@ -1,8 +1,8 @@
 using Google.Protobuf;
 using TinyKv.Proto.Errorpb;
 using TinyKv.Proto.Metapb;
-using MetaPeer = TinyKv.Proto.Metapb.Peer;
 using TinyKv.Proto.RaftCmdpb;
+using MetaPeer = TinyKv.Proto.Metapb.Peer;
 
 namespace TinyKv.RaftStore;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using TinyKv.RaftStore;
 using TinyKv.RaftStore.Meta;
+using TinyKv.TestKit.Linearizability;
 using TinyKv.TestKit.Simulation;
 
 namespace TinyKv.TestKit.RaftStore;
@@ -68,6 +69,12 @@ public sealed class GenericScenario
     /// <summary>The cluster under test.</summary>
     public TestCluster Cluster => _cluster;
 
+    /// <summary>Every client operation of the run (each attempt of a write, each read), for the linearizability check.</summary>
+    public HistoryRecorder History { get; } = new();
+
+    /// <summary>The verdict of the linearizability check of <see cref="History"/>.</summary>
+    public LinearizabilityReport? Linearizability { get; private set; }
+
     /// <summary>Runs the scenario on <paramref name="simulator"/>; throws (with the seed) if anything goes wrong.</summary>
     public static GenericScenario Run(Simulator simulator, ScenarioOptions options)
     {
@@ -81,7 +88,11 @@ public sealed class GenericScenario
         {
             if (simulator.Now > limit)
             {
-                throw new ClusterCallException($"the scenario did not finish within {limit / 1_000_000} s of virtual time");
+                throw new SimulationFailedException(
+                    $"the scenario did not finish within {limit / 1_000_000} s of virtual time (seed {simulator.Seed})\nreplay: {simulator.ReplayCommand}",
+                    simulator.Seed,
+                    simulator.Now,
+                    simulator.ReplayCommand);
             }
 
             simulator.RunFor(100_000);
@@ -89,6 +100,17 @@ public sealed class GenericScenario
 
         main.GetAwaiter().GetResult();
         scenario._cluster.Shutdown();
+        scenario.Linearizability = LinearizabilityChecker.Check(scenario.History.ToHistory());
+        if (scenario.Linearizability.Result != CheckResult.Ok)
+        {
+            throw new SimulationFailedException(
+                $"the clients' history (seed {simulator.Seed}) is not linearizable (checker: {scenario.Linearizability.Result})\n" +
+                $"replay: {simulator.ReplayCommand}\n{scenario.Linearizability}",
+                simulator.Seed,
+                simulator.Now,
+                simulator.ReplayCommand);
+        }
+
         return scenario;
     }
 
@@ -149,11 +171,12 @@ public sealed class GenericScenario
 
             for (var cli = 0; cli < _options.Clients; cli++)
             {
-                var values = await _cluster.ScanAsync(Key(cli, 0), Key(cli, counts[cli]));
+                var values = await ScanAsync(cli, counts[cli]);
                 CheckClientAppends(cli, Concatenate(values), counts[cli]);
                 for (var j = 0; j < counts[cli]; j++)
                 {
-                    await _cluster.DeleteAsync(Key(cli, j));
+                    var input = KvInput.Delete(KeyText(cli, j));
+                    await _cluster.DeleteAsync(Key(cli, j), onAttempt: attempt => Record(cli, input, attempt));
                 }
             }
 
@@ -175,13 +198,14 @@ public sealed class GenericScenario
             if (random.Next(1000) < 500)
             {
                 var value = Value(cli, j);
-                await _cluster.PutAsync(Key(cli, j), TestCluster.Bytes(value));
+                var input = KvInput.Put(KeyText(cli, j), value);
+                await _cluster.PutAsync(Key(cli, j), TestCluster.Bytes(value), onAttempt: attempt => Record(cli, input, attempt));
                 last.Append(value);
                 j++;
             }
             else
             {
-                var values = await _cluster.ScanAsync(Key(cli, 0), Key(cli, j));
+                var values = await ScanAsync(cli, j);
                 var read = Concatenate(values);
                 if (read != last.ToString())
                 {
@@ -193,6 +217,44 @@ public sealed class GenericScenario
         }
 
         return j;
+    }
+
+    /// <summary>
+    /// Scans the first <paramref name="count"/> keys of client <paramref name="cli"/> and records
+    /// the scan as one read per key (the value found or none), each spanning the whole scan.
+    /// </summary>
+    private async Task<IReadOnlyList<KeyValuePair<byte[], byte[]>>> ScanAsync(int cli, int count)
+    {
+        var called = _simulator.Now;
+        var values = await _cluster.ScanAsync(Key(cli, 0), Key(cli, count));
+        var found = values.ToDictionary(pair => TestCluster.Printable(pair.Key), pair => TestCluster.Printable(pair.Value), StringComparer.Ordinal);
+        for (var j = 0; j < count; j++)
+        {
+            var key = KeyText(cli, j);
+            var id = History.Invoke(cli, KvInput.Get(key), called);
+            History.Return(id, KvOutput.Read(found.GetValueOrDefault(key)), _simulator.Now);
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// Records one attempt of a write: answered with success, it took effect within its span;
+    /// with no answer, it may take effect at any later time or never (it stays open); with a
+    /// region error, it did not take effect and is left out.
+    /// </summary>
+    private void Record(int cli, KvInput input, AttemptOutcome attempt)
+    {
+        if (attempt.Result is { } result && result.Response.Header?.Error is not null)
+        {
+            return;
+        }
+
+        var id = History.Invoke(cli, input, attempt.CalledAt);
+        if (attempt.Result is not null)
+        {
+            History.Return(id, KvOutput.None, attempt.EndedAt);
+        }
     }
 
     private async Task ChaosAsync(long electionTimeout)
@@ -274,6 +336,9 @@ public sealed class GenericScenario
     /// <summary>The key client <paramref name="cli"/> writes in its <paramref name="j"/>th put.</summary>
     public static byte[] Key(int cli, int j) =>
         TestCluster.Bytes(string.Create(CultureInfo.InvariantCulture, $"{cli} {j:D8}"));
+
+    /// <summary>The key of <see cref="Key"/> as text.</summary>
+    public static string KeyText(int cli, int j) => string.Create(CultureInfo.InvariantCulture, $"{cli} {j:D8}");
 
     /// <summary>The value client <paramref name="cli"/> writes in its <paramref name="j"/>th put.</summary>
     public static string Value(int cli, int j) => string.Create(CultureInfo.InvariantCulture, $"x {cli} {j} y");

@@ -415,7 +415,11 @@ public sealed class TestCluster
 
         if (!task.IsCompleted)
         {
-            throw new ClusterCallException($"the call did not complete within {limitMicros / 1000} ms of virtual time");
+            throw new SimulationFailedException(
+                $"the call did not complete within {limitMicros / 1000} ms of virtual time (seed {Simulator.Seed})\nreplay: {Simulator.ReplayCommand}",
+                Simulator.Seed,
+                Simulator.Now,
+                Simulator.ReplayCommand);
         }
 
         task.GetAwaiter().GetResult();
