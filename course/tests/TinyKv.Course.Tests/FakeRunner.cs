@@ -40,4 +40,16 @@ internal sealed class FakeRunner : ITestRunner
         var tests = outcomes.Select((o, i) => new TestResult(milestone.Id, $"Tests.T{i}", o, TimeSpan.Zero, "")).ToList();
         return new MilestoneRun(milestone, tests, [], TimeSpan.Zero);
     }
+
+    public TestListing List(TestSelection selection, BuildSettings settings)
+    {
+        Calls.Add($"list {selection.Filter} on {settings.Label}");
+        return new TestListing(selection, [], []);
+    }
+
+    public SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null)
+    {
+        Calls.Add($"run {listing.Selection.Filter}");
+        return new SelectionRun([], [], TimeSpan.Zero);
+    }
 }

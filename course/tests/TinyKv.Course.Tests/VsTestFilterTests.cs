@@ -26,6 +26,40 @@ public sealed class VsTestFilterTests
             .Be(@"Milestone=1&DisplayName=Ns.A.Case\(x: ""a\=b"", y: \!c\)");
     }
 
+    [Fact]
+    public void A_selection_of_several_milestones_and_a_trait_groups_the_milestones()
+    {
+        VsTestFilter.Select(["2B", "4C"], TestTrait.Simulated).Should().Be("(Milestone=2B|Milestone=4C)&Simulated=true");
+    }
+
+    [Fact]
+    public void A_selection_of_one_milestone_needs_no_parentheses()
+    {
+        VsTestFilter.Select(["4C"], TestTrait.Simulated).Should().Be("Milestone=4C&Simulated=true");
+    }
+
+    [Fact]
+    public void A_selection_of_one_test_names_it_last()
+    {
+        VsTestFilter.Select(["4C"], TestTrait.Simulated, "Ns.A.Case(seed: 1)").Should()
+            .Be(@"Milestone=4C&Simulated=true&DisplayName=Ns.A.Case\(seed: 1\)");
+    }
+
+    [Fact]
+    public void A_selection_excludes_accounted_tests_after_its_traits()
+    {
+        VsTestFilter.Except("(Milestone=2B|Milestone=4C)&Simulated=true", ["Ns.B", "Ns.A"]).Should()
+            .Be("(Milestone=2B|Milestone=4C)&Simulated=true&DisplayName!=Ns.A&DisplayName!=Ns.B");
+    }
+
+    [Fact]
+    public void A_selection_without_milestones_is_refused()
+    {
+        var act = () => VsTestFilter.Select([]);
+
+        act.Should().Throw<ArgumentException>();
+    }
+
     [Theory]
     [InlineData("  Passed Ns.A.One [3 ms]", "Ns.A.One")]
     [InlineData("  Failed Ns.A.Case(label: \"x [y]\") [< 1 ms]", "Ns.A.Case(label: \"x [y]\")")]

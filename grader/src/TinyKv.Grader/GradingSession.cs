@@ -53,7 +53,7 @@ public sealed class GradingSession
     public int Run(GradeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (selected, notAvailable) = Select(request.Milestones);
+        var (selected, notAvailable) = MilestoneSelection.Select(_milestones, request.Milestones);
         foreach (var id in notAvailable)
         {
             _out.WriteLine($"{id}: not available yet");
@@ -106,23 +106,5 @@ public sealed class GradingSession
         _out.WriteLine("the build failed:");
         _out.WriteLine(errors);
         return ([.. selected.Select(m => BuildFailure.RunFor(m, errors))], errors);
-    }
-
-    private (List<MilestoneSpec> Selected, List<string> NotAvailable) Select(IReadOnlyList<string> asked)
-    {
-        if (asked.Count == 0)
-        {
-            return ([.. _milestones.Where(m => m.Available)], []);
-        }
-
-        var unknown = asked.Where(id => _milestones.All(m => m.Id != id)).Distinct(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
-        {
-            var noun = unknown.Count == 1 ? "milestone" : "milestones";
-            throw new UsageException($"unknown {noun} {string.Join(", ", unknown)}; the milestones are {string.Join(", ", _milestones.Select(m => m.Id))}");
-        }
-
-        var chosen = _milestones.Where(m => asked.Contains(m.Id)).ToList();
-        return ([.. chosen.Where(m => m.Available)], [.. chosen.Where(m => !m.Available).Select(m => m.Id)]);
     }
 }

@@ -199,6 +199,116 @@ public sealed class CommandLineTests : IDisposable
         _error.ToString().Should().Contain("grader: manifest.json is broken");
     }
 
+    [Fact]
+    public void Seeds_runs_the_simulated_tests_under_seeds_1_to_n()
+    {
+        var runner = SimulatedRunner();
+
+        var exit = Grader(runner, "--seeds", "3", "1");
+
+        exit.Should().Be(0);
+        runner.SeededRuns.Select(r => (r.Filter, r.Seed)).Should().Equal(
+            ("Milestone=1&Simulated=true", "1"), ("Milestone=1&Simulated=true", "2"), ("Milestone=1&Simulated=true", "3"));
+        runner.Ran.Should().BeEmpty("a seeded run does not grade");
+        Lines()[^1].Should().Be("1 passed, 0 failed");
+    }
+
+    [Fact]
+    public void Seed_base_moves_the_seeds_on()
+    {
+        var runner = SimulatedRunner();
+
+        Grader(runner, "--seeds", "2", "--seed-base", "10");
+
+        runner.SeededRuns.Select(r => r.Seed).Should().Equal("10", "11");
+    }
+
+    [Fact]
+    public void A_flaky_test_under_seeds_exits_1()
+    {
+        var runner = SimulatedRunner((seed, _) => seed == 2 ? TestOutcome.Failed : TestOutcome.Passed);
+
+        var exit = Grader(runner, "--seeds", "3");
+
+        exit.Should().Be(1);
+        _out.ToString().Should().Contain("flaky (fails with seed 2)");
+        Lines()[^1].Should().Be("0 passed, 1 failed");
+    }
+
+    [Theory]
+    [InlineData("--seeds", "0")]
+    [InlineData("--seeds", "many")]
+    [InlineData("--seed-base", "4")]
+    [InlineData("--seeds", "2", "--format", "junit")]
+    [InlineData("--seeds", "2", "9Z")]
+    public void Wrong_seed_options_are_usage_errors(params string[] args)
+    {
+        var runner = SimulatedRunner();
+
+        var exit = Grader(runner, args);
+
+        exit.Should().Be(2);
+        _error.ToString().Should().StartWith("grader: ");
+        runner.SeededRuns.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Replay_runs_the_named_test_under_the_seed_and_exits_with_its_outcome()
+    {
+        var runner = SimulatedRunner((seed, _) => seed == 7 ? TestOutcome.Failed : TestOutcome.Passed);
+
+        var exit = Grader(runner, "replay", "Survives", "--seed", "7");
+
+        exit.Should().Be(1);
+        runner.SeededRuns.Should().ContainSingle().Which.Seed.Should().Be("7");
+        Lines()[^1].Should().Be("0 passed, 1 failed");
+    }
+
+    [Fact]
+    public void Replay_of_a_passing_seed_exits_0()
+    {
+        var exit = Grader(SimulatedRunner(), "replay", "SimTests.Survives_a_partition", "--seed", "8", "--edition", "reference");
+
+        exit.Should().Be(0);
+        Lines()[^1].Should().Be("1 passed, 0 failed");
+    }
+
+    [Fact]
+    public void Replay_without_a_seed_is_a_usage_error()
+    {
+        var runner = SimulatedRunner();
+
+        var exit = Grader(runner, "replay", "Survives");
+
+        exit.Should().Be(2);
+        _error.ToString().Should().Contain("--seed");
+        runner.Built.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Replay_of_a_name_no_test_has_is_a_usage_error()
+    {
+        var exit = Grader(SimulatedRunner(), "replay", "Nothing_like_it", "--seed", "1");
+
+        exit.Should().Be(2);
+        _error.ToString().Should().Contain("no simulated test matches 'Nothing_like_it'").And.Contain("SimTests.Survives_a_partition");
+    }
+
+    [Fact]
+    public void Help_shows_the_seed_options_and_the_replay_command()
+    {
+        Grader("--help");
+
+        _out.ToString().Should().Contain("--seeds <N>").And.Contain("--seed-base <B>").And.Contain("replay");
+    }
+
+    private static FakeRunner SimulatedRunner(Func<int, string, TestOutcome>? outcome = null) =>
+        new(m => SampleRuns.AllPassing(m.Id) with { Milestone = m })
+        {
+            Simulated = new() { ["1"] = ["SimTests.Survives_a_partition"] },
+            OutcomeUnder = outcome ?? ((_, _) => TestOutcome.Passed),
+        };
+
     private int Grader(params string[] args) => Grader(_runner, args);
 
     private int Grader(FakeRunner runner, params string[] args)

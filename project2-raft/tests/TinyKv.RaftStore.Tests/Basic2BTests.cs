@@ -11,6 +11,7 @@ namespace TinyKv.RaftStore.Tests;
 /// between them), in a few seconds.
 /// </summary>
 [Milestone("2B")]
+[Simulated]
 public sealed class Basic2BTests
 {
     [Fact]

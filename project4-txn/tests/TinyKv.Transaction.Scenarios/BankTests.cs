@@ -45,6 +45,7 @@ public sealed class BankTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Simulated]
     public void The_same_seed_gives_the_same_history()
     {
         var first = BankScenario.Run(TestSeed.Value).Scheduler.HistoryText;
@@ -56,6 +57,7 @@ public sealed class BankTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Simulated]
     public void Bank_keeps_its_total_over_many_seeds()
     {
         var count = Scenario.SeedCount(fallback: 3, SeedsVariable);

@@ -23,6 +23,7 @@ public sealed class LostUpdateTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Simulated]
     public void No_increment_is_lost_over_many_seeds()
     {
         var count = Scenario.SeedCount(fallback: 3);

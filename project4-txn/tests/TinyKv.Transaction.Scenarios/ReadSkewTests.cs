@@ -1,4 +1,5 @@
 using FluentAssertions;
+using TinyKv.TestKit;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -22,6 +23,7 @@ public sealed class ReadSkewTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Simulated]
     public void Every_reader_sees_the_accounts_add_up_over_many_seeds()
     {
         var count = Scenario.SeedCount(fallback: 3);

@@ -18,12 +18,14 @@ public static class ChildProcess
     /// <param name="workingDirectory">Where it runs.</param>
     /// <param name="limit">How long it may run before the watchdog kills it and its children.</param>
     /// <param name="onLine">Called with each line of stdout and stderr as it arrives (from another thread).</param>
+    /// <param name="environment">Variables to set in the child's environment, over what it inherits (null: none).</param>
     public static ChildProcessResult Run(
         string fileName,
         IEnumerable<string> arguments,
         string workingDirectory,
         TimeSpan limit,
-        Action<string>? onLine = null)
+        Action<string>? onLine = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -41,6 +43,10 @@ public static class ChildProcess
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["MSBUILDTERMINALLOGGER"] = "off";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
 
         var output = new StringBuilder();
         var stopwatch = Stopwatch.StartNew();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using TinyKv.Course.Manifest;
 
@@ -12,8 +11,10 @@ namespace TinyKv.Course.Running;
 /// costs only the test it was running: the runner records that test, then starts again without
 /// every test already accounted for, until all have a result.
 /// </summary>
-public sealed class DotnetTestRunner : ITestRunner
+public sealed partial class DotnetTestRunner : ITestRunner
 {
+    private static readonly IReadOnlyDictionary<string, string> s_noVariables = new Dictionary<string, string>();
+
     private readonly string _root;
     private readonly TextWriter? _log;
     private readonly VsTestCommand _vstest;
@@ -57,15 +58,18 @@ public sealed class DotnetTestRunner : ITestRunner
         ArgumentNullException.ThrowIfNull(settings);
         var stopwatch = Stopwatch.StartNew();
         var problems = new List<string>();
-        var plans = milestone.TestProjects
-            .Select(project => Discover(milestone, project, settings, problems))
-            .OfType<ProjectPlan>()
+        var assemblies = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var projects = milestone.TestProjects
+            .Select(project => Discover(milestone, project, VsTestFilter.MilestoneExcept(milestone.Id, []), settings, assemblies, problems))
+            .OfType<IReadOnlyList<ListedTest>>()
             .ToList();
-        var tally = new Tally(milestone.Id, plans.Sum(p => p.Tests.Count), progress);
+        var tally = new Tally(milestone.Id, projects.Sum(p => p.Count), progress);
         tally.Start();
-        foreach (var plan in plans.Where(p => p.Tests.Count > 0))
+        foreach (var tests in projects.Where(p => p.Count > 0))
         {
-            new ProjectRun(milestone, plan, _vstest, tally, problems).Execute();
+            // One run per project, as a student's `dotnet test` of that project would.
+            var plan = new RunPlan(tests[0].Project, "Milestone=" + VsTestFilter.Escape(milestone.Id), tests, s_noVariables);
+            new PlanRun(plan, _vstest, tally, problems).Execute();
         }
 
         if (tally.Results.Count == 0 && problems.Count == 0)
@@ -77,10 +81,71 @@ public sealed class DotnetTestRunner : ITestRunner
         return new MilestoneRun(milestone, ordered, problems, stopwatch.Elapsed);
     }
 
-    /// <summary>Finds the project's built assembly and the milestone's tests in it; null (and a problem) when it cannot.</summary>
-    private ProjectPlan? Discover(MilestoneSpec milestone, string project, BuildSettings settings, List<string> problems)
+    /// <inheritdoc />
+    public TestListing List(TestSelection selection, BuildSettings settings)
     {
-        var assembly = _vstest.AssemblyOf(project, settings);
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(settings);
+        var problems = new List<string>();
+        var assemblies = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var tests = new List<ListedTest>();
+        foreach (var milestone in selection.Milestones)
+        {
+            // Listed milestone by milestone, so each test is known by the milestone it counts for.
+            var filter = (selection with { Milestones = [milestone] }).Filter;
+            foreach (var project in milestone.TestProjects)
+            {
+                var found = Discover(milestone, project, filter, settings, assemblies, problems) ?? [];
+                tests.AddRange(found.OrderBy(t => t.DisplayName, StringComparer.Ordinal));
+            }
+        }
+
+        return new TestListing(selection, tests, problems);
+    }
+
+    /// <inheritdoc />
+    public SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        ArgumentNullException.ThrowIfNull(environment);
+        var stopwatch = Stopwatch.StartNew();
+        var problems = new List<string>();
+        var label = string.Join('+', listing.Selection.Milestones.Select(m => m.Id));
+        var tally = new Tally(label, listing.Tests.Count, progress);
+        tally.Start();
+        if (listing.Tests.Count > 0)
+        {
+            var projects = string.Join(", ", listing.Tests.Select(t => t.Project).Distinct(StringComparer.Ordinal));
+            new PlanRun(new RunPlan(projects, listing.Selection.Filter, listing.Tests, environment), _vstest, tally, problems).Execute();
+        }
+
+        var order = listing.Selection.Milestones.Select(m => m.Id).ToList();
+        var ordered = tally.Results
+            .OrderBy(t => order.IndexOf(t.Milestone))
+            .ThenBy(t => t.Name, StringComparer.Ordinal)
+            .ToList();
+        return new SelectionRun(ordered, problems, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// The tests of <paramref name="milestone"/> in <paramref name="project"/>'s built assembly
+    /// that <paramref name="filter"/> selects; null (and a problem) when they cannot be listed.
+    /// </summary>
+    /// <param name="assemblies">Where each project's assembly is, as found so far (asking MSBuild takes a while).</param>
+    private IReadOnlyList<ListedTest>? Discover(
+        MilestoneSpec milestone,
+        string project,
+        string filter,
+        BuildSettings settings,
+        Dictionary<string, string?> assemblies,
+        List<string> problems)
+    {
+        if (!assemblies.TryGetValue(project, out var assembly))
+        {
+            assembly = _vstest.AssemblyOf(project, settings);
+            assemblies[project] = assembly;
+        }
+
         if (assembly is null)
         {
             problems.Add($"{project}: MSBuild could not tell where its test assembly is (does the project exist?)");
@@ -93,28 +158,25 @@ public sealed class DotnetTestRunner : ITestRunner
             return null;
         }
 
-        var tests = _vstest.List(assembly, VsTestFilter.MilestoneExcept(milestone.Id, []));
+        var tests = _vstest.List(assembly, filter);
         if (tests is null)
         {
             problems.Add($"{project}: vstest could not list its tests");
             return null;
         }
 
-        return new ProjectPlan(project, assembly, tests);
+        return [.. tests.Select(name => new ListedTest(milestone, project, assembly, name))];
     }
 
     /// <summary>The overall limit for a run of <paramref name="tests"/> tests, past which the run is killed.</summary>
-    internal static TimeSpan WatchdogFor(MilestoneSpec milestone, int tests) =>
-        TimeSpan.FromSeconds((milestone.TestTimeLimitSeconds * (tests + 2)) + 120);
+    internal static TimeSpan WatchdogFor(int limitSeconds, int tests) =>
+        TimeSpan.FromSeconds((limitSeconds * (tests + 2)) + 120);
 
     internal static string Tail(string output, int lines = 15) =>
         string.Join('\n', output.Split('\n').TakeLast(lines)).Trim();
 
-    /// <summary>A test project of the milestone: its built assembly and the display names of the milestone's tests in it.</summary>
-    private sealed record ProjectPlan(string Project, string Assembly, IReadOnlyList<string> Tests);
-
-    /// <summary>The milestone's results so far, and the progress reports they make.</summary>
-    private sealed class Tally(string milestone, int total, IProgress<TestProgress>? progress)
+    /// <summary>The results of a run so far, and the progress reports they make.</summary>
+    private sealed class Tally(string label, int total, IProgress<TestProgress>? progress)
     {
         private readonly Lock _gate = new();
         private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
@@ -131,7 +193,7 @@ public sealed class DotnetTestRunner : ITestRunner
             }
         }
 
-        public void Start() => progress?.Report(new TestProgress(milestone, 0, total, null));
+        public void Start() => progress?.Report(new TestProgress(label, 0, total, null));
 
         /// <summary>A console line said a test finished; its result comes later, from the TRX file.</summary>
         public void Finished(string displayName) => Report(displayName, null);
@@ -160,185 +222,7 @@ public sealed class DotnetTestRunner : ITestRunner
                 completed = _reported.Count;
             }
 
-            progress?.Report(new TestProgress(milestone, completed, Math.Max(total, completed), result));
-        }
-    }
-
-    /// <summary>
-    /// The runs of one test project: a run of every test not yet accounted for, and after a hang
-    /// or crash, the suspects alone, again and again until every test has a result.
-    /// </summary>
-    private sealed class ProjectRun(MilestoneSpec milestone, ProjectPlan plan, VsTestCommand vstest, Tally tally, List<string> problems)
-    {
-        private readonly HashSet<string> _accounted = new(StringComparer.Ordinal);
-        private readonly string _resultsRoot = Path.Combine(Path.GetTempPath(), $"tinykv-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        private int _runs;
-
-        private int Limit => milestone.TestTimeLimitSeconds;
-
-        public void Execute()
-        {
-            try
-            {
-                // Every pass accounts for at least one test or stops, so this bound is never the reason to stop.
-                for (var pass = 0; pass <= plan.Tests.Count + 1; pass++)
-                {
-                    var before = _accounted.Count;
-                    if (!RunRemaining() || _accounted.Count == before)
-                    {
-                        return;
-                    }
-                }
-            }
-            finally
-            {
-                DeleteResults();
-            }
-        }
-
-        /// <summary>Runs every test not yet accounted for; true when the host went away and another pass is needed.</summary>
-        private bool RunRemaining()
-        {
-            var remaining = plan.Tests.Count(t => !_accounted.Contains(t));
-            var run = vstest.Execute(
-                plan.Assembly,
-                VsTestFilter.MilestoneExcept(milestone.Id, _accounted),
-                Limit,
-                NextResultsDirectory(),
-                WatchdogFor(milestone, Math.Max(remaining, 1)),
-                tally.Finished);
-            RecordAll(run.Results);
-            switch (run.End)
-            {
-                case TestHostEnd.Completed:
-                    if (run.Results.Count == 0 && _accounted.Count == 0)
-                    {
-                        problems.Add($"{plan.Project}: vstest listed {plan.Tests.Count} tests but reported none:\n{Tail(run.Output)}");
-                    }
-
-                    return false;
-                case TestHostEnd.Watchdog:
-                    problems.Add($"{plan.Project}: the test run passed its overall limit of {WatchdogFor(milestone, remaining).TotalSeconds:0} s and was stopped");
-                    return false;
-                default:
-                    break;
-            }
-
-            var suspects = run.Unfinished.Where(t => !_accounted.Contains(t.DisplayName)).ToList();
-            if (run.End == TestHostEnd.HangTimeout && suspects.Count == 1)
-            {
-                // A hang leaves time for every start and end to be reported: the one test
-                // still running is the one that hung.
-                RecordTimedOut(suspects[0]);
-                return true;
-            }
-
-            if (suspects.Count == 0)
-            {
-                // The host died before it could say which test it was running: every test left
-                // is a suspect.
-                suspects = [.. plan.Tests.Where(t => !_accounted.Contains(t)).Select(t => new BlamedTest(FullyQualifiedNameOf(t), t))];
-            }
-
-            // Several tests were running at once (a hang stopped them all), or a crash: the blame
-            // collector's guess may be the test before the culprit, whose end was never
-            // reported. Each suspect alone settles it.
-            foreach (var suspect in suspects)
-            {
-                RunAlone(suspect);
-            }
-
-            return true;
-        }
-
-        private void RunAlone(BlamedTest suspect)
-        {
-            var run = vstest.Execute(
-                plan.Assembly,
-                VsTestFilter.OnlyTest(milestone.Id, suspect.DisplayName),
-                Limit,
-                NextResultsDirectory(),
-                WatchdogFor(milestone, 1));
-            RecordAll(run.Results);
-            if (_accounted.Contains(suspect.DisplayName))
-            {
-                return;
-            }
-
-            switch (run.End)
-            {
-                case TestHostEnd.HangTimeout:
-                    RecordTimedOut(suspect);
-                    break;
-                case TestHostEnd.HostCrashed or TestHostEnd.Watchdog:
-                    var output = CrashReport(run.Output);
-                    problems.Add($"{suspect.Name} crashed the test host:\n{output}");
-                    Record(suspect.DisplayName, new TestResult(milestone.Id, suspect.Name, TestOutcome.Crashed, TimeSpan.Zero, "the test host crashed while this test ran:\n" + output));
-                    break;
-                default:
-                    problems.Add($"{suspect.Name}: run on its own, it reported no result");
-                    Record(suspect.DisplayName, new TestResult(milestone.Id, suspect.Name, TestOutcome.Failed, TimeSpan.Zero, "the test reported no result:\n" + Tail(run.Output)));
-                    break;
-            }
-        }
-
-        private void RecordAll(IEnumerable<TrxTest> tests)
-        {
-            foreach (var test in tests)
-            {
-                Record(test.DisplayName, new TestResult(milestone.Id, test.Name, test.Outcome, test.Duration, test.Output));
-            }
-        }
-
-        private void RecordTimedOut(BlamedTest test) =>
-            Record(test.DisplayName, new TestResult(
-                milestone.Id,
-                test.Name,
-                TestOutcome.TimedOut,
-                TimeSpan.FromSeconds(Limit),
-                $"still running after the {Limit} s limit for one test; stopped"));
-
-        private void Record(string displayName, TestResult result)
-        {
-            _accounted.Add(displayName);
-            tally.Record(displayName, result);
-        }
-
-        private string NextResultsDirectory() =>
-            Path.Combine(_resultsRoot, (_runs++).ToString(CultureInfo.InvariantCulture));
-
-        private void DeleteResults()
-        {
-            try
-            {
-                Directory.Delete(_resultsRoot, recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-                // Nothing was written.
-            }
-            catch (IOException)
-            {
-                // A dying host may hold a file for a moment; the system's temp cleaner gets it.
-            }
-        }
-
-        /// <summary>The namespace, class and method of a listed test (its display name less theory arguments).</summary>
-        private static string FullyQualifiedNameOf(string displayName)
-        {
-            var paren = displayName.IndexOf('(', StringComparison.Ordinal);
-            return paren < 0 ? displayName : displayName[..paren];
-        }
-
-        /// <summary>What the dying host said about why: from its first fatal line, else the end of the output.</summary>
-        private static string CrashReport(string output)
-        {
-            var lines = output.Split('\n');
-            var fatal = Array.FindIndex(lines, line =>
-                line.Contains("Process terminated", StringComparison.Ordinal)
-                || line.Contains("Stack overflow", StringComparison.Ordinal)
-                || line.Contains("Unhandled exception", StringComparison.Ordinal));
-            return fatal < 0 ? Tail(output) : string.Join('\n', lines.Skip(fatal).Take(8)).Trim();
+            progress?.Report(new TestProgress(label, completed, Math.Max(total, completed), result));
         }
     }
 }

@@ -21,6 +21,22 @@ public interface ITestRunner
     /// recorded against the test that was running, and the remaining tests still run.
     /// </summary>
     MilestoneRun Run(MilestoneSpec milestone, BuildSettings settings, IProgress<TestProgress>? progress = null);
+
+    /// <summary>
+    /// Lists the tests <paramref name="selection"/> picks on the build made by <see cref="Build"/>
+    /// with the same <paramref name="settings"/>. A project that cannot be listed is a problem of
+    /// the listing, not an exception.
+    /// </summary>
+    TestListing List(TestSelection selection, BuildSettings settings);
+
+    /// <summary>
+    /// Runs the tests of <paramref name="listing"/> in one test run over all their assemblies,
+    /// with <paramref name="environment"/> added to the test processes' environment (for
+    /// <c>TINYKV_SEED</c>). As in <see cref="Run(MilestoneSpec, BuildSettings, IProgress{TestProgress})"/>,
+    /// each test may run for its own milestone's time limit, and a hang or a crash costs only
+    /// the test that caused it.
+    /// </summary>
+    SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null);
 }
 
 /// <summary>Whether a build succeeded, and its output when it did not.</summary>

@@ -31,6 +31,9 @@ public sealed record TestResult(string Milestone, string Name, TestOutcome Outco
 {
     /// <summary>Whether the test counts as passed.</summary>
     public bool IsPassed => Outcome == TestOutcome.Passed;
+
+    /// <summary>What the test wrote to its output helper, when the runner kept it; empty otherwise.</summary>
+    public string StandardOutput { get; init; } = "";
 }
 
 /// <summary>The results of one milestone's graded tests.</summary>

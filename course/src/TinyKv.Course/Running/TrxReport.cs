@@ -10,7 +10,11 @@ namespace TinyKv.Course.Running;
 /// <param name="Outcome">Passed, Failed or NotStarted (failed on a TodoException).</param>
 /// <param name="Duration">How long it ran.</param>
 /// <param name="Output">The failure message and stack trace; empty when passed.</param>
-public sealed record TrxTest(string FullyQualifiedName, string DisplayName, string Name, TestOutcome Outcome, TimeSpan Duration, string Output);
+public sealed record TrxTest(string FullyQualifiedName, string DisplayName, string Name, TestOutcome Outcome, TimeSpan Duration, string Output)
+{
+    /// <summary>What the test wrote to its output helper (xunit's <c>ITestOutputHelper</c>); empty when nothing.</summary>
+    public string StandardOutput { get; init; } = "";
+}
 
 /// <summary>A test the blame collector saw start but not finish before the test host went away.</summary>
 /// <param name="FullyQualifiedName">Namespace, class and method.</param>
@@ -63,7 +67,11 @@ public static class TrxReport
             var verdict = outcome == "Passed"
                 ? TestOutcome.Passed
                 : IsTodo(message) ? TestOutcome.NotStarted : TestOutcome.Failed;
-            tests.Add(new TrxTest(fqn, testName, DisplayName(className, testName), verdict, ParseDuration((string?)result.Attribute("duration")), verdict == TestOutcome.Passed ? "" : text.Trim()));
+            var standardOutput = (string?)result.Element(s_ns + "Output")?.Element(s_ns + "StdOut") ?? "";
+            tests.Add(new TrxTest(fqn, testName, DisplayName(className, testName), verdict, ParseDuration((string?)result.Attribute("duration")), verdict == TestOutcome.Passed ? "" : text.Trim())
+            {
+                StandardOutput = standardOutput.Trim(),
+            });
         }
 
         return tests;

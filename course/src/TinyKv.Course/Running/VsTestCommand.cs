@@ -41,22 +41,31 @@ internal sealed class VsTestCommand(string workingDirectory, TextWriter? log)
     }
 
     /// <summary>
-    /// Runs the tests <paramref name="filter"/> selects. A test that runs longer than
-    /// <paramref name="hangSeconds"/> gets the host killed by the blame collector (no dump).
+    /// Runs the tests <paramref name="filter"/> selects in <paramref name="assemblies"/>, in one
+    /// test run. A test that runs longer than <paramref name="hangSeconds"/> gets its host killed
+    /// by the blame collector (no dump).
     /// </summary>
+    /// <param name="environment">Variables to set for vstest and the test hosts it starts (null: none).</param>
     /// <param name="onFinished">Called with the display name of each test as its console line arrives.</param>
-    public TestHostRun Execute(string assembly, string filter, int hangSeconds, string resultsDirectory, TimeSpan watchdog, Action<string>? onFinished = null)
+    public TestHostRun Execute(
+        IReadOnlyList<string> assemblies,
+        string filter,
+        int hangSeconds,
+        string resultsDirectory,
+        TimeSpan watchdog,
+        IReadOnlyDictionary<string, string>? environment = null,
+        Action<string>? onFinished = null)
     {
         string[] arguments =
         [
-            "vstest", assembly,
+            "vstest", .. assemblies,
             $"--TestCaseFilter:{filter}",
             "--logger:trx;LogFileName=results.trx",
             "--logger:console;verbosity=normal",
             $"--ResultsDirectory:{resultsDirectory}",
             $"--Blame:CollectHangDump;TestTimeout={hangSeconds.ToString(CultureInfo.InvariantCulture)}s;HangDumpType=None",
         ];
-        var run = Run(arguments, watchdog, line =>
+        var run = Run(arguments, watchdog, environment, line =>
         {
             if (onFinished is not null && FinishedTest(line) is { } name)
             {
@@ -100,10 +109,11 @@ internal sealed class VsTestCommand(string workingDirectory, TextWriter? log)
         return null;
     }
 
-    private ChildProcessResult Run(string[] arguments, TimeSpan limit, Action<string>? onLine = null)
+    private ChildProcessResult Run(string[] arguments, TimeSpan limit, IReadOnlyDictionary<string, string>? environment = null, Action<string>? onLine = null)
     {
-        log?.WriteLine($"$ dotnet {string.Join(' ', arguments)}");
-        return ChildProcess.Run("dotnet", arguments, workingDirectory, limit, onLine);
+        var assignments = string.Concat((environment ?? new Dictionary<string, string>()).Select(v => $"{v.Key}={v.Value} "));
+        log?.WriteLine($"$ {assignments}dotnet {string.Join(' ', arguments)}");
+        return ChildProcess.Run("dotnet", arguments, workingDirectory, limit, onLine, environment);
     }
 
     private static List<T> ReadFiles<T>(string directory, string pattern, Func<string, IReadOnlyList<T>> parse) =>

@@ -2,13 +2,14 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using TinyKv.Course.Manifest;
 using TinyKv.Grader.Reports;
+using TinyKv.Grader.Seeds;
 
 namespace TinyKv.Grader.Cli;
 
 /// <summary>
-/// The grader's command line: <c>grader list</c>, and <c>grader [milestones…]</c> with its
-/// options. A wrong option value or milestone is a usage error (exit code 2) with a message
-/// saying what would be right.
+/// The grader's command line: <c>grader list</c>, <c>grader [milestones…]</c> with its options,
+/// <c>grader --seeds N [milestones…]</c> and <c>grader replay &lt;test&gt; --seed S</c>. A wrong
+/// option value or milestone is a usage error (exit code 2) with a message saying what would be right.
 /// </summary>
 public static class GraderCommandLine
 {
@@ -41,18 +42,8 @@ public static class GraderCommandLine
             Description = "Milestones to grade, e.g. 1 2AA (default: every available one)",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var edition = new Option<string?>("--edition")
-        {
-            Description = "Build the reference or the student edition (default: the tree as it is)",
-            HelpName = "reference|student",
-            CustomParser = result => ParseWith(result, BuildChoice.ParseEdition),
-        };
-        var through = new Option<string?>("--reference-through")
-        {
-            Description = "Compile the reference of every milestone up to and including this one",
-            HelpName = "milestone",
-            CustomParser = result => ParseWith(result, BuildChoice.ParseMilestone),
-        };
+        var edition = EditionOption();
+        var through = ReferenceThroughOption();
         // No DefaultValueFactory: help would print the enum's name ("Table"); an absent option
         // reads as default(ReportFormat), which is the table.
         var format = new Option<ReportFormat>("--format")
@@ -66,6 +57,16 @@ public static class GraderCommandLine
             Description = "Results file (default: results.json for gradescope, grader-results.json for json, grader-results.xml for junit; none for table)",
             HelpName = "file",
         };
+        var seeds = new Option<int?>("--seeds")
+        {
+            Description = "Run every simulated test ([Simulated]) of the milestones under N seeds, one test run per seed, and report each test's pass rate",
+            HelpName = "N",
+        };
+        var seedBase = new Option<int?>("--seed-base")
+        {
+            Description = $"With --seeds: the first seed; the seeds are B, B+1, …, B+N-1 (default: {SeedSequence.DefaultBase})",
+            HelpName = "B",
+        };
         var root = new Option<string?>("--root")
         {
             Description = "The course repository (default: found from the current folder)",
@@ -76,22 +77,32 @@ public static class GraderCommandLine
         var list = new Command("list", "List the course's milestones: title, stage, points, time limit, availability");
         list.SetAction(parse => Guard(host, () =>
         {
-            host.Out.Write(MilestoneListing.Render(host.LoadMilestones(RootOf(parse))));
+            host.Out.Write(MilestoneListing.Render(host.LoadMilestones(RootOf(parse, host, root))));
             return ExitCodes.AllPassed;
         }));
 
         var command = new RootCommand("grader: builds an edition of the course, runs each milestone's graded tests and scores them")
         {
-            milestones, edition, through, format, outFile, root, list,
+            milestones, edition, through, format, outFile, seeds, seedBase, root, list, Replay(host, root),
         };
         command.SetAction(parse => Guard(host, () =>
         {
-            var repository = RootOf(parse);
-            var request = new GradeRequest(
-                [.. (parse.GetValue(milestones) ?? []).Select(id => id.Trim().ToUpperInvariant())],
-                BuildChoice.Settings(parse.GetValue(edition), parse.GetValue(through)),
-                parse.GetValue(format),
-                parse.GetValue(outFile));
+            var repository = RootOf(parse, host, root);
+            var asked = (parse.GetValue(milestones) ?? []).Select(id => id.Trim().ToUpperInvariant()).ToList();
+            var settings = BuildChoice.Settings(parse.GetValue(edition), parse.GetValue(through));
+            if (parse.GetValue(seeds) is { } count)
+            {
+                var sweep = new SeedSweep(host.LoadMilestones(repository), host.CreateRunner(repository), host.Out, host.Time, host.WriteFile);
+                var sequence = SeedSequence.Of(count, parse.GetValue(seedBase) ?? SeedSequence.DefaultBase);
+                return sweep.Run(new SeedRequest(asked, sequence, settings, parse.GetValue(format), parse.GetValue(outFile)));
+            }
+
+            if (parse.GetValue(seedBase) is not null)
+            {
+                throw new UsageException("--seed-base goes with --seeds N");
+            }
+
+            var request = new GradeRequest(asked, settings, parse.GetValue(format), parse.GetValue(outFile));
             var session = new GradingSession(
                 host.LoadMilestones(repository),
                 host.CreateRunner(repository),
@@ -102,9 +113,53 @@ public static class GraderCommandLine
             return session.Run(request);
         }));
         return command;
-
-        string RootOf(ParseResult parse) => parse.GetValue(root) is { } given ? Path.GetFullPath(given) : host.FindRepositoryRoot();
     }
+
+    /// <summary><c>grader replay &lt;test&gt; --seed S</c>: one simulated test, rerun under one seed.</summary>
+    private static Command Replay(GraderHost host, Option<string?> root)
+    {
+        var test = new Argument<string>("test")
+        {
+            Description = "The simulated test: its name (Class.Method), its fully qualified name, or a part of either that names one test",
+        };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "The seed to run it under (TINYKV_SEED)",
+            HelpName = "S",
+            Required = true,
+        };
+        var edition = EditionOption();
+        var through = ReferenceThroughOption();
+        var replay = new Command("replay", "Build, then run one simulated test with TINYKV_SEED=S and show its output and failure message")
+        {
+            test, seed, edition, through,
+        };
+        replay.SetAction(parse => Guard(host, () =>
+        {
+            var repository = RootOf(parse, host, root);
+            var session = new ReplaySession(host.LoadMilestones(repository), host.CreateRunner(repository), host.Out);
+            var settings = BuildChoice.Settings(parse.GetValue(edition), parse.GetValue(through));
+            return session.Run(new ReplayRequest(parse.GetValue(test) ?? "", parse.GetValue(seed), settings));
+        }));
+        return replay;
+    }
+
+    private static Option<string?> EditionOption() => new("--edition")
+    {
+        Description = "Build the reference or the student edition (default: the tree as it is)",
+        HelpName = "reference|student",
+        CustomParser = result => ParseWith(result, BuildChoice.ParseEdition),
+    };
+
+    private static Option<string?> ReferenceThroughOption() => new("--reference-through")
+    {
+        Description = "Compile the reference of every milestone up to and including this one",
+        HelpName = "milestone",
+        CustomParser = result => ParseWith(result, BuildChoice.ParseMilestone),
+    };
+
+    private static string RootOf(ParseResult parse, GraderHost host, Option<string?> root) =>
+        parse.GetValue(root) is { } given ? Path.GetFullPath(given) : host.FindRepositoryRoot();
 
     private static T? ParseWith<T>(ArgumentResult result, Func<string, T> parse)
     {
