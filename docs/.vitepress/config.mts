@@ -36,7 +36,7 @@ export default defineConfig({
     nav: [
       { text: 'Home', link: '/' },
       { text: 'Stage 1', link: '/stage1' },
-      // Stage 2 has two pages (2A, 2B); the entry is active on both.
+      // Stage 2 has three pages (2A, 2B, 2C); the entry is active on each.
       { text: 'Stage 2', link: '/stage2a', activeMatch: '^/stage2' },
       { text: 'Stage 3', link: '/stage3a' },
       { text: 'Stage 4', link: '/stage4' },
@@ -60,6 +60,7 @@ export default defineConfig({
         items: [
           { text: '2A — Raft library', link: '/stage2a' },
           { text: '2B — Fault-tolerant store', link: '/stage2b' },
+          { text: '2C — Log compaction and snapshots', link: '/stage2c' },
         ],
       },
       {

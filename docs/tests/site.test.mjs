@@ -33,7 +33,8 @@ const CONTENT_TYPES = {
 
 // The sources whose slot hints name sections of a handout: "see the <M> handout, '<Section>'".
 const STAGE4_SOURCES = fileURLToPath(new URL('../../project4-txn/src/', import.meta.url))
-const STAGE2B_SOURCES = fileURLToPath(new URL('../../project2-raft/src/TinyKv.RaftStore/', import.meta.url))
+// Stage 2 slots live in both projects of project2-raft: the Raft library and the raftstore.
+const STAGE2_SOURCES = fileURLToPath(new URL('../../project2-raft/src/', import.meta.url))
 const slotHint = (milestones) => new RegExp(`Todo\\.Slot\\("(${milestones})",\\s*"[^"]*see the \\1 handout, '([^']+)'`, 'g')
 
 /** Maps each section named by a slot hint of the given milestones to the files (and milestones) that name it. */
@@ -198,6 +199,7 @@ describe('course site', () => {
   const HANDOUTS = [
     { path: '/stage2a.html', title: 'Stage 2A — The Raft library' },
     { path: '/stage2b.html', title: 'Stage 2B — A fault-tolerant store on Raft' },
+    { path: '/stage2c.html', title: 'Stage 2C — Log compaction and snapshots' },
     { path: '/stage3a.html', title: 'Stage 3A — Membership change and leader transfer' },
     { path: '/stage4.html', title: 'Stage 4 — Transactions' },
     { path: '/debugging.html', title: 'Debugging a failing cluster test' },
@@ -207,6 +209,7 @@ describe('course site', () => {
     'Standalone KV',
     '2A — Raft library',
     '2B — Fault-tolerant store',
+    '2C — Log compaction and snapshots',
     '3A — Membership and leader transfer',
     '4A–4C — Transactions',
     'Debugging cluster tests',
@@ -264,25 +267,34 @@ describe('course site', () => {
     }
   })
 
-  test('every section a Stage 2B slot names is a heading of the Stage 2B page', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const sections = await slotSections(STAGE2B_SOURCES, '2B')
-    assert.ok(sections.size > 0, `no "see the 2B handout, 'Section'" hints found under ${STAGE2B_SOURCES}`)
+  // The Stage 2 milestones with a page of their own: every section their slot hints name is a
+  // heading of that page.
+  const STAGE2_PAGES = [
+    { milestone: '2B', path: '/stage2b.html', title: 'Stage 2B — A fault-tolerant store on Raft' },
+    { milestone: '2C', path: '/stage2c.html', title: 'Stage 2C — Log compaction and snapshots' },
+  ]
 
-    const { page, close } = await openPage()
-    try {
-      await page.goto(`${baseUrl}/stage2b.html`)
-      await page.locator('h1', { hasText: 'Stage 2B — A fault-tolerant store on Raft' }).waitFor()
+  for (const { milestone, path, title } of STAGE2_PAGES) {
+    test(`every section a Stage ${milestone} slot names is a heading of the Stage ${milestone} page`, { timeout: TEST_TIMEOUT_MS }, async () => {
+      const sections = await slotSections(STAGE2_SOURCES, milestone)
+      assert.ok(sections.size > 0, `no "see the ${milestone} handout, 'Section'" hints found under ${STAGE2_SOURCES}`)
 
-      const headings = await page
-        .locator('.vp-doc h2, .vp-doc h3')
-        .evaluateAll((nodes) => nodes.map((node) => node.textContent.replace(/\u200b/g, '').trim()))
-      for (const [section, slots] of sections) {
-        assert.ok(headings.includes(section), `no heading '${section}', named by ${slots.join(', ')}`)
+      const { page, close } = await openPage()
+      try {
+        await page.goto(`${baseUrl}${path}`)
+        await page.locator('h1', { hasText: title }).waitFor()
+
+        const headings = await page
+          .locator('.vp-doc h2, .vp-doc h3')
+          .evaluateAll((nodes) => nodes.map((node) => node.textContent.replace(/\u200b/g, '').trim()))
+        for (const [section, slots] of sections) {
+          assert.ok(headings.includes(section), `no heading '${section}', named by ${slots.join(', ')}`)
+        }
+      } finally {
+        await close()
       }
-    } finally {
-      await close()
-    }
-  })
+    })
+  }
 
   test('a worked-example link of the Stage 2A handout opens the scenario file', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, close } = await openPage()

@@ -28,7 +28,11 @@ public sealed partial class Peer
         Context = context;
         Meta = meta.Clone();
         Tag = $"[region {region.Id}] peer {meta.Id} (store {context.StoreId})";
-        Storage = new PeerStorage(context.Engines, region, Tag);
+        Storage = new PeerStorage(context.Engines, region, Tag)
+        {
+            SnapshotFiles = context.SnapshotFiles,
+            Worker = context.Scheduler,
+        };
         RaftGroup = new RawNode(new Config
         {
             Id = meta.Id,

@@ -36,6 +36,7 @@ public sealed class RaftStore
     /// <param name="random">The store's generator (timer phase); peers get theirs from <paramref name="randomForPeer"/>.</param>
     /// <param name="randomForPeer">The generator of the Raft node of a peer, by peer id.</param>
     /// <param name="observer">Sees what the store does (tests); null for none.</param>
+    /// <param name="snapshotFiles">The store's snapshot files, shared with the transport that receives snapshots; null for a fresh set.</param>
     public RaftStore(
         ulong storeId,
         RaftStoreConfig config,
@@ -45,7 +46,8 @@ public sealed class RaftStore
         ISchedulerClient schedulerClient,
         Random random,
         Func<ulong, Random> randomForPeer,
-        IRaftStoreObserver? observer = null)
+        IRaftStoreObserver? observer = null,
+        Snap.SnapshotFiles? snapshotFiles = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(engines);
@@ -56,7 +58,7 @@ public sealed class RaftStore
         ArgumentNullException.ThrowIfNull(randomForPeer);
         Context = new StoreContext(
             storeId, config, engines, scheduler, transport, schedulerClient,
-            new RaftLogGcWorker(engines.Raft, scheduler), observer ?? IRaftStoreObserver.None);
+            new RaftLogGcWorker(engines.Raft, scheduler), snapshotFiles ?? new Snap.SnapshotFiles(), observer ?? IRaftStoreObserver.None);
         _randomForPeer = randomForPeer;
         _tickOffset = random.NextInt64(0, config.RaftBaseTickMicros);
     }

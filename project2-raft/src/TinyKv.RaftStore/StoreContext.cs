@@ -17,8 +17,10 @@ public sealed class StoreContext
         ITransport transport,
         ISchedulerClient schedulerClient,
         RaftLogGcWorker gcWorker,
+        Snap.SnapshotFiles snapshotFiles,
         IRaftStoreObserver observer)
     {
+        SnapshotFiles = snapshotFiles;
         StoreId = storeId;
         Config = config;
         Engines = engines;
@@ -49,6 +51,9 @@ public sealed class StoreContext
 
     /// <summary>Deletes compacted raft log entries in the background (2C).</summary>
     public RaftLogGcWorker GcWorker { get; }
+
+    /// <summary>The store's snapshot files: generated ones waiting to be sent, received ones waiting to be applied (2C).</summary>
+    public Snap.SnapshotFiles SnapshotFiles { get; }
 
     /// <summary>Told what the store applies, for tests' invariant checks.</summary>
     public IRaftStoreObserver Observer { get; }

@@ -33,6 +33,15 @@ public static class MetaStore
         return engine.Get(ColumnFamily.Default, key) is { } bytes ? parser.ParseFrom(bytes) : null;
     }
 
+    /// <summary>The message stored under <paramref name="key"/> in <paramref name="snapshot"/>, or null when the key is absent.</summary>
+    public static T? Get<T>(IEngineSnapshot snapshot, byte[] key, MessageParser<T> parser)
+        where T : class, IMessage<T>
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(parser);
+        return snapshot.Get(ColumnFamily.Default, key) is { } bytes ? parser.ParseFrom(bytes) : null;
+    }
+
     /// <summary>Adds "store <paramref name="message"/> under <paramref name="key"/>" to <paramref name="batch"/>.</summary>
     public static WriteBatch PutMessage(this WriteBatch batch, byte[] key, IMessage message)
     {

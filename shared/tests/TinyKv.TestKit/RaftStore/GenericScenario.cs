@@ -83,7 +83,7 @@ public sealed class GenericScenario
         var scenario = new GenericScenario(simulator, options);
         scenario._cluster.Start();
         var main = simulator.Spawn("scenario", scenario.MainAsync);
-        var limit = 40_000_000L * options.Iterations + 60_000_000;
+        var limit = 200_000_000L * options.Iterations;
         while (!main.IsCompleted)
         {
             if (simulator.Now > limit)

@@ -6,6 +6,7 @@ using TinyKv.Proto.RaftCmdpb;
 using TinyKv.Proto.RaftServerpb;
 using TinyKv.RaftStore;
 using TinyKv.RaftStore.Meta;
+using TinyKv.RaftStore.Snap;
 using TinyKv.Storage.Engine;
 using TinyKv.TestKit.Simulation;
 using MetaPeer = TinyKv.Proto.Metapb.Peer;
@@ -49,6 +50,8 @@ public sealed class TestCluster
     private readonly SortedDictionary<ulong, MemoryEngine[]> _memory = [];
     private readonly SortedDictionary<ulong, Store> _stores = [];
     private readonly SortedDictionary<ulong, int> _incarnations = [];
+    private readonly SortedDictionary<ulong, int> _snapshotsReceived = [];
+    private readonly SortedDictionary<ulong, SnapshotStream> _streams = [];
     private readonly Random _clientRandom;
 
     /// <summary>A cluster of <paramref name="count"/> stores on <paramref name="simulator"/>.</summary>
@@ -59,7 +62,7 @@ public sealed class TestCluster
         Simulator = simulator;
         Count = count;
         Options = options ?? new TestClusterOptions();
-        Network = new SimulatedNetwork<RaftMessage>(simulator, Options.NetworkLatencyMicros, "raft", Describe);
+        Network = new SimulatedNetwork<SnapshotChunk>(simulator, Options.NetworkLatencyMicros, "raft", Describe);
         Invariants = new ClusterInvariants((store, kind, text) =>
             simulator.Record($"store{store.ToString(CultureInfo.InvariantCulture)}.{kind}", text));
         simulator.AfterEachEvent.Add(() => Invariants.Check(_stores.Values));
@@ -79,8 +82,11 @@ public sealed class TestCluster
     /// <summary>The stores' configuration.</summary>
     public RaftStoreConfig Config => Options.Config;
 
-    /// <summary>The network the stores talk over.</summary>
-    public SimulatedNetwork<RaftMessage> Network { get; }
+    /// <summary>
+    /// The network the stores talk over. A raft message travels as a chunk with only its message;
+    /// a snapshot's data follows its message in numbered chunks (see <see cref="SnapshotStream"/>).
+    /// </summary>
+    public SimulatedNetwork<SnapshotChunk> Network { get; }
 
     /// <summary>The mock scheduler.</summary>
     public MockSchedulerClient Scheduler { get; } = new();
@@ -99,6 +105,10 @@ public sealed class TestCluster
 
     /// <summary>The running store <paramref name="storeId"/>, or null while it is stopped.</summary>
     public Store? StoreOf(ulong storeId) => _stores.GetValueOrDefault(storeId);
+
+    /// <summary>How many whole snapshots store <paramref name="storeId"/> received, over all its runs.</summary>
+    public int SnapshotsReceivedBy(ulong storeId) =>
+        _snapshotsReceived.GetValueOrDefault(storeId) + (_streams.TryGetValue(storeId, out var stream) ? stream.SnapshotsReceived : 0);
 
     /// <summary>Bootstraps the stores and the first region (one peer per store, peer id = store id) and starts every store.</summary>
     public void Start()
@@ -145,18 +155,22 @@ public sealed class TestCluster
 
         var incarnation = _incarnations[storeId] = _incarnations.GetValueOrDefault(storeId) + 1;
         var streams = Simulator.Streams;
+        var files = new SnapshotFiles();
+        var stream = new SnapshotStream(Network, storeId, files, Config.SnapshotChunkBytes);
         var store = new Store(
             storeId,
             Config,
             _engines[storeId],
             Simulator,
-            new NetworkTransport(Network, storeId),
+            stream,
             Scheduler,
             streams.Stream($"store.{incarnation}", storeId),
             peerId => streams.Stream($"raft.{incarnation}", peerId),
-            Invariants);
+            Invariants,
+            files);
         _stores[storeId] = store;
-        Network.Register(storeId, store.OnRaftMessage);
+        _streams[storeId] = stream;
+        Network.Register(storeId, chunk => stream.Receive(chunk, store.OnRaftMessage));
         Simulator.Record("cluster", $"start store {storeId} (incarnation {incarnation})");
         store.Start();
     }
@@ -171,6 +185,11 @@ public sealed class TestCluster
 
         store.Stop();
         Network.Unregister(storeId);
+        if (_streams.Remove(storeId, out var stream))
+        {
+            _snapshotsReceived[storeId] = _snapshotsReceived.GetValueOrDefault(storeId) + stream.SnapshotsReceived;
+        }
+
         foreach (var engine in _memory[storeId])
         {
             engine.Crash();
@@ -531,6 +550,9 @@ public sealed class TestCluster
         }
     }
 
+    private static string Describe(SnapshotChunk chunk) =>
+        chunk.Data.IsEmpty ? Describe(chunk.Message) : $"snapshot chunk r{chunk.Message?.RegionId} {chunk.Message?.FromPeer?.Id}->{chunk.Message?.ToPeer?.Id} {chunk.Data.Length} bytes";
+
     private static string Describe(RaftMessage message) =>
         string.Create(CultureInfo.InvariantCulture, $"r{message.RegionId} {message.FromPeer?.Id}->{message.ToPeer?.Id} {message.Message?.MsgType} t{message.Message?.Term} i{message.Message?.Index} lt{message.Message?.LogTerm} c{message.Message?.Commit} n{message.Message?.Entries.Count}{(message.Message?.Reject == true ? " reject" : "")}");
 
@@ -545,11 +567,6 @@ public sealed class TestCluster
 
     private static string DescribeResponse(RaftCmdResponse response) =>
         response.Header?.Error is { } error ? $"error: {error.Message}" : string.Join(", ", response.Responses.Select(r => r.CmdType));
-
-    private sealed class NetworkTransport(SimulatedNetwork<RaftMessage> network, ulong storeId) : ITransport
-    {
-        public void Send(RaftMessage message) => network.Send(storeId, message.ToPeer.StoreId, message);
-    }
 }
 
 /// <summary>A store's answer to a command, with the snapshot of a Snap command (the caller disposes it).</summary>
