@@ -15,34 +15,34 @@ namespace TinyKv.RaftStore.Tests;
 public sealed class Basic2BTests
 {
     [Fact]
-    public void Basic() => Generic(new ScenarioOptions { Clients = 1 });
+    public void Basic() => ClusterSim.RunGeneric<Basic2BTests>(GenericScenarios.Basic);
 
     [Fact]
-    public void Concurrent() => Generic(new ScenarioOptions { Clients = 5 });
+    public void Concurrent() => ClusterSim.RunGeneric<Basic2BTests>(GenericScenarios.Concurrent);
 
     [Fact]
-    public void Unreliable() => Generic(new ScenarioOptions { Clients = 5, Unreliable = true });
+    public void Unreliable() => ClusterSim.RunGeneric<Basic2BTests>(GenericScenarios.Unreliable);
 
     [Fact]
-    public void ManyPartitionsOneClient() => Generic(new ScenarioOptions { Clients = 1, Partitions = true });
+    public void ManyPartitionsOneClient() => ClusterSim.RunGeneric<Basic2BTests>(GenericScenarios.ManyPartitionsOneClient);
 
     [Fact]
-    public void ManyPartitionsManyClients() => Generic(new ScenarioOptions { Clients = 5, Partitions = true });
+    public void ManyPartitionsManyClients() => ClusterSim.RunGeneric<Basic2BTests>(GenericScenarios.ManyPartitionsManyClients);
 
     [Fact]
-    public void PersistOneClient() => Generic(new ScenarioOptions { Clients = 1, Crash = true });
+    public void PersistOneClient() => ClusterSim.RunGeneric<Basic2BTests>(GenericScenarios.PersistOneClient);
 
     [Fact]
-    public void PersistConcurrent() => Generic(new ScenarioOptions { Clients = 5, Crash = true });
+    public void PersistConcurrent() => ClusterSim.RunGeneric<Basic2BTests>(GenericScenarios.PersistConcurrent);
 
     [Fact]
-    public void PersistConcurrentUnreliable() => Generic(new ScenarioOptions { Clients = 5, Unreliable = true, Crash = true });
+    public void PersistConcurrentUnreliable() => ClusterSim.RunGeneric<Basic2BTests>(GenericScenarios.PersistConcurrentUnreliable);
 
     [Fact]
-    public void PersistPartition() => Generic(new ScenarioOptions { Clients = 5, Crash = true, Partitions = true });
+    public void PersistPartition() => ClusterSim.RunGeneric<Basic2BTests>(GenericScenarios.PersistPartition);
 
     [Fact]
-    public void PersistPartitionUnreliable() => Generic(new ScenarioOptions { Clients = 5, Unreliable = true, Crash = true, Partitions = true });
+    public void PersistPartitionUnreliable() => ClusterSim.RunGeneric<Basic2BTests>(GenericScenarios.PersistPartitionUnreliable);
 
     [Fact]
     public void OnePartition()
@@ -81,11 +81,5 @@ public sealed class Basic2BTests
         cluster.MustGetEqual(majority[0], "k2", "v2");
         cluster.MustGetEqual(majority[0], "k1", "changed");
         cluster.Shutdown();
-    }
-
-    private static void Generic(ScenarioOptions options, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
-    {
-        using var sim = ClusterSim.For<Basic2BTests>(test);
-        GenericScenario.Run(sim, options);
     }
 }

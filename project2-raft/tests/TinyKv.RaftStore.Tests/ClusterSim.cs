@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using TinyKv.TestKit.RaftStore;
 using TinyKv.TestKit.Simulation;
 
 namespace TinyKv.RaftStore.Tests;
@@ -8,4 +9,11 @@ internal static class ClusterSim
 {
     public static Simulator For<TTests>([CallerMemberName] string test = "") =>
         Simulator.FromEnvironment($"{typeof(TTests).Name}.{test}");
+
+    /// <summary>Runs the generic scenario <paramref name="options"/> as the test <paramref name="test"/> of <typeparamref name="TTests"/>.</summary>
+    public static void RunGeneric<TTests>(ScenarioOptions options, [CallerMemberName] string test = "")
+    {
+        using var sim = For<TTests>(test);
+        GenericScenario.Run(sim, options);
+    }
 }

@@ -68,24 +68,17 @@ public sealed class Snapshot2CTests
     }
 
     [Fact]
-    public void SnapshotRecover() => Generic(new ScenarioOptions { Clients = 1, Crash = true, MaxRaftLog = 100 });
+    public void SnapshotRecover() => ClusterSim.RunGeneric<Snapshot2CTests>(GenericScenarios.SnapshotRecover);
 
     [Fact]
-    public void SnapshotRecoverManyClients() => Generic(new ScenarioOptions { Clients = 20, Crash = true, MaxRaftLog = 100 });
+    public void SnapshotRecoverManyClients() => ClusterSim.RunGeneric<Snapshot2CTests>(GenericScenarios.SnapshotRecoverManyClients);
 
     [Fact]
-    public void SnapshotUnreliable() => Generic(new ScenarioOptions { Clients = 5, Unreliable = true, MaxRaftLog = 100 });
+    public void SnapshotUnreliable() => ClusterSim.RunGeneric<Snapshot2CTests>(GenericScenarios.SnapshotUnreliable);
 
     [Fact]
-    public void SnapshotUnreliableRecover() => Generic(new ScenarioOptions { Clients = 5, Unreliable = true, Crash = true, MaxRaftLog = 100 });
+    public void SnapshotUnreliableRecover() => ClusterSim.RunGeneric<Snapshot2CTests>(GenericScenarios.SnapshotUnreliableRecover);
 
     [Fact]
-    public void SnapshotUnreliableRecoverConcurrentPartition() =>
-        Generic(new ScenarioOptions { Clients = 5, Unreliable = true, Crash = true, Partitions = true, MaxRaftLog = 100 });
-
-    private static void Generic(ScenarioOptions options, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
-    {
-        using var sim = ClusterSim.For<Snapshot2CTests>(test);
-        GenericScenario.Run(sim, options);
-    }
+    public void SnapshotUnreliableRecoverConcurrentPartition() => ClusterSim.RunGeneric<Snapshot2CTests>(GenericScenarios.SnapshotUnreliableRecoverConcurrentPartition);
 }

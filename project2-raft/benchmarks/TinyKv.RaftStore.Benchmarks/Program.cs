@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using TinyKv.TestKit.RaftStore;
+using TinyKv.TestKit.Simulation;
+
+// Times the generic cluster scenarios of 2B and 2C on the simulator, one after another on one
+// thread, and prints a table: how much virtual time each simulates per second of wall time.
+// A scenario that fails under a seed is listed at the end (exit code 1).
+var seeds = new Option<long[]>("--seed") { Description = "Seeds to run each scenario under (default: 1)", AllowMultipleArgumentsPerToken = true };
+var only = new Option<string?>("--only") { Description = "Run only the scenarios whose name contains this text" };
+var root = new RootCommand("raftstore-sim-bench: times the simulated 2B / 2C cluster scenarios") { seeds, only };
+root.SetAction(parse =>
+{
+    var chosen = parse.GetValue(seeds) is { Length: > 0 } given ? given : [1L];
+    var filter = parse.GetValue(only);
+    string[] header = ["milestone", "scenario", "seed", "virtual s", "wall s", "virtual/wall", "events", "events/s", "client ops"];
+    var rows = new List<string[]> { header };
+    var total = Stopwatch.StartNew();
+    var failures = new List<string>();
+    foreach (var (milestone, name, options) in GenericScenarios.All)
+    {
+        if (filter is not null && !name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+        {
+            continue;
+        }
+
+        foreach (var seed in chosen)
+        {
+            var watch = Stopwatch.StartNew();
+            using var sim = new Simulator(seed, name);
+            GenericScenario scenario;
+            try
+            {
+                scenario = GenericScenario.Run(sim, options);
+            }
+            catch (SimulationFailedException failure)
+            {
+                failures.Add($"{name} seed {seed}: {failure.Message.Split('\n')[0]}");
+                Console.Error.WriteLine($"{name} seed {seed}: FAILED");
+                continue;
+            }
+
+            var wall = watch.Elapsed.TotalSeconds;
+            var virtualSeconds = sim.Now / 1e6;
+            rows.Add([
+                milestone, name, seed.ToString(CultureInfo.InvariantCulture),
+                virtualSeconds.ToString("F1", CultureInfo.InvariantCulture),
+                wall.ToString("F2", CultureInfo.InvariantCulture),
+                (virtualSeconds / wall).ToString("F1", CultureInfo.InvariantCulture),
+                sim.EventsRun.ToString("N0", CultureInfo.InvariantCulture),
+                (sim.EventsRun / wall).ToString("N0", CultureInfo.InvariantCulture),
+                scenario.Operations.ToString("N0", CultureInfo.InvariantCulture),
+            ]);
+            Console.Error.WriteLine($"{name} seed {seed}: {wall:F2} s");
+        }
+    }
+
+    var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+    foreach (var row in rows)
+    {
+        Console.WriteLine("| " + string.Join(" | ", row.Select((cell, c) => c < 2 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))) + " |");
+    }
+
+    Console.WriteLine($"whole set: {total.Elapsed.TotalSeconds:F1} s of wall time on {Environment.ProcessorCount} cores (one thread)");
+    foreach (var failure in failures)
+    {
+        Console.WriteLine($"FAILED {failure}");
+    }
+
+    return failures.Count == 0 ? 0 : 1;
+});
+return root.Parse(args).Invoke();
