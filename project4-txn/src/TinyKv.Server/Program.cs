@@ -60,4 +60,8 @@ root.SetAction(async (parse, cancellationToken) =>
     return 0;
 });
 
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+// On Ctrl-C or SIGTERM the action stops serving and closes the storage. Give it time to: the
+// default 2 s would let Main return mid-shutdown under load, and the web host's own exit hook
+// would then block process exit for its 30 s shutdown timeout.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) };
+return await root.Parse(args).InvokeAsync(invocation).ConfigureAwait(false);
