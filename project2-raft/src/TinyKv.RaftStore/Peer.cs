@@ -163,17 +163,6 @@ public sealed partial class Peer
         Context.SchedulerClient.RegionHeartbeat(Region.Clone(), Meta.Clone(), pending, 0);
     }
 
-    /// <summary>Answers every waiting proposal with "stale command" (the peer stops or its entries can no longer apply).</summary>
-    internal void AbandonProposals()
-    {
-        foreach (var proposal in Proposals)
-        {
-            proposal.Callback.Done(RegionErrors.Response(RegionErrors.StaleCommand(), Term));
-        }
-
-        Proposals.Clear();
-    }
-
     /// <inheritdoc/>
     public override string ToString() => Tag;
 }
