@@ -23,21 +23,9 @@ public static class SnapshotData
         foreach (var cf in ColumnFamily.All)
         {
             var start = stream.Position;
-            using var iterator = snapshot.NewIterator(cf);
-            for (iterator.Seek(region.StartKey.Span); iterator.Valid; iterator.Next())
+            foreach (var (key, value) in RegionPairs(snapshot, cf, region))
             {
-                var key = iterator.Key;
-                if (!RegionKeys.Contains(region, key))
-                {
-                    break;
-                }
-
-                if (cf == ColumnFamily.Default && key.Length > 0 && key[0] == Meta.Keys.LocalPrefix)
-                {
-                    continue; // The store's own bookkeeping, not user data.
-                }
-
-                new KeyValue { Key = ByteString.CopyFrom(key), Value = ByteString.CopyFrom(iterator.Value) }.WriteDelimitedTo(stream);
+                new KeyValue { Key = ByteString.CopyFrom(key), Value = ByteString.CopyFrom(value) }.WriteDelimitedTo(stream);
             }
 
             var section = stream.GetBuffer().AsSpan((int)start, (int)(stream.Position - start));
@@ -93,21 +81,28 @@ public static class SnapshotData
         using var snapshot = engine.GetSnapshot();
         foreach (var cf in ColumnFamily.All)
         {
-            using var iterator = snapshot.NewIterator(cf);
-            for (iterator.Seek(region.StartKey.Span); iterator.Valid; iterator.Next())
+            foreach (var (key, _) in RegionPairs(snapshot, cf, region))
             {
-                var key = iterator.Key;
-                if (!RegionKeys.Contains(region, key))
-                {
-                    break;
-                }
-
-                if (cf == ColumnFamily.Default && key.Length > 0 && key[0] == Meta.Keys.LocalPrefix)
-                {
-                    continue;
-                }
-
                 batch.Delete(cf, key);
+            }
+        }
+    }
+
+    /// <summary>The user pairs of <paramref name="region"/> in <paramref name="cf"/>, in key order; the store's own bookkeeping (local keys) is not user data.</summary>
+    private static IEnumerable<(byte[] Key, byte[] Value)> RegionPairs(IEngineSnapshot snapshot, string cf, Region region)
+    {
+        using var iterator = snapshot.NewIterator(cf);
+        for (iterator.Seek(region.StartKey.Span); iterator.Valid; iterator.Next())
+        {
+            var key = iterator.Key;
+            if (!RegionKeys.Contains(region, key))
+            {
+                yield break;
+            }
+
+            if (cf != ColumnFamily.Default || key.Length == 0 || key[0] != Meta.Keys.LocalPrefix)
+            {
+                yield return (key, iterator.Value);
             }
         }
     }

@@ -57,18 +57,18 @@ public sealed class SnapshotStream : ITransport
         }
 
         _network.Send(_storeId, to, new SnapshotChunk { Message = message });
-        for (var offset = 0; offset < data.Length || offset == 0; offset += _chunkBytes)
+        // At least one chunk, even for an empty file: its arrival completes the snapshot.
+        var offset = 0;
+        do
         {
             var length = Math.Min(_chunkBytes, data.Length - offset);
             var piece = new byte[8 + length];
             BinaryPrimitives.WriteInt64BigEndian(piece, offset);
             data.AsSpan(offset, length).CopyTo(piece.AsSpan(8));
             _network.Send(_storeId, to, new SnapshotChunk { Message = message, Data = ByteString.CopyFrom(piece) });
-            if (data.Length == 0)
-            {
-                break;
-            }
+            offset += length;
         }
+        while (offset < data.Length);
     }
 
     /// <summary>Takes one chunk off the network; hands complete messages to <paramref name="deliver"/>.</summary>
