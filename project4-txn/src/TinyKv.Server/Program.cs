@@ -2,15 +2,21 @@ using System.CommandLine;
 using TinyKv;
 using TinyKv.Server;
 
-var address = new Option<string>("--addr") { Description = "Address to listen on, host:port (port 0 picks a free one)", DefaultValueFactory = _ => "127.0.0.1:20160" };
+var address = new Option<string?>("--addr") { Description = "Address to listen on, host:port (port 0 picks a free one); default 127.0.0.1:20160, or this store's address in --cluster" };
 var dataDir = new Option<string>("--data-dir") { Description = "RocksDB data directory (created when missing)", DefaultValueFactory = _ => "tinykv-data" };
 var logLevel = new Option<string>("--log-level") { Description = "trace, debug, info, warn, error, fatal or none", DefaultValueFactory = _ => "info" };
+var storeId = new Option<ulong?>("--store-id") { Description = "This server's store id in a replicated cluster (with --cluster); without it the server runs standalone storage" };
+var cluster = new Option<string?>("--cluster") { Description = "Every store of a replicated cluster, id=host:port comma-separated, the same list on every server, e.g. 1=127.0.0.1:20160,2=127.0.0.1:20161,3=127.0.0.1:20162" };
+var raftTick = new Option<int>("--raft-tick-ms") { Description = "The raft base tick of a replicated server in milliseconds (elections time out after 10 to 20 ticks)", DefaultValueFactory = _ => 100 };
 
-var root = new RootCommand("tinykv-server: a TinyKV store speaking the TinyKv gRPC protocol (standalone storage)")
+var root = new RootCommand("tinykv-server: a TinyKV store speaking the TinyKv gRPC protocol, standalone or replicated with Raft")
 {
     address,
     dataDir,
     logLevel,
+    storeId,
+    cluster,
+    raftTick,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -18,12 +24,13 @@ root.SetAction(async (parse, cancellationToken) =>
     ServerOptions options;
     try
     {
-        options = new ServerOptions
-        {
-            Address = ServerOptions.ParseAddress(parse.GetValue(address)!),
-            DataDirectory = parse.GetValue(dataDir)!,
-            LogLevel = TinyKvLogging.ParseLevel(parse.GetValue(logLevel)!),
-        };
+        options = ServerOptions.FromCommandLine(
+            parse.GetValue(address),
+            parse.GetValue(dataDir)!,
+            TinyKvLogging.ParseLevel(parse.GetValue(logLevel)!),
+            parse.GetValue(storeId),
+            parse.GetValue(cluster),
+            parse.GetValue(raftTick));
     }
     catch (Exception ex) when (ex is FormatException or ArgumentException)
     {

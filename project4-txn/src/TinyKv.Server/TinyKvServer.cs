@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TinyKv.RaftStore;
+using TinyKv.Server.Replication;
 using TinyKv.Standalone;
 using TinyKv.Storage;
 using TinyKv.Storage.RocksDb;
@@ -15,34 +17,64 @@ namespace TinyKv.Server;
 
 /// <summary>
 /// A running TinyKV server: the storage, opened over its data directory, and the gRPC
-/// service listening on HTTP/2 without TLS. <see cref="DisposeAsync"/> stops serving, then
-/// closes the storage, so every acknowledged write is on disk when it returns.
+/// service listening on HTTP/2 without TLS. The storage is standalone (one RocksDB engine) or,
+/// with a store id and a cluster list, replicated with Raft across the cluster's servers.
+/// <see cref="DisposeAsync"/> stops serving, then closes the storage, so every acknowledged
+/// write is on disk when it returns.
 /// </summary>
 public sealed class TinyKvServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IStorage _storage;
+    private readonly RaftEndpoint _raft;
+    private readonly ILoggerFactory _loggers;
     private int _stopped;
 
-    private TinyKvServer(WebApplication app, IStorage storage, IPEndPoint address)
+    private TinyKvServer(WebApplication app, IStorage storage, RaftEndpoint raft, ILoggerFactory loggers, IPEndPoint address)
     {
         _app = app;
         _storage = storage;
+        _raft = raft;
+        _loggers = loggers;
         Address = address;
     }
 
     /// <summary>The address the server listens on (the real port when 0 was asked for).</summary>
     public IPEndPoint Address { get; }
 
+    /// <summary>The store of a replicated server; null for a standalone one.</summary>
+    public ReplicatedStore? Store => _raft.Store;
+
     /// <summary>The address as an http URL for gRPC clients.</summary>
     public Uri Url => new($"http://{Address}");
 
     /// <summary>Opens the storage and starts serving.</summary>
-    /// <exception cref="IOException">The data directory cannot be opened (e.g. another server holds it).</exception>
+    /// <exception cref="IOException">The data directory cannot be opened (e.g. another server holds it, or it belongs to another store).</exception>
     public static async Task<TinyKvServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var storage = new StandaloneStorage(RocksDbEngine.Open(options.DataDirectory));
+        var loggers = TinyKvLogging.CreateFactory(options.LogLevel);
+        ReplicatedStore? store = null;
+        IStorage storage;
+        if (options.IsReplicated)
+        {
+            var config = new RaftStoreConfig
+            {
+                RaftBaseTickMicros = (long)options.RaftTick.TotalMicroseconds,
+                RaftLogGcTickMicros = (long)(options.RaftTick.TotalMicroseconds * 10),
+                SchedulerHeartbeatTickMicros = (long)(options.RaftTick.TotalMicroseconds * 10),
+                RaftLogGcCountLimit = options.RaftLogGcCountLimit,
+                SnapshotChunkBytes = options.SnapshotChunkBytes,
+            };
+            store = await ReplicatedStore.StartAsync(options.StoreId!.Value, options.Cluster!, options.DataDirectory, config, loggers).ConfigureAwait(false);
+            storage = new RaftStorage(store, options.ReplicationTimeout);
+        }
+        else
+        {
+            storage = new StandaloneStorage(RocksDbEngine.Open(options.DataDirectory));
+        }
+
+        var raft = new RaftEndpoint(store);
         try
         {
             storage.Start();
@@ -56,6 +88,7 @@ public sealed class TinyKvServer : IAsyncDisposable
                 grpc.EnableDetailedErrors = false;
             });
             builder.Services.AddSingleton<IStorage>(storage);
+            builder.Services.AddSingleton(raft);
             builder.Services.AddSingleton(new RawApi(storage));
             builder.Services.AddSingleton(new TransactionApi(storage)); // One per storage: its latches guard that storage's keys.
 
@@ -67,12 +100,19 @@ public sealed class TinyKvServer : IAsyncDisposable
                 ?? throw new InvalidOperationException("the web host reports no bound addresses");
             var bound = new Uri(addresses.Addresses.First());
             var address = new IPEndPoint(options.Address.Address, bound.Port);
-            app.Logger.LogServing(address, options.DataDirectory);
-            return new TinyKvServer(app, storage, address);
+            app.Logger.LogServing(address, options.DataDirectory, options.IsReplicated ? $"store {options.StoreId} of cluster {options.Cluster}" : "standalone");
+            return new TinyKvServer(app, storage, raft, loggers, address);
         }
         catch
         {
             storage.Stop();
+            if (store is not null)
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+            }
+
+            raft.Dispose();
+            loggers.Dispose();
             throw;
         }
     }
@@ -85,14 +125,22 @@ public sealed class TinyKvServer : IAsyncDisposable
             return;
         }
 
+        _raft.Stop();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _storage.Stop();
+        _raft.Dispose();
+        if (_raft.Store is { } store)
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _loggers.Dispose();
     }
 }
 
 internal static partial class ServerLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "TinyKV server listening on {Address}, data in {DataDirectory}")]
-    public static partial void LogServing(this ILogger logger, IPEndPoint address, string dataDirectory);
+    [LoggerMessage(Level = LogLevel.Information, Message = "TinyKV server listening on {Address}, data in {DataDirectory} ({Storage})")]
+    public static partial void LogServing(this ILogger logger, IPEndPoint address, string dataDirectory, string storage);
 }

@@ -2,47 +2,54 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using TinyKv.Proto.Kvrpcpb;
 using TinyKv.Proto.RaftServerpb;
+using TinyKv.Server.Replication;
 using TinyKv.Standalone;
+using TinyKv.Storage;
 using TinyKv.Transaction;
 
 namespace TinyKv.Server;
 
 /// <summary>
 /// The TinyKv gRPC service. Raw requests go to the Stage 1 handlers, transactional (<c>Kv*</c>)
-/// requests to the Stage 4 handlers; the Raft streams of Stage 2 answer <c>UNIMPLEMENTED</c>
-/// with a message naming the stage that brings them.
+/// requests to the Stage 4 handlers, both over the server's storage (standalone, or replicated
+/// with Raft); the <c>Raft</c> and <c>Snapshot</c> streams carry messages between the stores of
+/// a replicated cluster, and answer <c>UNIMPLEMENTED</c> on a standalone server.
 /// </summary>
 /// <remarks>
 /// No request crashes the server: an error a client acts on is answered in the response's
 /// error fields by the handlers, a malformed transactional request (zero timestamp, empty key)
 /// becomes <c>INVALID_ARGUMENT</c> with the handler's message, an unwritten slot becomes
-/// <c>UNIMPLEMENTED</c> naming its milestone, and any other exception becomes <c>INTERNAL</c>
-/// and is logged.
+/// <c>UNIMPLEMENTED</c> naming its milestone, a region error of replicated storage (not the
+/// leader, stale epoch) goes in the raw response's <c>region_error</c>, a key reserved for the
+/// store's own state becomes <c>INVALID_ARGUMENT</c>, and any other exception becomes
+/// <c>INTERNAL</c> and is logged.
 /// </remarks>
 public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
 {
     private readonly RawApi _raw;
     private readonly TransactionApi _txn;
+    private readonly RaftEndpoint _raft;
     private readonly ILogger<TinyKvService> _logger;
 
-    public TinyKvService(RawApi raw, TransactionApi txn, ILogger<TinyKvService> logger)
+    public TinyKvService(RawApi raw, TransactionApi txn, RaftEndpoint raft, ILogger<TinyKvService> logger)
     {
         _raw = raw;
         _txn = txn;
+        _raft = raft;
         _logger = logger;
     }
 
     public override Task<RawGetResponse> RawGet(RawGetRequest request, ServerCallContext context) =>
-        Handle(nameof(RawGet), () => _raw.RawGet(request));
+        Handle(nameof(RawGet), () => RegionErrorException.AnswerWith(() => _raw.RawGet(request), e => new RawGetResponse { RegionError = e }));
 
     public override Task<RawPutResponse> RawPut(RawPutRequest request, ServerCallContext context) =>
-        Handle(nameof(RawPut), () => _raw.RawPut(request));
+        Handle(nameof(RawPut), () => RegionErrorException.AnswerWith(() => _raw.RawPut(request), e => new RawPutResponse { RegionError = e }));
 
     public override Task<RawDeleteResponse> RawDelete(RawDeleteRequest request, ServerCallContext context) =>
-        Handle(nameof(RawDelete), () => _raw.RawDelete(request));
+        Handle(nameof(RawDelete), () => RegionErrorException.AnswerWith(() => _raw.RawDelete(request), e => new RawDeleteResponse { RegionError = e }));
 
     public override Task<RawScanResponse> RawScan(RawScanRequest request, ServerCallContext context) =>
-        Handle(nameof(RawScan), () => _raw.RawScan(request));
+        Handle(nameof(RawScan), () => RegionErrorException.AnswerWith(() => _raw.RawScan(request), e => new RawScanResponse { RegionError = e }));
 
     public override Task<GetResponse> KvGet(GetRequest request, ServerCallContext context) =>
         Handle(nameof(KvGet), () => _txn.KvGet(request));
@@ -65,16 +72,19 @@ public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
     public override Task<ResolveLockResponse> KvResolveLock(ResolveLockRequest request, ServerCallContext context) =>
         Handle(nameof(KvResolveLock), () => _txn.KvResolveLock(request));
 
-    public override Task<Done> Raft(IAsyncStreamReader<RaftMessage> requestStream, ServerCallContext context) =>
-        throw NotYet(nameof(Raft), Replication);
+    public override Task<Done> Raft(IAsyncStreamReader<RaftMessage> requestStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(context);
+        return _raft.ReceiveMessagesAsync(requestStream, context.CancellationToken);
+    }
 
-    public override Task<Done> Snapshot(IAsyncStreamReader<SnapshotChunk> requestStream, ServerCallContext context) =>
-        throw NotYet(nameof(Snapshot), Replication);
-
-    private const string Replication = "Stage 2 (fault-tolerant KV on Raft)";
-
-    private static RpcException NotYet(string rpc, string stage) =>
-        new(new Status(StatusCode.Unimplemented, $"{rpc} belongs to {stage}; this server runs standalone storage and does not serve it yet"));
+    public override Task<Done> Snapshot(IAsyncStreamReader<SnapshotChunk> requestStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(context);
+        return _raft.ReceiveSnapshotAsync(requestStream, context.CancellationToken);
+    }
 
     /// <summary>Runs a handler, turning what it throws into the gRPC status a client expects.</summary>
     private Task<T> Handle<T>(string rpc, Func<T> handler)
@@ -86,6 +96,10 @@ public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
         catch (InvalidRequestException invalid)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"{rpc}: {invalid.Message}"));
+        }
+        catch (ReservedKeyException reserved)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{rpc}: {reserved.Message}"));
         }
         catch (TodoException todo)
         {

@@ -42,7 +42,7 @@ public sealed partial class TransactionApi
         ArgumentNullException.ThrowIfNull(req);
         Check.Key(req.Key, "key");
         Check.Timestamp(req.Version, "version");
-        return WithRegionErrors(() => Get(req), error => new GetResponse { RegionError = error });
+        return RegionErrorException.AnswerWith(() => Get(req), error => new GetResponse { RegionError = error });
     }
 
     /// <summary>The first phase of a commit: locks every key of the mutations and writes their values.</summary>
@@ -66,7 +66,7 @@ public sealed partial class TransactionApi
         }
 
         Check.Distinct(req.Mutations.Select(m => m.Key), "mutations");
-        return WithRegionErrors(() => Prewrite(req), error => new PrewriteResponse { RegionError = error });
+        return RegionErrorException.AnswerWith(() => Prewrite(req), error => new PrewriteResponse { RegionError = error });
     }
 
     /// <summary>The second phase: turns the transaction's locks on the keys into commit records.</summary>
@@ -81,7 +81,7 @@ public sealed partial class TransactionApi
         }
 
         Check.Keys(req.Keys, "keys");
-        return WithRegionErrors(() => Commit(req), error => new CommitResponse { RegionError = error });
+        return RegionErrorException.AnswerWith(() => Commit(req), error => new CommitResponse { RegionError = error });
     }
 
     /// <summary>Reads up to <c>limit</c> keys from <c>start_key</c> on, at a timestamp.</summary>
@@ -90,7 +90,7 @@ public sealed partial class TransactionApi
     {
         ArgumentNullException.ThrowIfNull(req);
         Check.Timestamp(req.Version, "version");
-        return WithRegionErrors(() => Scan(req), error => new ScanResponse { RegionError = error });
+        return RegionErrorException.AnswerWith(() => Scan(req), error => new ScanResponse { RegionError = error });
     }
 
     /// <summary>Reports whether the transaction of a primary lock committed, is still running, or is rolled back (rolling it back if its lock expired).</summary>
@@ -101,7 +101,7 @@ public sealed partial class TransactionApi
         Check.Key(req.PrimaryKey, "primary_key");
         Check.Timestamp(req.LockTs, "lock_ts");
         Check.Timestamp(req.CurrentTs, "current_ts");
-        return WithRegionErrors(() => CheckTxnStatus(req), error => new CheckTxnStatusResponse { RegionError = error });
+        return RegionErrorException.AnswerWith(() => CheckTxnStatus(req), error => new CheckTxnStatusResponse { RegionError = error });
     }
 
     /// <summary>Rolls a transaction back on the keys: removes its locks and values, and leaves rollback records.</summary>
@@ -111,7 +111,7 @@ public sealed partial class TransactionApi
         ArgumentNullException.ThrowIfNull(req);
         Check.Timestamp(req.StartVersion, "start_version");
         Check.Keys(req.Keys, "keys");
-        return WithRegionErrors(() => BatchRollback(req), error => new BatchRollbackResponse { RegionError = error });
+        return RegionErrorException.AnswerWith(() => BatchRollback(req), error => new BatchRollbackResponse { RegionError = error });
     }
 
     /// <summary>Commits (commit version non-zero) or rolls back (zero) every lock the transaction still holds.</summary>
@@ -124,7 +124,7 @@ public sealed partial class TransactionApi
             throw new InvalidRequestException($"commit_version ({req.CommitVersion}) must be 0 (roll back) or come after start_version ({req.StartVersion})");
         }
 
-        return WithRegionErrors(() => ResolveLock(req), error => new ResolveLockResponse { RegionError = error });
+        return RegionErrorException.AnswerWith(() => ResolveLock(req), error => new ResolveLockResponse { RegionError = error });
     }
 
     /// <summary>
@@ -151,18 +151,6 @@ public sealed partial class TransactionApi
         finally
         {
             Latches.Release(keys);
-        }
-    }
-
-    private static T WithRegionErrors<T>(Func<T> handler, Func<Proto.Errorpb.Error, T> regionError)
-    {
-        try
-        {
-            return handler();
-        }
-        catch (RegionErrorException e)
-        {
-            return regionError(e.Error);
         }
     }
 

@@ -64,7 +64,7 @@ public sealed class RawServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_raft_stream_answers_unimplemented_naming_stage_2()
+    public async Task The_raft_stream_of_a_standalone_server_answers_unimplemented_saying_how_to_replicate()
     {
         using var call = _kv.Client.Raft();
         var act = async () =>
@@ -76,7 +76,7 @@ public sealed class RawServiceTests : IAsyncLifetime
 
         var error = (await act.Should().ThrowAsync<RpcException>()).Which;
         error.StatusCode.Should().Be(StatusCode.Unimplemented);
-        error.Status.Detail.Should().Contain("Stage 2");
+        error.Status.Detail.Should().Contain("standalone").And.Contain("--cluster");
     }
 
     [Fact]

@@ -35,9 +35,16 @@ public sealed partial class ServerProcess : IDisposable
         }
     }
 
-    public static ServerProcess Start(string dataDirectory)
+    public static ServerProcess Start(string dataDirectory) => Start(dataDirectory, "--addr", "127.0.0.1:0");
+
+    /// <summary>
+    /// Starts tinykv-server over <paramref name="dataDirectory"/> with <paramref name="arguments"/>
+    /// saying where it listens (<c>--addr</c>, or <c>--store-id</c> and <c>--cluster</c>), and waits
+    /// until it reports its address.
+    /// </summary>
+    public static ServerProcess Start(string dataDirectory, params string[] arguments)
     {
-        var process = new Process { StartInfo = Program("tinykv-server", "--addr", "127.0.0.1:0", "--data-dir", dataDirectory, "--log-level", "warn") };
+        var process = new Process { StartInfo = Program("tinykv-server", [.. arguments, "--data-dir", dataDirectory, "--log-level", "warn"]) };
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = new List<string>();
         process.OutputDataReceived += (_, e) => Record(e.Data);
@@ -46,10 +53,21 @@ public sealed partial class ServerProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        if (!listening.Task.Wait(s_startLimit))
+        var exited = process.WaitForExitAsync();
+        var first = Task.WhenAny(listening.Task, exited);
+        if (!first.Wait(s_startLimit))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"tinykv-server did not report its address within {s_startLimit}: {string.Join('\n', lines)}");
+        }
+
+        if (first.Result == exited && !listening.Task.IsCompleted)
+        {
+            process.WaitForExit(); // Drains the output readers.
+            lock (lines)
+            {
+                throw new InvalidOperationException($"tinykv-server exited with code {process.ExitCode} before listening: {string.Join('\n', lines)}");
+            }
         }
 
         var server = new ServerProcess(process, listening.Task.Result);

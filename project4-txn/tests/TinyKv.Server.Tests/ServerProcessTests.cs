@@ -101,7 +101,7 @@ public sealed class ServerProcessTests : IDisposable
         return (exit, stdout);
     }
 
-    private static (int ExitCode, string Stdout, string Stderr) CtlWithErrors(ServerProcess server, params string[] arguments)
+    internal static (int ExitCode, string Stdout, string Stderr) CtlWithErrors(ServerProcess server, params string[] arguments)
     {
         using var ctl = new Process { StartInfo = ServerProcess.Program("tinykv-ctl", [.. arguments, "--addr", server.Address]) };
         ctl.Start();

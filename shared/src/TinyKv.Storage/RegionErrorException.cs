@@ -27,4 +27,23 @@ public sealed class RegionErrorException : Exception
 
     /// <summary>The error to hand back to the client.</summary>
     public Proto.Errorpb.Error Error { get; }
+
+    /// <summary>
+    /// Runs <paramref name="handler"/>; when it throws a region error, answers with the response
+    /// <paramref name="regionError"/> makes of it (the response's <c>region_error</c>), as a
+    /// client expects, instead of failing the call.
+    /// </summary>
+    public static T AnswerWith<T>(Func<T> handler, Func<Proto.Errorpb.Error, T> regionError)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(regionError);
+        try
+        {
+            return handler();
+        }
+        catch (RegionErrorException e)
+        {
+            return regionError(e.Error);
+        }
+    }
 }

@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using Google.Protobuf;
-using TinyKv.Proto.Eraftpb;
 using TinyKv.Proto.RaftServerpb;
 using TinyKv.RaftStore;
 using TinyKv.RaftStore.Snap;
@@ -21,7 +18,7 @@ public sealed class SnapshotStream : ITransport
     private readonly ulong _storeId;
     private readonly SnapshotFiles _files;
     private readonly int _chunkBytes;
-    private readonly Dictionary<SnapKey, Incoming> _incoming = [];
+    private readonly Dictionary<SnapKey, SnapshotAssembly> _incoming = [];
 
     /// <summary>The transport of store <paramref name="storeId"/>, sending from and receiving into <paramref name="files"/>.</summary>
     public SnapshotStream(SimulatedNetwork<SnapshotChunk> network, ulong storeId, SnapshotFiles files, int chunkBytes)
@@ -43,32 +40,22 @@ public sealed class SnapshotStream : ITransport
     {
         ArgumentNullException.ThrowIfNull(message);
         var to = message.ToPeer.StoreId;
-        if (message.Message.MsgType != MessageType.MsgSnapshot)
+        if (!SnapshotChunks.IsSnapshot(message))
         {
             _network.Send(_storeId, to, new SnapshotChunk { Message = message });
             return;
         }
 
-        var key = KeyOf(message);
-        var data = _files.Get(key);
+        var data = _files.Get(SnapshotChunks.KeyOf(message));
         if (data is null)
         {
             return; // The file is gone (a newer snapshot replaced it): the leader will send again.
         }
 
-        _network.Send(_storeId, to, new SnapshotChunk { Message = message });
-        // At least one chunk, even for an empty file: its arrival completes the snapshot.
-        var offset = 0;
-        do
+        foreach (var chunk in SnapshotChunks.Split(message, data, _chunkBytes))
         {
-            var length = Math.Min(_chunkBytes, data.Length - offset);
-            var piece = new byte[8 + length];
-            BinaryPrimitives.WriteInt64BigEndian(piece, offset);
-            data.AsSpan(offset, length).CopyTo(piece.AsSpan(8));
-            _network.Send(_storeId, to, new SnapshotChunk { Message = message, Data = ByteString.CopyFrom(piece) });
-            offset += length;
+            _network.Send(_storeId, to, chunk);
         }
-        while (offset < data.Length);
     }
 
     /// <summary>Takes one chunk off the network; hands complete messages to <paramref name="deliver"/>.</summary>
@@ -82,13 +69,13 @@ public sealed class SnapshotStream : ITransport
             return;
         }
 
-        if (message.Message.MsgType != MessageType.MsgSnapshot)
+        if (!SnapshotChunks.IsSnapshot(message))
         {
             deliver(message);
             return;
         }
 
-        var key = KeyOf(message);
+        var key = SnapshotChunks.KeyOf(message);
         if (_files.Get(key) is not null)
         {
             if (chunk.Data.IsEmpty)
@@ -101,63 +88,16 @@ public sealed class SnapshotStream : ITransport
 
         if (!_incoming.TryGetValue(key, out var incoming))
         {
-            incoming = _incoming[key] = new Incoming();
+            incoming = _incoming[key] = new SnapshotAssembly();
         }
 
-        if (chunk.Data.IsEmpty)
-        {
-            incoming.Message = message;
-        }
-        else
-        {
-            incoming.Add(chunk.Data.Span, SizeOf(message));
-        }
-
-        if (incoming.Message is { } complete && incoming.IsComplete(SizeOf(complete)))
+        incoming.Add(chunk);
+        if (incoming.IsComplete)
         {
             _incoming.Remove(key);
-            _files.Put(key, incoming.Data(SizeOf(complete)));
+            _files.Put(key, incoming.Data());
             SnapshotsReceived++;
-            deliver(complete);
-        }
-    }
-
-    private static SnapKey KeyOf(RaftMessage message) =>
-        new(message.RegionId, message.Message.Snapshot.Metadata.Term, message.Message.Snapshot.Metadata.Index);
-
-    private static long SizeOf(RaftMessage message) =>
-        (long)RaftSnapshotData.Parser.ParseFrom(message.Message.Snapshot.Data).FileSize;
-
-    private sealed class Incoming
-    {
-        private readonly SortedDictionary<long, byte[]> _pieces = [];
-        private long _received;
-
-        public RaftMessage? Message { get; set; }
-
-        public void Add(ReadOnlySpan<byte> piece, long size)
-        {
-            var offset = BinaryPrimitives.ReadInt64BigEndian(piece);
-            var bytes = piece[8..].ToArray();
-            if (offset < 0 || offset + bytes.Length > size || !_pieces.TryAdd(offset, bytes))
-            {
-                return; // A duplicate or a piece that does not fit: ignore it.
-            }
-
-            _received += bytes.Length;
-        }
-
-        public bool IsComplete(long size) => _received == size && (size > 0 || _pieces.Count > 0);
-
-        public byte[] Data(long size)
-        {
-            var data = new byte[size];
-            foreach (var (offset, bytes) in _pieces)
-            {
-                bytes.CopyTo(data, offset);
-            }
-
-            return data;
+            deliver(incoming.Message!);
         }
     }
 }

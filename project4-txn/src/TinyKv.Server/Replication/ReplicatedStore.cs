@@ -1,0 +1,261 @@
+using Microsoft.Extensions.Logging;
+using TinyKv.Proto.Kvrpcpb;
+using TinyKv.Proto.Metapb;
+using TinyKv.Proto.RaftCmdpb;
+using TinyKv.Proto.RaftServerpb;
+using TinyKv.RaftStore;
+using TinyKv.RaftStore.Meta;
+using TinyKv.RaftStore.Snap;
+using TinyKv.Storage.Engine;
+using TinyKv.Storage.RocksDb;
+using MetaPeer = TinyKv.Proto.Metapb.Peer;
+
+namespace TinyKv.Server.Replication;
+
+/// <summary>
+/// One store of a replicated server: its two RocksDB engines (<c>kv</c> and <c>raft</c> under the
+/// data directory), the raftstore running on a <see cref="StoreLoop"/>, and the gRPC transport
+/// to the other stores. The first start on empty engines bootstraps the store and the cluster's
+/// one region, with a peer on every store of the cluster list (peer id = store id), exactly as
+/// every other store of the list does, so they agree without a scheduler.
+/// </summary>
+public sealed class ReplicatedStore : IAsyncDisposable
+{
+    /// <summary>The id of the cluster a static cluster list makes.</summary>
+    public const ulong ClusterId = 1;
+
+    /// <summary>The id of the static cluster's one region.</summary>
+    public const ulong FirstRegionId = 1;
+
+    private readonly Engines _engines;
+    private readonly StoreLoop _loop;
+    private readonly GrpcRaftTransport _transport;
+    private readonly RaftStore.RaftStore _store;
+    private readonly SnapshotFiles _files;
+    private int _stopping;
+    private int _snapshotsReceived;
+
+    private ReplicatedStore(ulong storeId, Engines engines, StoreLoop loop, GrpcRaftTransport transport, RaftStore.RaftStore store, SnapshotFiles files)
+    {
+        StoreId = storeId;
+        _engines = engines;
+        _loop = loop;
+        _transport = transport;
+        _store = store;
+        _files = files;
+    }
+
+    /// <summary>This store's id.</summary>
+    public ulong StoreId { get; }
+
+    /// <summary>How many snapshot files other stores sent this one whole since it started.</summary>
+    public int SnapshotsReceived => Volatile.Read(ref _snapshotsReceived);
+
+    /// <summary>Opens (bootstrapping on first start) and starts store <paramref name="storeId"/> of <paramref name="cluster"/>.</summary>
+    /// <exception cref="IOException">The data directory cannot be opened, or belongs to another store.</exception>
+    public static async Task<ReplicatedStore> StartAsync(ulong storeId, ClusterMembers cluster, string dataDirectory, RaftStoreConfig config, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(dataDirectory);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(loggers);
+        if (!cluster.Stores.ContainsKey(storeId))
+        {
+            throw new ArgumentException($"store {storeId} is not in the cluster list {cluster}", nameof(storeId));
+        }
+
+        var kv = RocksDbEngine.Open(Path.Combine(dataDirectory, "kv"));
+        RocksDbEngine? raft = null;
+        StoreLoop? loop = null;
+        GrpcRaftTransport? transport = null;
+        try
+        {
+            raft = RocksDbEngine.Open(Path.Combine(dataDirectory, "raft"));
+            var engines = new Engines(kv, raft);
+            BootstrapIfEmpty(engines, storeId, cluster);
+            var files = new SnapshotFiles();
+            loop = new StoreLoop($"store-{storeId}", loggers.CreateLogger<StoreLoop>());
+            transport = new GrpcRaftTransport(storeId, cluster, files, config.SnapshotChunkBytes, loggers.CreateLogger<GrpcRaftTransport>());
+            var store = new RaftStore.RaftStore(
+                storeId, config, engines, loop, transport, new LoggingSchedulerClient(loggers.CreateLogger<LoggingSchedulerClient>()),
+                new Random(), _ => new Random(), snapshotFiles: files);
+            await loop.InvokeAsync(() =>
+            {
+                store.Start();
+                return true;
+            }).ConfigureAwait(false);
+            return new ReplicatedStore(storeId, engines, loop, transport, store, files);
+        }
+        catch
+        {
+            if (transport is not null)
+            {
+                await transport.DisposeAsync().ConfigureAwait(false);
+            }
+
+            loop?.Dispose();
+            raft?.Dispose();
+            kv.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Proposes <paramref name="requests"/> to the region <paramref name="ctx"/> names (or the
+    /// store's only region); the task ends with the response and, for a <c>Snap</c> command, a
+    /// snapshot of the kv engine the caller disposes.
+    /// </summary>
+    public Task<(RaftCmdResponse Response, IEngineSnapshot? Snapshot)> Propose(Context? ctx, IReadOnlyList<Request> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var answer = new TaskCompletionSource<(RaftCmdResponse, IEngineSnapshot?)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Volatile.Read(ref _stopping) == 1)
+        {
+            answer.SetResult((RegionErrors.Response(new Proto.Errorpb.Error { Message = $"store {StoreId} is stopping" }), null));
+            return answer.Task;
+        }
+
+        _loop.Post(() =>
+        {
+            var callback = new Callback((response, snapshot) =>
+            {
+                if (!answer.TrySetResult((response, snapshot)))
+                {
+                    snapshot?.Dispose();
+                }
+            });
+            if (HeaderFor(ctx) is not { } header)
+            {
+                callback.Done(RegionErrors.Response(new Proto.Errorpb.Error
+                {
+                    Message = $"the request's context names no region, and store {StoreId} holds {_store.Peers.Count} regions",
+                }));
+                return;
+            }
+
+            var request = new RaftCmdRequest { Header = header };
+            request.Requests.AddRange(requests);
+            _store.ProposeCommand(request, callback);
+        });
+        return answer.Task;
+    }
+
+    /// <summary>Gives up on a proposal's answer: a snapshot it brings later is disposed.</summary>
+    public static void Abandon(Task<(RaftCmdResponse Response, IEngineSnapshot? Snapshot)> answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        _ = answer.ContinueWith(
+            done => done.Result.Snapshot?.Dispose(),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnRanToCompletion,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Hands a raft message from another store to this one (any thread).</summary>
+    public void Receive(RaftMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        _loop.Post(() => _store.OnRaftMessage(message));
+    }
+
+    /// <summary>Keeps a received snapshot file, then hands its message to the store (any thread).</summary>
+    public void ReceiveSnapshot(RaftMessage message, byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(data);
+        _files.Put(SnapshotChunks.KeyOf(message), data);
+        Interlocked.Increment(ref _snapshotsReceived);
+        Receive(message);
+    }
+
+    /// <summary>Stops the transport, then the store (proposals waiting are never answered), then closes the engines.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) == 1)
+        {
+            return;
+        }
+
+        await _transport.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.InvokeAsync(() =>
+            {
+                _store.Stop();
+                return true;
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            _loop.Dispose();
+            _engines.Kv.Dispose();
+            _engines.Raft.Dispose();
+        }
+    }
+
+    private static void BootstrapIfEmpty(Engines engines, ulong storeId, ClusterMembers cluster)
+    {
+        if (Bootstrap.StoreIdent(engines) is { } ident)
+        {
+            if (ident.StoreId != storeId)
+            {
+                throw new IOException($"the data directory holds store {ident.StoreId}, not store {storeId}");
+            }
+
+            return;
+        }
+
+        var region = new Region
+        {
+            Id = FirstRegionId,
+            RegionEpoch = new RegionEpoch { Version = MetaStore.InitEpochVersion, ConfVer = MetaStore.InitEpochConfVersion },
+        };
+        region.Peers.AddRange(cluster.Stores.Keys.Select(id => new MetaPeer { Id = id, StoreId = id }));
+        Bootstrap.BootstrapStore(engines, ClusterId, storeId);
+        Bootstrap.PrepareBootstrapCluster(engines, region);
+        Bootstrap.ClearPrepareBootstrapState(engines);
+    }
+
+    /// <summary>The header of a command for the region <paramref name="ctx"/> names, or for the store's only region. On the loop.</summary>
+    private RaftRequestHeader? HeaderFor(Context? ctx)
+    {
+        if (ctx is { RegionId: > 0 })
+        {
+            return new RaftRequestHeader
+            {
+                RegionId = ctx.RegionId,
+                RegionEpoch = ctx.RegionEpoch?.Clone(),
+                Peer = ctx.Peer?.Clone() ?? _store.PeerOf(ctx.RegionId)?.Meta.Clone(),
+            };
+        }
+
+        if (_store.Peers.Count != 1)
+        {
+            return null;
+        }
+
+        var peer = _store.Peers.First();
+        return new RaftRequestHeader { RegionId = peer.RegionId, RegionEpoch = peer.Region.RegionEpoch.Clone(), Peer = peer.Meta.Clone() };
+    }
+
+    /// <summary>A scheduler client for a static cluster: there is no scheduler yet, so a region heartbeat is only logged.</summary>
+    private sealed class LoggingSchedulerClient(ILogger logger) : ISchedulerClient
+    {
+        private ulong _lastLeader;
+
+        public void RegionHeartbeat(Region region, MetaPeer leader, IReadOnlyList<MetaPeer> pendingPeers, ulong approximateSize)
+        {
+            if (leader.Id != _lastLeader)
+            {
+                _lastLeader = leader.Id;
+                logger.LogLeads(leader.StoreId, region.Id);
+            }
+        }
+    }
+}
+
+internal static partial class ReplicatedStoreLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "store {StoreId} leads region {RegionId}")]
+    public static partial void LogLeads(this ILogger logger, ulong storeId, ulong regionId);
+}

@@ -1,0 +1,116 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using TinyKv.Proto.Kvrpcpb;
+using TinyKv.Server.Replication;
+using TinyKvClient = TinyKv.Proto.Tinykvpb.TinyKv.TinyKvClient;
+
+namespace TinyKv.Server.Tests;
+
+/// <summary>
+/// A client of a replicated cluster that finds the leader as a TinyKV client does: it tries a
+/// server, follows a NotLeader hint, and tries the next server when one does not answer. Every
+/// call is bounded in time.
+/// </summary>
+public sealed class LeaderClient : IDisposable
+{
+    private static readonly TimeSpan s_callLimit = TimeSpan.FromSeconds(30);
+    private readonly Dictionary<ulong, GrpcChannel> _channels = [];
+    private readonly List<ulong> _ids;
+    private ulong _leader;
+
+    /// <summary>A client of the servers of <paramref name="members"/>.</summary>
+    public LeaderClient(ClusterMembers members)
+    {
+        foreach (var (id, url) in members.Stores)
+        {
+            _channels[id] = GrpcChannel.ForAddress(url);
+        }
+
+        _ids = [.. members.Stores.Keys];
+        _leader = _ids[0];
+    }
+
+    /// <summary>The store that answered the last successful call.</summary>
+    public ulong LastLeader => _leader;
+
+    /// <summary>The client of store <paramref name="id"/>'s server.</summary>
+    public TinyKvClient Client(ulong id) => new(_channels[id]);
+
+    /// <summary>Writes <paramref name="key"/> at the leader.</summary>
+    public Task PutAsync(string key, string value) =>
+        CallAsync(
+            (client, token) => client.RawPutAsync(new RawPutRequest { Key = Text(key), Value = Text(value), Cf = "default" }, cancellationToken: token).ResponseAsync,
+            r => r.RegionError,
+            r => r.Error);
+
+    /// <summary>Reads <paramref name="key"/> at the leader; null when absent.</summary>
+    public async Task<string?> GetAsync(string key)
+    {
+        var response = await CallAsync(
+            (client, token) => client.RawGetAsync(new RawGetRequest { Key = Text(key), Cf = "default" }, cancellationToken: token).ResponseAsync,
+            r => r.RegionError,
+            r => r.Error);
+        return response.NotFound ? null : response.Value.ToStringUtf8();
+    }
+
+    /// <summary>
+    /// Calls <paramref name="call"/> at the leader, retrying elsewhere on a region error or an
+    /// unreachable server until it succeeds or <see cref="s_callLimit"/> passed.
+    /// </summary>
+    /// <exception cref="TimeoutException">No server answered without a region error in time.</exception>
+    /// <exception cref="InvalidOperationException">A server answered with an error that is not a region error.</exception>
+    public async Task<T> CallAsync<T>(Func<TinyKvClient, CancellationToken, Task<T>> call, Func<T, Proto.Errorpb.Error?> regionError, Func<T, string>? error = null)
+    {
+        using var limit = new CancellationTokenSource(s_callLimit);
+        var target = _leader;
+        var last = "no attempt";
+        while (!limit.IsCancellationRequested)
+        {
+            try
+            {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(limit.Token);
+                attempt.CancelAfter(TimeSpan.FromSeconds(6));
+                var response = await call(Client(target), attempt.Token);
+                if (regionError(response) is not { } region)
+                {
+                    if (error?.Invoke(response) is { Length: > 0 } message)
+                    {
+                        throw new InvalidOperationException($"store {target} answered with an error: {message}");
+                    }
+
+                    _leader = target;
+                    return response;
+                }
+
+                last = $"store {target}: {region.Message}";
+                target = region.NotLeader?.Leader is { StoreId: > 0 } hint && _channels.ContainsKey(hint.StoreId) && hint.StoreId != target
+                    ? hint.StoreId
+                    : Next(target);
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled)
+            {
+                last = $"store {target}: {ex.Status.Detail}";
+                target = Next(target);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
+        }
+
+        throw new TimeoutException($"no store served the call within {s_callLimit}; last: {last}");
+    }
+
+    /// <summary>Closes the connections.</summary>
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values)
+        {
+            channel.Dispose();
+        }
+    }
+
+    /// <summary>UTF-8 bytes of <paramref name="text"/>.</summary>
+    public static ByteString Text(string text) => ByteString.CopyFromUtf8(text);
+
+    private ulong Next(ulong store) => _ids[(_ids.IndexOf(store) + 1) % _ids.Count];
+}

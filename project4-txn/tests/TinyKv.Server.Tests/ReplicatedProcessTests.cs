@@ -1,0 +1,72 @@
+using FluentAssertions;
+using TinyKv.Server.Replication;
+using TinyKv.TestKit;
+using Xunit;
+
+namespace TinyKv.Server.Tests;
+
+/// <summary>
+/// A replicated cluster as a user starts it: three <c>tinykv-server</c> processes given the same
+/// <c>--cluster</c> list, one of them killed, and started again over its data.
+/// </summary>
+public sealed class ReplicatedProcessTests : IDisposable
+{
+    private readonly TempDirectory _data = new("tinykv-cluster-process");
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task Three_server_processes_replicate_and_outlive_a_killed_leader()
+    {
+        var ports = ReplicatedCluster.FreePorts(3);
+        var list = string.Join(",", ports.Select((port, i) => $"{i + 1}=127.0.0.1:{port}"));
+        var servers = new Dictionary<ulong, ServerProcess>();
+        try
+        {
+            foreach (var id in new ulong[] { 1, 2, 3 })
+            {
+                servers[id] = Start(id);
+            }
+
+            using var client = new LeaderClient(ClusterMembers.Parse(list));
+            await client.PutAsync("shared", "by all");
+            var leader = client.LastLeader;
+            var follower = servers.Keys.First(id => id != leader);
+            var (exit, _, stderr) = ServerProcessTests.CtlWithErrors(servers[follower], "put", "x", "y");
+            exit.Should().Be(1, "a follower does not take writes");
+            stderr.Should().Contain($"store {leader} leads");
+            (await client.GetAsync("x")).Should().BeNull();
+
+            servers[leader].Kill();
+            servers.Remove(leader);
+
+            await client.PutAsync("after", "failover");
+            client.LastLeader.Should().NotBe(leader);
+            (await client.GetAsync("shared")).Should().Be("by all");
+
+            servers[leader] = Start(leader);
+            var survivor = servers.Keys.First(id => id != leader && id != client.LastLeader);
+            servers[client.LastLeader].Kill(); // Now serving needs the restarted store.
+            servers.Remove(client.LastLeader);
+            (await client.GetAsync("after")).Should().Be("failover");
+            servers.Keys.Should().Contain([leader, survivor]);
+        }
+        finally
+        {
+            foreach (var server in servers.Values)
+            {
+                server.Dispose();
+            }
+        }
+
+        ServerProcess Start(ulong id) =>
+            ServerProcess.Start(_data.Combine($"store-{id}"), "--store-id", $"{id}", "--cluster", list, "--raft-tick-ms", "50");
+    }
+
+    [Fact]
+    public void A_store_id_without_a_cluster_list_is_refused_at_start()
+    {
+        var start = () => ServerProcess.Start(_data.Combine("lonely"), "--store-id", "1");
+        start.Should().Throw<Exception>().WithMessage("*--store-id and --cluster go together*");
+    }
+}
