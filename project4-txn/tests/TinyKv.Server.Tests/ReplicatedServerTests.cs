@@ -113,6 +113,22 @@ public sealed class ReplicatedServerTests
     }
 
     [Fact]
+    public async Task A_context_naming_a_region_or_epoch_the_store_does_not_have_gets_a_region_error()
+    {
+        await using var cluster = await ReplicatedCluster.StartAsync();
+        await cluster.PutAsync("k", "v");
+        var client = cluster.Client.Client(cluster.LastLeader);
+
+        var unknown = await client.RawGetAsync(new RawGetRequest { Key = Text("k"), Cf = "default", Context = new Context { RegionId = 42 } });
+        unknown.RegionError.RegionNotFound.RegionId.Should().Be(42);
+
+        var stale = new Context { RegionId = 1, RegionEpoch = new Proto.Metapb.RegionEpoch { ConfVer = 1, Version = 99 } };
+        var put = await client.RawPutAsync(new RawPutRequest { Key = Text("k"), Value = Text("lost"), Cf = "default", Context = stale });
+        put.RegionError.EpochNotMatch.Should().NotBeNull();
+        (await cluster.GetAsync("k")).Should().Be("v", "a refused write changes nothing");
+    }
+
+    [Fact]
     public async Task Keys_reserved_for_the_store_are_refused_and_the_store_keeps_serving()
     {
         await using var cluster = await ReplicatedCluster.StartAsync();
