@@ -1,11 +1,12 @@
 using System.CommandLine;
 using TinyKv.Course.Export;
 using TinyKv.Course.Manifest;
+using TinyKv.Course.Mutants;
 
 namespace TinyKv.Course.Cli;
 
 /// <summary>
-/// The command line of <c>tinykv-course</c>: <c>verify</c>, <c>export</c> and <c>manifest</c>.
+/// The command line of <c>tinykv-course</c>: <c>verify</c>, <c>export</c>, <c>manifest</c> and <c>mutants</c>.
 /// An expected error prints one line and exits with 2 (usage) or 1 (failure); no stack traces.
 /// </summary>
 public static class CourseCommandLine
@@ -65,7 +66,32 @@ public static class CourseCommandLine
         var manifest = new Command("manifest", "Show the course's milestones: id, title, points, time limit per test, availability");
         manifest.SetAction(parse => Guard(console, () => ManifestCommand.Run(CourseManifest.LoadFrom(RootOf(parse)), console.Out)));
 
-        return new RootCommand("tinykv-course: instructor tooling for TinyKV for .NET") { root, verify, export, manifest };
+        var mutantIds = new Argument<string[]>("ids")
+        {
+            Description = "Mutants to check, by id, e.g. stale-read (default: every one in course/mutants/mutants.json)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var seeds = new Option<int>("--seeds")
+        {
+            Description = "Run each milestone's tests under seeds 1..N (TINYKV_SEED)",
+            HelpName = "N",
+            DefaultValueFactory = _ => 1,
+        };
+        var mutants = new Command("mutants", "Plant each known bug in a scratch copy of the reference and check that its milestone's tests catch it") { mutantIds, seeds };
+        mutants.SetAction(parse => Guard(console, () =>
+        {
+            var repository = RootOf(parse);
+            return MutantsCommand.Run(
+                CourseManifest.LoadFrom(repository),
+                repository,
+                parse.GetValue(mutantIds) ?? [],
+                parse.GetValue(seeds),
+                source => ScratchWorkspace.Create(source),
+                console.CreateRunner,
+                console.Out);
+        }));
+
+        return new RootCommand("tinykv-course: instructor tooling for TinyKV for .NET") { root, verify, export, manifest, mutants };
 
         string RootOf(ParseResult parse)
         {
@@ -97,6 +123,11 @@ public static class CourseCommandLine
             return ExitCodes.Usage;
         }
         catch (ManifestException ex)
+        {
+            console.Error.WriteLine($"tinykv-course: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (MutantCatalogException ex)
         {
             console.Error.WriteLine($"tinykv-course: {ex.Message}");
             return ExitCodes.Failure;

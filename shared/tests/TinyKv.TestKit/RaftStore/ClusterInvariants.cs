@@ -8,7 +8,8 @@ namespace TinyKv.TestKit.RaftStore;
 /// <summary>
 /// Safety properties checked while a cluster runs, after every simulated event: at most one
 /// leader per term per region; a peer's committed index never moves back while it runs; an
-/// index applied anywhere holds the same entry everywhere. A violation throws
+/// index applied anywhere holds the same entry everywhere; a peer's truncated state (after log
+/// compaction or a snapshot) names the term of the entry applied at its index. A violation throws
 /// <see cref="InvariantViolationException"/>, which fails the run with its seed.
 /// </summary>
 public sealed class ClusterInvariants : IRaftStoreObserver
@@ -77,6 +78,13 @@ public sealed class ClusterInvariants : IRaftStoreObserver
                 }
 
                 _committed[slot] = (peer.RaftGroup, committed);
+
+                var truncated = peer.Storage.ApplyState.TruncatedState;
+                if (_applied.TryGetValue((peer.RegionId, truncated.Index), out var entry) && entry.Term != truncated.Term)
+                {
+                    throw new InvariantViolationException(
+                        $"{peer}: its log is truncated at index {truncated.Index} with term {truncated.Term}, but the entry applied at that index has term {entry.Term}");
+                }
             }
         }
     }

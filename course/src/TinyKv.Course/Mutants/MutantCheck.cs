@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using TinyKv.Course.Checks;
+using TinyKv.Course.Manifest;
+using TinyKv.Course.Running;
+
+namespace TinyKv.Course.Mutants;
+
+/// <summary>
+/// Breaks the reference on purpose and checks that the graded tests notice. First the control:
+/// the unchanged reference is built in <paramref name="workspace"/> and the graded tests of every
+/// mutant's milestone run under each seed, to know which tests pass there. Then, one mutant at a
+/// time: plant its patch, build the reference edition, run its milestone's tests under the same
+/// seeds, take the patch back out. A mutant is caught when a test that passed in the control
+/// fails, hangs or crashes on it under the same seed.
+/// </summary>
+/// <param name="manifest">The course, for the milestones and their test projects.</param>
+/// <param name="workspace">The copy of the repository the mutants are planted in.</param>
+/// <param name="runner">Builds and runs the tests of <paramref name="workspace"/>.</param>
+/// <param name="onStep">Told of each build and run as it starts (e.g. to print "building stale-read …").</param>
+public sealed class MutantCheck(CourseManifest manifest, IMutantWorkspace workspace, ITestRunner runner, Action<string>? onStep = null)
+{
+    /// <summary>The environment variable a simulated test reads its seed from (the test kit's <c>TestSeed.Variable</c>).</summary>
+    public const string SeedVariable = "TINYKV_SEED";
+
+    /// <summary>
+    /// Checks <paramref name="mutants"/> under <paramref name="seeds"/>, in the order given.
+    /// </summary>
+    /// <param name="mutants">The mutants to plant, one at a time.</param>
+    /// <param name="seeds">The seeds every run uses; the same seeds give the same verdicts.</param>
+    /// <param name="report">Called with each mutant's verdict as soon as it is known.</param>
+    /// <exception cref="ArgumentException">There are no seeds.</exception>
+    /// <exception cref="IOException">A patch could not be taken back out, so the copy is no longer the reference.</exception>
+    public MutantReport Run(IReadOnlyList<MutantSpec> mutants, IReadOnlyList<int> seeds, Action<MutantVerdict>? report = null)
+    {
+        ArgumentNullException.ThrowIfNull(mutants);
+        ArgumentNullException.ThrowIfNull(seeds);
+        if (seeds.Count == 0)
+        {
+            throw new ArgumentException("a mutant check needs at least one seed", nameof(seeds));
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var milestones = mutants
+            .Select(m => m.Milestone)
+            .Distinct(StringComparer.Ordinal)
+            .OrderBy(Milestones.OrdinalOf)
+            .Select(manifest.Get)
+            .ToList();
+        if (milestones.Count == 0)
+        {
+            return new MutantReport([], [], stopwatch.Elapsed);
+        }
+
+        var control = Control(milestones, seeds, out var problems);
+        if (control is null)
+        {
+            return new MutantReport([], problems, stopwatch.Elapsed);
+        }
+
+        var verdicts = new List<MutantVerdict>();
+        foreach (var mutant in mutants)
+        {
+            var verdict = Check(mutant, control[mutant.Milestone], seeds);
+            report?.Invoke(verdict);
+            verdicts.Add(verdict);
+        }
+
+        return new MutantReport(verdicts, problems, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// Builds the unchanged reference, lists each milestone's graded tests and runs them under
+    /// every seed. Returns, per milestone, its listing and the tests that passed under each seed;
+    /// null when there is nothing to compare mutants with (the reference does not build).
+    /// </summary>
+    private Dictionary<string, ControlRun>? Control(IReadOnlyList<MilestoneSpec> milestones, IReadOnlyList<int> seeds, out List<string> problems)
+    {
+        problems = [];
+        var ids = string.Join(", ", milestones.Select(m => m.Id));
+        onStep?.Invoke($"building the unchanged reference for {ids} …");
+        var build = runner.Build(milestones, CourseVerifier.Reference);
+        if (!build.Succeeded)
+        {
+            problems.Add($"the unchanged reference does not build:\n{ErrorLines(build.Output)}");
+            return null;
+        }
+
+        var control = new Dictionary<string, ControlRun>(StringComparer.Ordinal);
+        foreach (var milestone in milestones)
+        {
+            var listing = runner.List(new TestSelection([milestone]), CourseVerifier.Reference);
+            problems.AddRange(listing.Problems.Select(p => $"{milestone.Id}: {p}"));
+            if (listing.Tests.Count == 0)
+            {
+                problems.Add($"{milestone.Id}: no graded tests were found on the reference, so nothing can catch its mutants");
+            }
+
+            var passed = new Dictionary<int, HashSet<string>>();
+            foreach (var seed in seeds)
+            {
+                onStep?.Invoke($"running {milestone.Id}'s tests on the unchanged reference under seed {seed} …");
+                var run = RunUnder(listing, seed);
+                passed[seed] = [.. run.Tests.Where(t => t.IsPassed).Select(t => t.Name)];
+                problems.AddRange(listing.Tests
+                    .Where(t => !passed[seed].Contains(t.Name))
+                    .Select(t => $"{milestone.Id}: {t.Name} does not pass on the unchanged reference under seed {seed}, so it cannot catch a mutant there"));
+            }
+
+            control[milestone.Id] = new ControlRun(milestone, listing, passed);
+        }
+
+        return control;
+    }
+
+    private MutantVerdict Check(MutantSpec mutant, ControlRun control, IReadOnlyList<int> seeds)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        onStep?.Invoke($"{mutant.Id}: planting {Path.GetFileName(mutant.Patch)} and building …");
+        if (workspace.Plant(mutant.Patch) is { } refusal)
+        {
+            return Verdict(MutantOutcome.StalePatch, 0, [], refusal);
+        }
+
+        try
+        {
+            var build = runner.Build([control.Milestone], CourseVerifier.Reference);
+            if (!build.Succeeded)
+            {
+                return Verdict(MutantOutcome.DoesNotBuild, 0, [], ErrorLines(build.Output));
+            }
+
+            var catching = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var seed in seeds)
+            {
+                onStep?.Invoke($"{mutant.Id}: running {mutant.Milestone}'s tests under seed {seed} …");
+                var run = RunUnder(control.Listing, seed);
+                var passed = run.Tests.Where(t => t.IsPassed).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+
+                // A test that reported nothing (its host died before it ran) did not pass either.
+                catching.UnionWith(control.Passed[seed].Where(name => !passed.Contains(name)));
+            }
+
+            var inOrder = control.Listing.Tests.Select(t => t.Name).Where(catching.Contains).Distinct(StringComparer.Ordinal).ToList();
+            return Verdict(inOrder.Count > 0 ? MutantOutcome.Caught : MutantOutcome.Survived, control.Listing.Tests.Count, inOrder, "");
+        }
+        finally
+        {
+            workspace.Remove(mutant.Patch);
+        }
+
+        MutantVerdict Verdict(MutantOutcome outcome, int testsRun, IReadOnlyList<string> catching, string detail) =>
+            new(mutant, outcome, testsRun, catching, seeds, detail, stopwatch.Elapsed);
+    }
+
+    private SelectionRun RunUnder(TestListing listing, int seed) =>
+        runner.Run(listing, new Dictionary<string, string> { [SeedVariable] = seed.ToString(CultureInfo.InvariantCulture) });
+
+    /// <summary>The compiler's error lines, or the end of the output when there are none.</summary>
+    private static string ErrorLines(string output)
+    {
+        var errors = output.Split('\n').Where(line => line.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.Ordinal).Take(10).ToList();
+        return string.Join('\n', errors.Count > 0 ? errors : output.Split('\n').TakeLast(10)).Trim();
+    }
+
+    /// <summary>A milestone's tests on the unchanged reference: what was listed, and which passed under each seed.</summary>
+    private sealed record ControlRun(MilestoneSpec Milestone, TestListing Listing, IReadOnlyDictionary<int, HashSet<string>> Passed);
+}

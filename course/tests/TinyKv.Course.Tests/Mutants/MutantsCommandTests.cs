@@ -1,0 +1,120 @@
+using FluentAssertions;
+using TinyKv.Course.Cli;
+using TinyKv.Course.Manifest;
+using TinyKv.Course.Mutants;
+using Xunit;
+
+namespace TinyKv.Course.Tests.Mutants;
+
+public sealed class MutantsCommandTests : IDisposable
+{
+    private static readonly string s_root = CourseManifest.FindRepositoryRoot(AppContext.BaseDirectory);
+    private static readonly CourseManifest s_manifest = CourseManifest.LoadFrom(s_root);
+    private static readonly MutantSpec s_mutant = new("stale-read", "reads answered early", "2B", "/repo/course/mutants/stale-read.patch");
+    private readonly StringWriter _out = new();
+    private readonly StringWriter _error = new();
+    private readonly FakeWorkspace _workspace = new();
+    private readonly FakeMutantRunner _runner;
+
+    public MutantsCommandTests()
+    {
+        _runner = new FakeMutantRunner(_workspace)
+            .Tests("2B", "Basic2BTests.OnePartition", "Basic2BTests.Persist", "Basic2BTests.Unreliable", "Basic2BTests.Concurrent", "Basic2BTests.Basic")
+            .Tests("2C", "Snapshot2CTests.OneSnapshot");
+    }
+
+    public void Dispose()
+    {
+        _out.Dispose();
+        _error.Dispose();
+        _workspace.Dispose();
+    }
+
+    [Fact]
+    public void Every_mutant_caught_prints_a_line_each_and_succeeds()
+    {
+        var catalog = MutantCatalog.LoadFrom(s_root, s_manifest);
+        foreach (var mutant in catalog.Mutants)
+        {
+            _runner.Ends(mutant.Id, 1, mutant.Milestone == "2B" ? "Basic2BTests.Persist" : "Snapshot2CTests.OneSnapshot");
+        }
+
+        var exit = Run([]);
+
+        exit.Should().Be(ExitCodes.Success);
+        foreach (var mutant in catalog.Mutants)
+        {
+            _out.ToString().Should().MatchRegex($"(?m)^{mutant.Id} +{mutant.Milestone} +caught by 1 of [0-9]+ tests under seed 1 ");
+        }
+
+        _out.ToString().Should().MatchRegex($"{catalog.Mutants.Count} passed, 0 failed \\([0-9.]+ min\\){Environment.NewLine}$");
+        _workspace.Disposed.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_survivor_fails_the_command()
+    {
+        var exit = Run(["stale-read"], seeds: 2);
+
+        exit.Should().Be(ExitCodes.Failure);
+        _out.ToString().Should().Contain("stale-read                     2B  SURVIVED: all 5 tests that pass on the reference passed on it under seeds 1..2")
+            .And.Contain("0 passed, 1 failed");
+    }
+
+    [Fact]
+    public void A_caught_line_names_three_catching_tests_at_most()
+    {
+        var verdict = new MutantVerdict(
+            s_mutant,
+            MutantOutcome.Caught,
+            11,
+            ["Basic2BTests.OnePartition", "Basic2BTests.Persist", "Basic2BTests.Unreliable", "Basic2BTests.Concurrent"],
+            [1],
+            "",
+            TimeSpan.FromSeconds(79.4));
+
+        MutantsCommand.Describe(verdict).Should().Be(
+            "stale-read                     2B  caught by 4 of 11 tests under seed 1 (Basic2BTests.OnePartition, Basic2BTests.Persist, Basic2BTests.Unreliable, …)  [79 s]");
+    }
+
+    [Fact]
+    public void A_stale_patch_line_shows_gits_words_indented()
+    {
+        var verdict = new MutantVerdict(s_mutant, MutantOutcome.StalePatch, 0, [], [1], "error: patch failed: a.cs:3\nerror: a.cs: patch does not apply", TimeSpan.Zero);
+
+        MutantsCommand.Describe(verdict).Should().Be(string.Join(
+            Environment.NewLine,
+            "stale-read                     2B  STALE PATCH: it no longer applies to the reference; make it again from the current code  [0 s]",
+            "    error: patch failed: a.cs:3",
+            "    error: a.cs: patch does not apply"));
+    }
+
+    [Fact]
+    public void Problems_of_the_unchanged_reference_are_printed_and_fail_the_command()
+    {
+        _runner.Ends(null, 1, "Basic2BTests.Basic").Ends("stale-read", 1, "Basic2BTests.Persist");
+
+        var exit = Run(["stale-read"]);
+
+        exit.Should().Be(ExitCodes.Failure);
+        _out.ToString().Should().Contain("reference: 2B: Basic2BTests.Basic does not pass on the unchanged reference under seed 1")
+            .And.Contain("1 passed, 1 failed");
+    }
+
+    [Theory]
+    [InlineData(new[] { "mutants", "--seeds", "0" }, "tinykv-course: --seeds must be at least 1, not 0")]
+    [InlineData(new[] { "mutants", "no-such-bug" }, "tinykv-course: 'no-such-bug' is not a mutant; the catalog has ")]
+    public void A_request_that_cannot_be_checked_is_a_usage_error_before_anything_is_copied(string[] args, string message)
+    {
+        var console = new CourseConsole(_out, _error, s_root, _ => throw new InvalidOperationException("nothing may run"));
+
+        var exit = CourseCommandLine.Run([.. args, "--root", s_root], console);
+
+        exit.Should().Be(ExitCodes.Usage);
+        _error.ToString().Should().StartWith(message);
+        _out.ToString().Should().BeEmpty();
+    }
+
+    private int Run(IReadOnlyList<string> ids, int seeds = 1) =>
+        MutantsCommand.Run(s_manifest, s_root, ids, seeds, _ => _workspace, _ => _runner, _out);
+}
