@@ -56,11 +56,16 @@ public sealed class LeaderClient : IDisposable
 
     /// <summary>
     /// Calls <paramref name="call"/> at the leader, retrying elsewhere on a region error or an
-    /// unreachable server until it succeeds or <see cref="s_callLimit"/> passed.
+    /// unreachable server until it succeeds or <see cref="s_callLimit"/> passed. A region error
+    /// that <paramref name="expected"/> accepts is an answer too: the response is returned.
     /// </summary>
     /// <exception cref="TimeoutException">No server answered without a region error in time.</exception>
     /// <exception cref="InvalidOperationException">A server answered with an error that is not a region error.</exception>
-    public async Task<T> CallAsync<T>(Func<TinyKvClient, CancellationToken, Task<T>> call, Func<T, Proto.Errorpb.Error?> regionError, Func<T, string>? error = null)
+    public async Task<T> CallAsync<T>(
+        Func<TinyKvClient, CancellationToken, Task<T>> call,
+        Func<T, Proto.Errorpb.Error?> regionError,
+        Func<T, string>? error = null,
+        Func<Proto.Errorpb.Error, bool>? expected = null)
     {
         using var limit = new CancellationTokenSource(s_callLimit);
         var target = _leader;
@@ -72,7 +77,7 @@ public sealed class LeaderClient : IDisposable
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(limit.Token);
                 attempt.CancelAfter(TimeSpan.FromSeconds(6));
                 var response = await call(Client(target), attempt.Token);
-                if (regionError(response) is not { } region)
+                if (regionError(response) is not { } region || expected?.Invoke(region) == true)
                 {
                     if (error?.Invoke(response) is { Length: > 0 } message)
                     {

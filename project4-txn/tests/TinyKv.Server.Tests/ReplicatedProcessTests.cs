@@ -30,13 +30,9 @@ public sealed class ReplicatedProcessTests : IDisposable
 
             using var client = new LeaderClient(ClusterMembers.Parse(list));
             await client.PutAsync("shared", "by all");
-            var leader = client.LastLeader;
-            var follower = servers.Keys.First(id => id != leader);
-            var (exit, _, stderr) = ServerProcessTests.CtlWithErrors(servers[follower], "put", "x", "y");
-            exit.Should().Be(1, "a follower does not take writes");
-            stderr.Should().Contain($"store {leader} leads");
-            (await client.GetAsync("x")).Should().BeNull();
+            await FollowerRefusesAsync(client, servers);
 
+            var leader = client.LastLeader;
             servers[leader].Kill();
             servers.Remove(leader);
 
@@ -60,7 +56,34 @@ public sealed class ReplicatedProcessTests : IDisposable
         }
 
         ServerProcess Start(ulong id) =>
-            ServerProcess.Start(_data.Combine($"store-{id}"), "--store-id", $"{id}", "--cluster", list, "--raft-tick-ms", "50");
+            ServerProcess.Start(_data.Combine($"store-{id}"), "--store-id", $"{id}", "--cluster", list, "--raft-tick-ms", "100");
+    }
+
+    /// <summary>
+    /// tinykv-ctl against a follower fails, naming the leader, and writes nothing. Leadership may
+    /// move between finding the leader and the call (a busy machine delays heartbeats), so a call
+    /// that reached a new leader is followed by another try, a bounded number of times.
+    /// </summary>
+    private static async Task FollowerRefusesAsync(LeaderClient client, Dictionary<ulong, ServerProcess> servers)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await client.PutAsync("probe", $"{attempt}"); // Learns the current leader.
+            var follower = servers.Keys.First(id => id != client.LastLeader);
+            var key = $"refused-{attempt}";
+            var (exit, _, stderr) = ServerProcessTests.CtlWithErrors(servers[follower], "put", key, "y");
+            if (exit == 0)
+            {
+                continue; // The store had become the leader.
+            }
+
+            exit.Should().Be(1);
+            stderr.Should().MatchRegex(@"this server is not the leader; store \d+ leads");
+            (await client.GetAsync(key)).Should().BeNull("a follower's refusal writes nothing");
+            return;
+        }
+
+        throw new InvalidOperationException("leadership moved on every one of 5 tries; the cluster never settled");
     }
 
     [Fact]

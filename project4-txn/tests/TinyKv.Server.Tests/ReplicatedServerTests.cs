@@ -62,6 +62,17 @@ public sealed class ReplicatedServerTests
             await cluster.PutAsync($"key{i:D2}", new string('x', 40) + i);
         }
 
+        // The leader compacts its log on its next GC tick: wait (bounded) until what the stopped
+        // store missed is gone from it, so only a snapshot can bring that store up to date.
+        var leader = cluster.Server(cluster.LastLeader).Store!;
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while ((await leader.StatusAsync()).Single().TruncatedIndex < 30)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), limit.Token);
+            }
+        }
+
         await cluster.StartServerAsync(behind);
         var other = cluster.Members.Stores.Keys.First(id => id != behind && id != cluster.LastLeader);
         await cluster.StopServerAsync(other);
@@ -104,12 +115,26 @@ public sealed class ReplicatedServerTests
     public async Task A_follower_answers_not_leader_naming_the_leader()
     {
         await using var cluster = await ReplicatedCluster.StartAsync();
-        await cluster.PutAsync("k", "v");
-        var follower = cluster.Members.Stores.Keys.First(id => id != cluster.LastLeader);
-        var response = await cluster.Client.Client(follower).RawGetAsync(new RawGetRequest { Key = Text("k"), Cf = "default" });
-        response.RegionError.Should().NotBeNull();
-        response.RegionError.NotLeader.Should().NotBeNull();
-        response.RegionError.NotLeader.Leader.StoreId.Should().Be(cluster.LastLeader);
+
+        // Leadership may move between finding the leader and asking a follower (a busy machine
+        // delays heartbeats): ask again, a bounded number of times, until a follower answers.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await cluster.PutAsync("k", "v");
+            var leader = cluster.LastLeader;
+            var follower = cluster.Members.Stores.Keys.First(id => id != leader);
+            var response = await cluster.Client.Client(follower).RawGetAsync(new RawGetRequest { Key = Text("k"), Cf = "default" });
+            if (response.RegionError is null)
+            {
+                continue; // The follower had become the leader.
+            }
+
+            response.RegionError.NotLeader.Should().NotBeNull();
+            response.RegionError.NotLeader.Leader.StoreId.Should().NotBe(follower);
+            return;
+        }
+
+        throw new InvalidOperationException("leadership moved on every one of 5 tries; the cluster never settled");
     }
 
     [Fact]
@@ -122,8 +147,12 @@ public sealed class ReplicatedServerTests
         var unknown = await client.RawGetAsync(new RawGetRequest { Key = Text("k"), Cf = "default", Context = new Context { RegionId = 42 } });
         unknown.RegionError.RegionNotFound.RegionId.Should().Be(42);
 
+        // Only the leader checks the epoch; a follower answers NotLeader first.
         var stale = new Context { RegionId = 1, RegionEpoch = new Proto.Metapb.RegionEpoch { ConfVer = 1, Version = 99 } };
-        var put = await client.RawPutAsync(new RawPutRequest { Key = Text("k"), Value = Text("lost"), Cf = "default", Context = stale });
+        var put = await cluster.Client.CallAsync(
+            (c, t) => c.RawPutAsync(new RawPutRequest { Key = Text("k"), Value = Text("lost"), Cf = "default", Context = stale }, cancellationToken: t).ResponseAsync,
+            r => r.RegionError,
+            expected: e => e.EpochNotMatch is not null);
         put.RegionError.EpochNotMatch.Should().NotBeNull();
         (await cluster.GetAsync("k")).Should().Be("v", "a refused write changes nothing");
     }
@@ -157,26 +186,30 @@ public sealed class ReplicatedServerTests
             await raft.ResponseAsync;
         }
 
-        using (var snapshot = client.Snapshot())
-        {
-            await snapshot.RequestStream.WriteAsync(new SnapshotChunk { Data = Text("not a snapshot") });
-            await snapshot.RequestStream.CompleteAsync();
-            var refused = async () => await snapshot.ResponseAsync;
-            (await refused.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.InvalidArgument);
-        }
-
-        using (var snapshot = client.Snapshot())
-        {
-            var message = new RaftMessage { RegionId = 1, ToPeer = new Proto.Metapb.Peer { Id = 1, StoreId = 1 }, Message = new Message { MsgType = MessageType.MsgSnapshot, Snapshot = new Snapshot { Data = Text("garbage"), Metadata = new SnapshotMetadata { Index = 1, Term = 1 } } } };
-            await snapshot.RequestStream.WriteAsync(new SnapshotChunk { Message = message });
-            await snapshot.RequestStream.WriteAsync(new SnapshotChunk { Message = message, Data = ByteString.CopyFrom(new byte[12]) });
-            await snapshot.RequestStream.CompleteAsync();
-            var refused = async () => await snapshot.ResponseAsync;
-            (await refused.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.InvalidArgument);
-        }
+        var garbage = new RaftMessage { RegionId = 1, ToPeer = new Proto.Metapb.Peer { Id = 1, StoreId = 1 }, Message = new Message { MsgType = MessageType.MsgSnapshot, Snapshot = new Snapshot { Data = Text("garbage"), Metadata = new SnapshotMetadata { Index = 1, Term = 1 } } } };
+        await SnapshotRefused(new SnapshotChunk { Data = Text("not a snapshot") });
+        await SnapshotRefused(new SnapshotChunk { Message = garbage }, new SnapshotChunk { Message = garbage, Data = ByteString.CopyFrom(new byte[12]) });
 
         await cluster.PutAsync("k2", "v2");
         (await cluster.GetAsync("k")).Should().Be("v");
         (await cluster.GetAsync("k2")).Should().Be("v2");
+
+        // The server may refuse the stream at the first bad chunk, before the client finished
+        // writing, so any step of the call may be where the refusal shows.
+        async Task SnapshotRefused(params SnapshotChunk[] chunks)
+        {
+            using var snapshot = client.Snapshot();
+            var send = async () =>
+            {
+                foreach (var chunk in chunks)
+                {
+                    await snapshot.RequestStream.WriteAsync(chunk);
+                }
+
+                await snapshot.RequestStream.CompleteAsync();
+                await snapshot.ResponseAsync;
+            };
+            (await send.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.InvalidArgument);
+        }
     }
 }

@@ -140,6 +140,11 @@ public sealed class ReplicatedStore : IAsyncDisposable
         return answer.Task;
     }
 
+    /// <summary>What each peer of the store is doing right now: role, term, applied and truncated indexes.</summary>
+    public Task<IReadOnlyList<PeerStatus>> StatusAsync() =>
+        _loop.InvokeAsync<IReadOnlyList<PeerStatus>>(() =>
+            [.. _store.Peers.Select(p => new PeerStatus(p.RegionId, p.PeerId, p.IsLeader, p.Term, p.Storage.AppliedIndex, p.Storage.TruncatedIndex))]);
+
     /// <summary>Gives up on a proposal's answer: a snapshot it brings later is disposed.</summary>
     public static void Abandon(Task<(RaftCmdResponse Response, IEngineSnapshot? Snapshot)> answer)
     {
@@ -253,6 +258,15 @@ public sealed class ReplicatedStore : IAsyncDisposable
         }
     }
 }
+
+/// <summary>One peer of a store at one moment.</summary>
+/// <param name="RegionId">The peer's region.</param>
+/// <param name="PeerId">The peer's id.</param>
+/// <param name="IsLeader">Whether it leads its region.</param>
+/// <param name="Term">Its Raft term.</param>
+/// <param name="AppliedIndex">The last log index it applied.</param>
+/// <param name="TruncatedIndex">The last log index compacted away.</param>
+public sealed record PeerStatus(ulong RegionId, ulong PeerId, bool IsLeader, ulong Term, ulong AppliedIndex, ulong TruncatedIndex);
 
 internal static partial class ReplicatedStoreLog
 {
