@@ -101,7 +101,7 @@ public sealed class MutantCheck(CourseManifest manifest, IMutantWorkspace worksp
             {
                 onStep?.Invoke($"running {milestone.Id}'s tests on the unchanged reference under seed {seed} …");
                 var run = RunUnder(listing, seed);
-                passed[seed] = [.. run.Tests.Where(t => t.IsPassed).Select(t => t.Name)];
+                passed[seed] = PassedNames(run);
                 problems.AddRange(listing.Tests
                     .Where(t => !passed[seed].Contains(t.Name))
                     .Select(t => $"{milestone.Id}: {t.Name} does not pass on the unchanged reference under seed {seed}, so it cannot catch a mutant there"));
@@ -135,7 +135,7 @@ public sealed class MutantCheck(CourseManifest manifest, IMutantWorkspace worksp
             {
                 onStep?.Invoke($"{mutant.Id}: running {mutant.Milestone}'s tests under seed {seed} …");
                 var run = RunUnder(control.Listing, seed);
-                var passed = run.Tests.Where(t => t.IsPassed).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+                var passed = PassedNames(run);
 
                 // A test that reported nothing (its host died before it ran) did not pass either.
                 catching.UnionWith(control.Passed[seed].Where(name => !passed.Contains(name)));
@@ -165,4 +165,15 @@ public sealed class MutantCheck(CourseManifest manifest, IMutantWorkspace worksp
 
     /// <summary>A milestone's tests on the unchanged reference: what was listed, and which passed under each seed.</summary>
     private sealed record ControlRun(MilestoneSpec Milestone, TestListing Listing, IReadOnlyDictionary<int, HashSet<string>> Passed);
+
+    /// <summary>
+    /// The tests of <paramref name="run"/> that passed: every result reported under the name
+    /// passed. A theory whose cases xunit cannot list one by one reports them all under one name,
+    /// and one failing case fails that name.
+    /// </summary>
+    private static HashSet<string> PassedNames(SelectionRun run) =>
+        run.Tests.GroupBy(t => t.Name, StringComparer.Ordinal)
+            .Where(g => g.All(t => t.IsPassed))
+            .Select(g => g.Key)
+            .ToHashSet(StringComparer.Ordinal);
 }

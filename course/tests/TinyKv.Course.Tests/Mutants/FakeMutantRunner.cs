@@ -15,6 +15,7 @@ internal sealed class FakeMutantRunner(FakeWorkspace workspace) : ITestRunner
     private readonly Dictionary<string, string[]> _tests = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Build, int Seed), Dictionary<string, TestOutcome>> _outcomes = [];
     private readonly HashSet<string> _brokenBuilds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _secondCases = new(StringComparer.Ordinal);
 
     public List<string> Calls { get; } = [];
 
@@ -36,6 +37,13 @@ internal sealed class FakeMutantRunner(FakeWorkspace workspace) : ITestRunner
         }
 
         outcomes[test] = outcome;
+        return this;
+    }
+
+    /// <summary>Reports a second, passing result under <paramref name="test"/>'s name in every run (a theory run as one case).</summary>
+    public FakeMutantRunner WithPassingSecondCase(string test)
+    {
+        _secondCases.Add(test);
         return this;
     }
 
@@ -72,6 +80,9 @@ internal sealed class FakeMutantRunner(FakeWorkspace workspace) : ITestRunner
         var results = listing.Tests
             .Select(t => new TestResult(t.Milestone.Id, t.Name, outcomes.GetValueOrDefault(t.Name, TestOutcome.Passed), TimeSpan.Zero, ""))
             .ToList();
+        results.AddRange(listing.Tests
+            .Where(t => _secondCases.Contains(t.Name))
+            .Select(t => new TestResult(t.Milestone.Id, t.Name, TestOutcome.Passed, TimeSpan.Zero, "")));
         return new SelectionRun(results, [], TimeSpan.Zero);
     }
 }

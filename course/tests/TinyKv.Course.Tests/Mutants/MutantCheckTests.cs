@@ -38,6 +38,17 @@ public sealed class MutantCheckTests : IDisposable
     }
 
     [Fact]
+    public void One_failing_result_among_several_under_one_name_catches_the_mutant()
+    {
+        _runner.Ends("stale-read", 1, "Basic.Persist").WithPassingSecondCase("Basic.Persist");
+
+        var verdict = Check([s_staleRead], 1).Verdicts.Single();
+
+        verdict.Outcome.Should().Be(MutantOutcome.Caught);
+        verdict.CatchingTests.Should().Equal("Basic.Persist");
+    }
+
+    [Fact]
     public void A_mutant_every_test_passes_on_survives()
     {
         var report = Check([s_staleRead], 1);
