@@ -33,7 +33,8 @@ public sealed partial class Raft
 
     /// <summary>
     /// A follower installs a snapshot from the leader: unless it already has everything the
-    /// snapshot covers, its log starts over at the snapshot and its members become the
+    /// snapshot covers (committed, or the snapshot's last entry in its log, which then only
+    /// moves the commit index), its log starts over at the snapshot and its members become the
     /// snapshot's. Replies with the index it now holds.
     /// </summary>
     internal void HandleSnapshot(Message m)
@@ -43,6 +44,16 @@ public sealed partial class Raft
         if (metadata.Index <= RaftLog.Committed)
         {
             // Nothing new in it: everything it covers is committed here already.
+            Send(new Message { MsgType = MessageType.MsgAppendResponse, To = m.From, Index = RaftLog.Committed });
+            return;
+        }
+
+        if (RaftLog.MatchTerm(metadata.Index, metadata.Term))
+        {
+            // The log holds the snapshot's last entry already (the snapshot came late, or twice):
+            // everything up to it is committed, and the entries after it, which this node may
+            // have acknowledged, must stay. Restoring would throw them away.
+            RaftLog.CommitTo(metadata.Index);
             Send(new Message { MsgType = MessageType.MsgAppendResponse, To = m.From, Index = RaftLog.Committed });
             return;
         }

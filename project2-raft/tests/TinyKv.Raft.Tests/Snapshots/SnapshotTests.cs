@@ -43,6 +43,23 @@ public sealed class SnapshotTests
         node.RaftLog.Committed.Should().Be(3, "a snapshot of index 1 covers nothing new when index 3 is committed");
     }
 
+    // Beyond the original (etcd's restore rule): found by a seed sweep of the 2C cluster tests,
+    // where a snapshot delayed on the network reached a follower after the entries that follow it.
+    [Fact]
+    public void A_snapshot_whose_last_entry_the_log_holds_only_moves_the_commit_index()
+    {
+        var storage = new MemoryStorage();
+        storage.Append([new Entry { Term = 1, Index = 1 }, new Entry { Term = 1, Index = 2 }, new Entry { Term = 1, Index = 3 }, new Entry { Term = 1, Index = 4 }]);
+        var node = RaftTestNodes.NewRaft(1, [1, 2], 10, 1, storage);
+        node.RaftLog.Committed = 1;
+
+        node.HandleSnapshot(new Message { From = 2, Snapshot = SnapshotAt(3, 1, 1, 2) });
+
+        node.RaftLog.LastIndex().Should().Be(4, "entry 4 follows the snapshot and may have been acknowledged: it must stay");
+        node.RaftLog.Committed.Should().Be(3, "everything the snapshot covers is committed");
+        node.RaftLog.PendingSnapshot.Should().BeNull("nothing is restored");
+    }
+
     // Original: TestProvideSnap2C
     [Fact]
     public void A_leader_sends_a_snapshot_to_a_follower_whose_next_entry_is_compacted()
