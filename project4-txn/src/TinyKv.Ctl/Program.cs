@@ -32,14 +32,9 @@ var root = new RootCommand("tinykv-ctl: raw get, put, delete and scan, and trans
 get.SetAction((parse, token) => Run(parse, async client =>
 {
     var response = await client.RawGetAsync(new RawGetRequest { Key = Bytes(parse, parse.GetValue(key)!), Cf = parse.GetValue(cf) }, cancellationToken: token);
-    if (response.RegionError is { } region)
+    if (Failed(response.RegionError, response.Error) is { } code)
     {
-        return FailRegion(region);
-    }
-
-    if (response.Error.Length > 0)
-    {
-        return Fail(response.Error);
+        return code;
     }
 
     Console.WriteLine(response.NotFound ? "(not found)" : ByteText.Show(response.Value.Span));
@@ -51,13 +46,13 @@ put.SetAction((parse, token) => Run(parse, async client =>
     var response = await client.RawPutAsync(
         new RawPutRequest { Key = Bytes(parse, parse.GetValue(key)!), Value = Bytes(parse, parse.GetValue(value)!), Cf = parse.GetValue(cf) },
         cancellationToken: token);
-    return response.RegionError is { } region ? FailRegion(region) : response.Error.Length > 0 ? Fail(response.Error) : Ok();
+    return Failed(response.RegionError, response.Error) ?? Ok();
 }));
 
 delete.SetAction((parse, token) => Run(parse, async client =>
 {
     var response = await client.RawDeleteAsync(new RawDeleteRequest { Key = Bytes(parse, parse.GetValue(key)!), Cf = parse.GetValue(cf) }, cancellationToken: token);
-    return response.RegionError is { } region ? FailRegion(region) : response.Error.Length > 0 ? Fail(response.Error) : Ok();
+    return Failed(response.RegionError, response.Error) ?? Ok();
 }));
 
 scan.SetAction((parse, token) => Run(parse, async client =>
@@ -65,14 +60,9 @@ scan.SetAction((parse, token) => Run(parse, async client =>
     var response = await client.RawScanAsync(
         new RawScanRequest { StartKey = Bytes(parse, parse.GetValue(start)!), Limit = parse.GetValue(limit), Cf = parse.GetValue(cf) },
         cancellationToken: token);
-    if (response.RegionError is { } region)
+    if (Failed(response.RegionError, response.Error) is { } code)
     {
-        return FailRegion(region);
-    }
-
-    if (response.Error.Length > 0)
-    {
-        return Fail(response.Error);
+        return code;
     }
 
     foreach (var pair in response.Kvs)
@@ -118,12 +108,15 @@ static int Fail(string error)
     return 1;
 }
 
-// A replicated server that cannot serve the request (a follower, a stale region) says so in
-// region_error; the request did nothing there. Name the leader when the server knows it.
-static int FailRegion(TinyKv.Proto.Errorpb.Error region) =>
-    Fail(region.NotLeader?.Leader is { StoreId: > 0 } leader
-        ? $"this server is not the leader; store {leader.StoreId} leads ({region.Message})"
-        : $"region error: {region.Message}");
+// The exit code of a raw response that failed, or null when it did not. A replicated server that
+// cannot serve the request (a follower, a stale region) says so in region_error, and the request
+// did nothing there: name the leader when the server knows it.
+static int? Failed(TinyKv.Proto.Errorpb.Error? region, string error) =>
+    region is null
+        ? error.Length > 0 ? Fail(error) : null
+        : Fail(region.NotLeader?.Leader is { StoreId: > 0 } leader
+            ? $"this server is not the leader; store {leader.StoreId} leads ({region.Message})"
+            : $"region error: {region.Message}");
 
 async Task<int> Run(ParseResult parse, Func<TinyKvClient, Task<int>> call)
 {

@@ -55,28 +55,29 @@ public sealed class TinyKvServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var loggers = TinyKvLogging.CreateFactory(options.LogLevel);
         ReplicatedStore? store = null;
-        IStorage storage;
-        if (options.IsReplicated)
-        {
-            var config = new RaftStoreConfig
-            {
-                RaftBaseTickMicros = (long)options.RaftTick.TotalMicroseconds,
-                RaftLogGcTickMicros = (long)(options.RaftTick.TotalMicroseconds * 10),
-                SchedulerHeartbeatTickMicros = (long)(options.RaftTick.TotalMicroseconds * 10),
-                RaftLogGcCountLimit = options.RaftLogGcCountLimit,
-                SnapshotChunkBytes = options.SnapshotChunkBytes,
-            };
-            store = await ReplicatedStore.StartAsync(options.StoreId!.Value, options.Cluster!, options.DataDirectory, config, loggers).ConfigureAwait(false);
-            storage = new RaftStorage(store, options.ReplicationTimeout);
-        }
-        else
-        {
-            storage = new StandaloneStorage(RocksDbEngine.Open(options.DataDirectory));
-        }
-
-        var raft = new RaftEndpoint(store);
+        IStorage? storage = null;
+        RaftEndpoint? raft = null;
         try
         {
+            if (options.IsReplicated)
+            {
+                var config = new RaftStoreConfig
+                {
+                    RaftBaseTickMicros = (long)options.RaftTick.TotalMicroseconds,
+                    RaftLogGcTickMicros = (long)(options.RaftTick.TotalMicroseconds * 10),
+                    SchedulerHeartbeatTickMicros = (long)(options.RaftTick.TotalMicroseconds * 10),
+                    RaftLogGcCountLimit = options.RaftLogGcCountLimit,
+                    SnapshotChunkBytes = options.SnapshotChunkBytes,
+                };
+                store = await ReplicatedStore.StartAsync(options.StoreId!.Value, options.Cluster!, options.DataDirectory, config, loggers).ConfigureAwait(false);
+                storage = new RaftStorage(store, options.ReplicationTimeout);
+            }
+            else
+            {
+                storage = new StandaloneStorage(RocksDbEngine.Open(options.DataDirectory));
+            }
+
+            raft = new RaftEndpoint(store);
             storage.Start();
             var builder = WebApplication.CreateSlimBuilder();
             TinyKvLogging.Configure(builder.Logging, options.LogLevel);
@@ -105,13 +106,13 @@ public sealed class TinyKvServer : IAsyncDisposable
         }
         catch
         {
-            storage.Stop();
+            storage?.Stop();
             if (store is not null)
             {
                 await store.DisposeAsync().ConfigureAwait(false);
             }
 
-            raft.Dispose();
+            raft?.Dispose();
             loggers.Dispose();
             throw;
         }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using TinyKv.Storage.Engine;
 
 namespace TinyKv.RaftStore.Meta;
 
@@ -40,6 +41,17 @@ public static class Keys
 
     /// <summary>Suffix of the region state key.</summary>
     public const byte RegionStateSuffix = 0x01;
+
+    /// <summary>The first key past every local key of the kv engine's default column family.</summary>
+    public static byte[] LocalMaxKey => [LocalPrefix + 1];
+
+    /// <summary>
+    /// Whether <paramref name="key"/> of column family <paramref name="cf"/> is one of the store's
+    /// own keys: they share the kv engine's default column family with user data, so snapshots
+    /// and readers of user data skip them.
+    /// </summary>
+    public static bool IsLocal(string cf, ReadOnlySpan<byte> key) =>
+        cf == ColumnFamily.Default && key.Length > 0 && key[0] == LocalPrefix;
 
     /// <summary>The key of the store identity.</summary>
     public static byte[] StoreIdentKey => [LocalPrefix, 0x01];

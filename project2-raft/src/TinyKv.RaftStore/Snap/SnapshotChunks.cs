@@ -67,6 +67,7 @@ public sealed class SnapshotAssembly
 {
     private readonly SortedDictionary<long, byte[]> _pieces = [];
     private long _received;
+    private long? _size; // Every chunk describes the same file: parse its size once.
 
     /// <summary>The snapshot message, once its first chunk came.</summary>
     public RaftMessage? Message { get; private set; }
@@ -90,7 +91,7 @@ public sealed class SnapshotAssembly
 
         var offset = BinaryPrimitives.ReadInt64BigEndian(piece);
         var bytes = piece[8..].ToArray();
-        if (offset < 0 || offset + bytes.Length > SnapshotChunks.SizeOf(chunk.Message) || !_pieces.TryAdd(offset, bytes))
+        if (offset < 0 || offset + bytes.Length > SizeOf(chunk.Message) || !_pieces.TryAdd(offset, bytes))
         {
             return;
         }
@@ -99,7 +100,7 @@ public sealed class SnapshotAssembly
     }
 
     /// <summary>Whether the message came and the pieces cover the whole file.</summary>
-    public bool IsComplete => Message is { } message && _received == SnapshotChunks.SizeOf(message) && _pieces.Count > 0;
+    public bool IsComplete => Message is { } message && _received == SizeOf(message) && _pieces.Count > 0;
 
     /// <summary>The whole file. Only when <see cref="IsComplete"/>.</summary>
     public byte[] Data()
@@ -109,7 +110,7 @@ public sealed class SnapshotAssembly
             throw new InvalidOperationException("the snapshot is not complete yet");
         }
 
-        var data = new byte[SnapshotChunks.SizeOf(Message!)];
+        var data = new byte[SizeOf(Message!)];
         foreach (var (offset, bytes) in _pieces)
         {
             bytes.CopyTo(data, offset);
@@ -117,4 +118,6 @@ public sealed class SnapshotAssembly
 
         return data;
     }
+
+    private long SizeOf(RaftMessage message) => _size ??= SnapshotChunks.SizeOf(message);
 }

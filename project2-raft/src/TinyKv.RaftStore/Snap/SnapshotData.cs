@@ -100,7 +100,7 @@ public static class SnapshotData
                 yield break;
             }
 
-            if (cf != ColumnFamily.Default || key.Length == 0 || key[0] != Meta.Keys.LocalPrefix)
+            if (!Meta.Keys.IsLocal(cf, key))
             {
                 yield return (key, iterator.Value);
             }

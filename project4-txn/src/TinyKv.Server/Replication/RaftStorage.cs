@@ -117,7 +117,7 @@ public sealed class RaftStorage : IStorage
                 throw new RegionErrorException(RaftStore.RegionErrors.KeyNotInRegion(ByteString.CopyFrom(key), region));
             }
 
-            return ReservedKeyException.IsReserved(cf, key) ? null : snapshot.Get(cf, key);
+            return Keys.IsLocal(cf, key) ? null : snapshot.Get(cf, key);
         }
 
         public IDbIterator IterCF(string cf) => new RegionIterator(snapshot.NewIterator(ColumnFamily.Require(cf)), cf, region);
@@ -164,9 +164,9 @@ public sealed class RaftStorage : IStorage
 
         private void SkipLocalKeys()
         {
-            if (_inner.Valid && ReservedKeyException.IsReserved(_cf, _inner.Key))
+            if (_inner.Valid && Keys.IsLocal(_cf, _inner.Key))
             {
-                _inner.Seek([Keys.LocalPrefix + 1]);
+                _inner.Seek(Keys.LocalMaxKey);
             }
         }
 
@@ -194,15 +194,11 @@ public sealed class ReservedKeyException : ArgumentException
     {
     }
 
-    /// <summary>Whether <paramref name="key"/> of column family <paramref name="cf"/> is one of the store's own keys.</summary>
-    public static bool IsReserved(string cf, ReadOnlySpan<byte> key) =>
-        cf == ColumnFamily.Default && key.Length > 0 && key[0] == Keys.LocalPrefix;
-
     /// <summary>Throws when <paramref name="key"/> is reserved.</summary>
     /// <exception cref="ReservedKeyException">The key is one of the store's own.</exception>
     public static void ThrowIfReserved(string cf, ReadOnlySpan<byte> key)
     {
-        if (IsReserved(cf, key))
+        if (Keys.IsLocal(cf, key))
         {
             throw new ReservedKeyException($"keys of the default column family starting with byte 0x{Keys.LocalPrefix:x2} are reserved for the store's own state");
         }

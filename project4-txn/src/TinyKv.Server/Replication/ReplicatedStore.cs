@@ -6,6 +6,7 @@ using TinyKv.Proto.RaftServerpb;
 using TinyKv.RaftStore;
 using TinyKv.RaftStore.Meta;
 using TinyKv.RaftStore.Snap;
+using TinyKv.Runtime;
 using TinyKv.Storage.Engine;
 using TinyKv.Storage.RocksDb;
 using MetaPeer = TinyKv.Proto.Metapb.Peer;
@@ -76,9 +77,13 @@ public sealed class ReplicatedStore : IAsyncDisposable
             var files = new SnapshotFiles();
             loop = new StoreLoop($"store-{storeId}", loggers.CreateLogger<StoreLoop>());
             transport = new GrpcRaftTransport(storeId, cluster, files, config.SnapshotChunkBytes, loggers.CreateLogger<GrpcRaftTransport>());
+            // Real time already makes a server's run unrepeatable; the seed is logged so the
+            // randomness (election timeouts) is at least known, and drawn as the simulator does.
+            var streams = new RandomStreams(Random.Shared.NextInt64());
+            loggers.CreateLogger<ReplicatedStore>().LogRandomSeed(storeId, streams.Seed);
             var store = new RaftStore.RaftStore(
                 storeId, config, engines, loop, transport, new LoggingSchedulerClient(loggers.CreateLogger<LoggingSchedulerClient>()),
-                new Random(), _ => new Random(), snapshotFiles: files);
+                streams.Stream("store", storeId), peerId => streams.Stream("raft", peerId), snapshotFiles: files);
             await loop.InvokeAsync(() =>
             {
                 store.Start();
@@ -270,6 +275,9 @@ public sealed record PeerStatus(ulong RegionId, ulong PeerId, bool IsLeader, ulo
 
 internal static partial class ReplicatedStoreLog
 {
+    [LoggerMessage(Level = LogLevel.Information, Message = "store {StoreId} draws its randomness from seed {Seed}")]
+    public static partial void LogRandomSeed(this ILogger logger, ulong storeId, long seed);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "store {StoreId} leads region {RegionId}")]
     public static partial void LogLeads(this ILogger logger, ulong storeId, ulong regionId);
 }

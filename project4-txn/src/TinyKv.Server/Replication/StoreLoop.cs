@@ -37,7 +37,7 @@ public sealed class StoreLoop : IScheduler, IDisposable
     }
 
     /// <inheritdoc/>
-    public long Now => _clock.ElapsedTicks * 1_000_000 / Stopwatch.Frequency;
+    public long Now => _clock.Elapsed.Ticks / TimeSpan.TicksPerMicrosecond;
 
     /// <summary>Whether the caller runs on the loop's thread.</summary>
     public bool IsOnLoop => Thread.CurrentThread == _thread;
@@ -48,15 +48,7 @@ public sealed class StoreLoop : IScheduler, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(delayMicros);
         ArgumentNullException.ThrowIfNull(action);
         var timer = new Timer(action);
-        lock (_lock)
-        {
-            if (!_stopping)
-            {
-                _queue.Enqueue(timer, (Now + delayMicros, _sequence++));
-                Monitor.Pulse(_lock);
-            }
-        }
-
+        TryEnqueue(delayMicros, timer);
         return timer;
     }
 
@@ -72,16 +64,7 @@ public sealed class StoreLoop : IScheduler, IDisposable
     {
         ArgumentNullException.ThrowIfNull(func);
         var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock)
-        {
-            if (_stopping)
-            {
-                result.SetException(new ObjectDisposedException(nameof(StoreLoop), "the store's loop has stopped"));
-                return result.Task;
-            }
-        }
-
-        Post(() =>
+        var queued = TryEnqueue(0, new Timer(() =>
         {
             try
             {
@@ -91,7 +74,12 @@ public sealed class StoreLoop : IScheduler, IDisposable
             {
                 result.SetException(ex);
             }
-        });
+        }));
+        if (!queued)
+        {
+            result.SetException(new ObjectDisposedException(nameof(StoreLoop), "the store's loop has stopped"));
+        }
+
         return result.Task;
     }
 
@@ -108,6 +96,22 @@ public sealed class StoreLoop : IScheduler, IDisposable
         if (!IsOnLoop)
         {
             _thread.Join();
+        }
+    }
+
+    /// <summary>Queues <paramref name="timer"/> to run <paramref name="delayMicros"/> from now; false once the loop stops.</summary>
+    private bool TryEnqueue(long delayMicros, Timer timer)
+    {
+        lock (_lock)
+        {
+            if (_stopping)
+            {
+                return false;
+            }
+
+            _queue.Enqueue(timer, (Now + delayMicros, _sequence++));
+            Monitor.Pulse(_lock);
+            return true;
         }
     }
 
