@@ -122,22 +122,8 @@ public static class CourseCommandLine
             console.Error.WriteLine($"tinykv-course: {ex.Message}");
             return ExitCodes.Usage;
         }
-        catch (ManifestException ex)
-        {
-            console.Error.WriteLine($"tinykv-course: {ex.Message}");
-            return ExitCodes.Failure;
-        }
-        catch (MutantCatalogException ex)
-        {
-            console.Error.WriteLine($"tinykv-course: {ex.Message}");
-            return ExitCodes.Failure;
-        }
-        catch (ExportFailedException ex)
-        {
-            console.Error.WriteLine($"tinykv-course: {ex.Message}");
-            return ExitCodes.Failure;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception ex) when (ex is ManifestException or MutantCatalogException or ExportFailedException
+                                       or IOException or UnauthorizedAccessException or ArgumentException)
         {
             console.Error.WriteLine($"tinykv-course: {ex.Message}");
             return ExitCodes.Failure;

@@ -37,6 +37,28 @@ public sealed class LeaderClient : IDisposable
     /// <summary>The client of store <paramref name="id"/>'s server.</summary>
     public TinyKvClient Client(ulong id) => new(_channels[id]);
 
+    /// <summary>
+    /// Runs <paramref name="attempt"/> against a follower: writes a probe to learn the leader, then
+    /// hands <paramref name="attempt"/> another store and the attempt's number. Leadership may move
+    /// in between (a busy machine delays heartbeats); <paramref name="attempt"/> returns false when
+    /// the store it was given turned out to lead, and is tried again, at most five times.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Leadership moved on every try.</exception>
+    public async Task AtAFollowerAsync(Func<ulong, int, Task<bool>> attempt)
+    {
+        const int tries = 5;
+        for (var i = 0; i < tries; i++)
+        {
+            await PutAsync("probe", $"{i}");
+            if (await attempt(_ids.First(id => id != _leader), i))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"leadership moved on every one of {tries} tries; the cluster never settled");
+    }
+
     /// <summary>Writes <paramref name="key"/> at the leader.</summary>
     public Task PutAsync(string key, string value) =>
         CallAsync(
