@@ -13,6 +13,8 @@ namespace TinyKv.Standalone;
 /// A bad request (an empty key, an unknown column family) is answered in the response's
 /// <c>error</c> field and changes nothing; a handler never lets such a request throw.
 /// An empty column family name means <c>default</c>, as clients of the protocol expect.
+/// Each handler awaits the storage: while a write waits for the disk (or for Raft, in Stage 2)
+/// no thread waits with it.
 /// </remarks>
 public sealed class RawApi
 {
@@ -28,7 +30,7 @@ public sealed class RawApi
     /// <summary>
     /// Reads one key. A missing key is not an error: the response says <c>not_found</c>.
     /// </summary>
-    public RawGetResponse RawGet(RawGetRequest req)
+    public async Task<RawGetResponse> RawGetAsync(RawGetRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
 #if TINYKV_REF_1
@@ -39,7 +41,7 @@ public sealed class RawApi
             return response;
         }
 
-        using var reader = _storage.Reader(req.Context);
+        using var reader = await _storage.ReaderAsync(req.Context);
         var value = reader.GetCF(ColumnFamilyOf(req.Cf), req.Key.ToByteArray());
         if (value is null)
         {
@@ -57,7 +59,7 @@ public sealed class RawApi
     }
 
     /// <summary>Writes one key, replacing any value it had.</summary>
-    public RawPutResponse RawPut(RawPutRequest req)
+    public async Task<RawPutResponse> RawPutAsync(RawPutRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
 #if TINYKV_REF_1
@@ -68,7 +70,7 @@ public sealed class RawApi
             return response;
         }
 
-        _storage.Write(req.Context, [Modify.Put(ColumnFamilyOf(req.Cf), req.Key.ToByteArray(), req.Value.ToByteArray())]);
+        await _storage.WriteAsync(req.Context, [Modify.Put(ColumnFamilyOf(req.Cf), req.Key.ToByteArray(), req.Value.ToByteArray())]);
         return response;
 #else
         throw Todo.Slot("1", "write the key with one Modify.Put; see the Stage 1 handout, 'Raw API'");
@@ -76,7 +78,7 @@ public sealed class RawApi
     }
 
     /// <summary>Deletes one key. Deleting a missing key succeeds.</summary>
-    public RawDeleteResponse RawDelete(RawDeleteRequest req)
+    public async Task<RawDeleteResponse> RawDeleteAsync(RawDeleteRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
 #if TINYKV_REF_1
@@ -87,7 +89,7 @@ public sealed class RawApi
             return response;
         }
 
-        _storage.Write(req.Context, [Modify.Delete(ColumnFamilyOf(req.Cf), req.Key.ToByteArray())]);
+        await _storage.WriteAsync(req.Context, [Modify.Delete(ColumnFamilyOf(req.Cf), req.Key.ToByteArray())]);
         return response;
 #else
         throw Todo.Slot("1", "delete the key with one Modify.Delete; see the Stage 1 handout, 'Raw API'");
@@ -98,7 +100,7 @@ public sealed class RawApi
     /// Returns up to <c>limit</c> pairs of one column family in key order, starting at the first
     /// key greater than or equal to <c>start_key</c>. A limit of 0 returns nothing.
     /// </summary>
-    public RawScanResponse RawScan(RawScanRequest req)
+    public async Task<RawScanResponse> RawScanAsync(RawScanRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
 #if TINYKV_REF_1
@@ -109,7 +111,7 @@ public sealed class RawApi
             return response;
         }
 
-        using var reader = _storage.Reader(req.Context);
+        using var reader = await _storage.ReaderAsync(req.Context);
         using var iterator = reader.IterCF(ColumnFamilyOf(req.Cf));
         for (iterator.Seek(req.StartKey.ToByteArray()); iterator.Valid && response.Kvs.Count < req.Limit; iterator.Next())
         {

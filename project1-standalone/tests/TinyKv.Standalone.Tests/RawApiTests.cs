@@ -19,11 +19,11 @@ public sealed class RawApiTests : IDisposable
     public void Dispose() => _kv.Dispose();
 
     [Fact]
-    public void RawGet_returns_the_stored_value()
+    public async Task RawGet_returns_the_stored_value()
     {
-        _kv.Set(ColumnFamily.Default, [99], [42]);
+        await _kv.SetAsync(ColumnFamily.Default, [99], [42]);
 
-        var response = _kv.Api.RawGet(new RawGetRequest { Key = Bytes(99), Cf = ColumnFamily.Default });
+        var response = await _kv.Api.RawGetAsync(new RawGetRequest { Key = Bytes(99), Cf = ColumnFamily.Default });
 
         response.Error.Should().BeEmpty();
         response.NotFound.Should().BeFalse();
@@ -31,9 +31,9 @@ public sealed class RawApiTests : IDisposable
     }
 
     [Fact]
-    public void RawGet_of_a_missing_key_says_not_found()
+    public async Task RawGet_of_a_missing_key_says_not_found()
     {
-        var response = _kv.Api.RawGet(new RawGetRequest { Key = Bytes(99), Cf = ColumnFamily.Default });
+        var response = await _kv.Api.RawGetAsync(new RawGetRequest { Key = Bytes(99), Cf = ColumnFamily.Default });
 
         response.Error.Should().BeEmpty();
         response.NotFound.Should().BeTrue();
@@ -41,102 +41,102 @@ public sealed class RawApiTests : IDisposable
     }
 
     [Fact]
-    public void RawPut_stores_the_value()
+    public async Task RawPut_stores_the_value()
     {
-        var response = _kv.Api.RawPut(new RawPutRequest { Key = Bytes(99), Value = Bytes(42), Cf = ColumnFamily.Default });
+        var response = await _kv.Api.RawPutAsync(new RawPutRequest { Key = Bytes(99), Value = Bytes(42), Cf = ColumnFamily.Default });
 
         response.Error.Should().BeEmpty();
-        _kv.Get(ColumnFamily.Default, [99]).Should().Equal(42);
+        (await _kv.GetAsync(ColumnFamily.Default, [99])).Should().Equal(42);
     }
 
     [Fact]
-    public void RawGet_after_RawPut_reads_each_column_family_apart()
+    public async Task RawGet_after_RawPut_reads_each_column_family_apart()
     {
-        _kv.Api.RawPut(new RawPutRequest { Key = Bytes(99), Value = Bytes(42), Cf = ColumnFamily.Default }).Error.Should().BeEmpty();
-        _kv.Api.RawPut(new RawPutRequest { Key = Bytes(99), Value = Bytes(44), Cf = ColumnFamily.Write }).Error.Should().BeEmpty();
+        (await _kv.Api.RawPutAsync(new RawPutRequest { Key = Bytes(99), Value = Bytes(42), Cf = ColumnFamily.Default })).Error.Should().BeEmpty();
+        (await _kv.Api.RawPutAsync(new RawPutRequest { Key = Bytes(99), Value = Bytes(44), Cf = ColumnFamily.Write })).Error.Should().BeEmpty();
 
-        var fromDefault = _kv.Api.RawGet(new RawGetRequest { Key = Bytes(99), Cf = ColumnFamily.Default });
-        var fromWrite = _kv.Api.RawGet(new RawGetRequest { Key = Bytes(99), Cf = ColumnFamily.Write });
+        var fromDefault = await _kv.Api.RawGetAsync(new RawGetRequest { Key = Bytes(99), Cf = ColumnFamily.Default });
+        var fromWrite = await _kv.Api.RawGetAsync(new RawGetRequest { Key = Bytes(99), Cf = ColumnFamily.Write });
 
         fromDefault.Value.ToByteArray().Should().Equal(42);
         fromWrite.Value.ToByteArray().Should().Equal(44);
     }
 
     [Fact]
-    public void RawGet_after_RawDelete_says_not_found()
+    public async Task RawGet_after_RawDelete_says_not_found()
     {
-        _kv.Set(ColumnFamily.Default, [99], [42]);
+        await _kv.SetAsync(ColumnFamily.Default, [99], [42]);
 
-        _kv.Api.RawDelete(new RawDeleteRequest { Key = Bytes(99), Cf = ColumnFamily.Default }).Error.Should().BeEmpty();
-        var response = _kv.Api.RawGet(new RawGetRequest { Key = Bytes(99), Cf = ColumnFamily.Default });
+        (await _kv.Api.RawDeleteAsync(new RawDeleteRequest { Key = Bytes(99), Cf = ColumnFamily.Default })).Error.Should().BeEmpty();
+        var response = await _kv.Api.RawGetAsync(new RawGetRequest { Key = Bytes(99), Cf = ColumnFamily.Default });
 
         response.NotFound.Should().BeTrue();
     }
 
     [Fact]
-    public void RawDelete_removes_the_key_from_storage()
+    public async Task RawDelete_removes_the_key_from_storage()
     {
-        _kv.Set(ColumnFamily.Default, [99], [42]);
+        await _kv.SetAsync(ColumnFamily.Default, [99], [42]);
 
-        var response = _kv.Api.RawDelete(new RawDeleteRequest { Key = Bytes(99), Cf = ColumnFamily.Default });
+        var response = await _kv.Api.RawDeleteAsync(new RawDeleteRequest { Key = Bytes(99), Cf = ColumnFamily.Default });
 
         response.Error.Should().BeEmpty();
-        _kv.Get(ColumnFamily.Default, [99]).Should().BeNull();
+        (await _kv.GetAsync(ColumnFamily.Default, [99])).Should().BeNull();
     }
 
     [Fact]
-    public void RawScan_returns_limit_pairs_in_key_order_from_the_start_key()
+    public async Task RawScan_returns_limit_pairs_in_key_order_from_the_start_key()
     {
         for (byte k = 1; k <= 5; k++)
         {
-            _kv.Set(ColumnFamily.Default, [k], [233, k]);
+            await _kv.SetAsync(ColumnFamily.Default, [k], [233, k]);
         }
 
-        var response = _kv.Api.RawScan(new RawScanRequest { StartKey = Bytes(1), Limit = 3, Cf = ColumnFamily.Default });
+        var response = await _kv.Api.RawScanAsync(new RawScanRequest { StartKey = Bytes(1), Limit = 3, Cf = ColumnFamily.Default });
 
         response.Error.Should().BeEmpty();
         ScannedPairs(response).Should().Equal("1=233.1", "2=233.2", "3=233.3");
     }
 
     [Fact]
-    public void RawScan_after_RawPut_sees_the_new_key()
+    public async Task RawScan_after_RawPut_sees_the_new_key()
     {
         for (byte k = 1; k <= 4; k++)
         {
-            _kv.Set(ColumnFamily.Default, [k], [233, k]);
+            await _kv.SetAsync(ColumnFamily.Default, [k], [233, k]);
         }
 
-        _kv.Api.RawPut(new RawPutRequest { Key = Bytes(5), Value = Bytes(233, 5), Cf = ColumnFamily.Default }).Error.Should().BeEmpty();
-        var response = _kv.Api.RawScan(new RawScanRequest { StartKey = Bytes(1), Limit = 10, Cf = ColumnFamily.Default });
+        (await _kv.Api.RawPutAsync(new RawPutRequest { Key = Bytes(5), Value = Bytes(233, 5), Cf = ColumnFamily.Default })).Error.Should().BeEmpty();
+        var response = await _kv.Api.RawScanAsync(new RawScanRequest { StartKey = Bytes(1), Limit = 10, Cf = ColumnFamily.Default });
 
         ScannedPairs(response).Should().Equal("1=233.1", "2=233.2", "3=233.3", "4=233.4", "5=233.5");
     }
 
     [Fact]
-    public void RawScan_after_RawDelete_skips_the_deleted_key()
+    public async Task RawScan_after_RawDelete_skips_the_deleted_key()
     {
         for (byte k = 1; k <= 4; k++)
         {
-            _kv.Set(ColumnFamily.Default, [k], [233, k]);
+            await _kv.SetAsync(ColumnFamily.Default, [k], [233, k]);
         }
 
-        _kv.Api.RawDelete(new RawDeleteRequest { Key = Bytes(3), Cf = ColumnFamily.Default }).Error.Should().BeEmpty();
-        var response = _kv.Api.RawScan(new RawScanRequest { StartKey = Bytes(1), Limit = 10, Cf = ColumnFamily.Default });
+        (await _kv.Api.RawDeleteAsync(new RawDeleteRequest { Key = Bytes(3), Cf = ColumnFamily.Default })).Error.Should().BeEmpty();
+        var response = await _kv.Api.RawScanAsync(new RawScanRequest { StartKey = Bytes(1), Limit = 10, Cf = ColumnFamily.Default });
 
         ScannedPairs(response).Should().Equal("1=233.1", "2=233.2", "4=233.4");
     }
 
     [Fact]
-    public void Iterator_opened_before_RawDelete_still_sees_the_deleted_key()
+    public async Task Iterator_opened_before_RawDelete_still_sees_the_deleted_key()
     {
         for (byte k = 1; k <= 4; k++)
         {
-            _kv.Set(ColumnFamily.Default, [k], [233, k]);
+            await _kv.SetAsync(ColumnFamily.Default, [k], [233, k]);
         }
 
-        using var reader = _kv.Storage.Reader(null);
+        using var reader = await _kv.Storage.ReaderAsync(null);
         using var iterator = reader.IterCF(ColumnFamily.Default);
-        _kv.Api.RawDelete(new RawDeleteRequest { Key = Bytes(3), Cf = ColumnFamily.Default }).Error.Should().BeEmpty();
+        (await _kv.Api.RawDeleteAsync(new RawDeleteRequest { Key = Bytes(3), Cf = ColumnFamily.Default })).Error.Should().BeEmpty();
 
         var seen = new List<byte>();
         for (iterator.Seek([1]); iterator.Valid; iterator.Next())

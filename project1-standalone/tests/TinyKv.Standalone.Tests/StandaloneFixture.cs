@@ -22,19 +22,19 @@ public sealed class StandaloneFixture : IDisposable
     public RawApi Api { get; }
 
     /// <summary>Writes a key straight through the storage.</summary>
-    public void Set(string cf, byte[] key, byte[] value) => Storage.Write(null, [Modify.Put(cf, key, value)]);
+    public async Task SetAsync(string cf, byte[] key, byte[] value) => await Storage.WriteAsync(null, [Modify.Put(cf, key, value)]);
 
     /// <summary>Reads a key straight through a fresh storage reader.</summary>
-    public byte[]? Get(string cf, byte[] key)
+    public async Task<byte[]?> GetAsync(string cf, byte[] key)
     {
-        using var reader = Storage.Reader(null);
+        using var reader = await Storage.ReaderAsync(null);
         return reader.GetCF(cf, key);
     }
 
     /// <summary>The keys of <paramref name="cf"/> in order, read straight through a storage reader.</summary>
-    public List<byte[]> Keys(string cf)
+    public async Task<List<byte[]>> KeysAsync(string cf)
     {
-        using var reader = Storage.Reader(null);
+        using var reader = await Storage.ReaderAsync(null);
         using var iterator = reader.IterCF(cf);
         var keys = new List<byte[]>();
         for (; iterator.Valid; iterator.Next())

@@ -40,37 +40,37 @@ public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
     }
 
     public override Task<RawGetResponse> RawGet(RawGetRequest request, ServerCallContext context) =>
-        Handle(nameof(RawGet), () => RegionErrorException.AnswerWith(() => _raw.RawGet(request), e => new RawGetResponse { RegionError = e }));
+        Handle(nameof(RawGet), () => RegionErrorException.AnswerWithAsync(() => _raw.RawGetAsync(request), e => new RawGetResponse { RegionError = e }));
 
     public override Task<RawPutResponse> RawPut(RawPutRequest request, ServerCallContext context) =>
-        Handle(nameof(RawPut), () => RegionErrorException.AnswerWith(() => _raw.RawPut(request), e => new RawPutResponse { RegionError = e }));
+        Handle(nameof(RawPut), () => RegionErrorException.AnswerWithAsync(() => _raw.RawPutAsync(request), e => new RawPutResponse { RegionError = e }));
 
     public override Task<RawDeleteResponse> RawDelete(RawDeleteRequest request, ServerCallContext context) =>
-        Handle(nameof(RawDelete), () => RegionErrorException.AnswerWith(() => _raw.RawDelete(request), e => new RawDeleteResponse { RegionError = e }));
+        Handle(nameof(RawDelete), () => RegionErrorException.AnswerWithAsync(() => _raw.RawDeleteAsync(request), e => new RawDeleteResponse { RegionError = e }));
 
     public override Task<RawScanResponse> RawScan(RawScanRequest request, ServerCallContext context) =>
-        Handle(nameof(RawScan), () => RegionErrorException.AnswerWith(() => _raw.RawScan(request), e => new RawScanResponse { RegionError = e }));
+        Handle(nameof(RawScan), () => RegionErrorException.AnswerWithAsync(() => _raw.RawScanAsync(request), e => new RawScanResponse { RegionError = e }));
 
     public override Task<GetResponse> KvGet(GetRequest request, ServerCallContext context) =>
-        Handle(nameof(KvGet), () => _txn.KvGet(request));
+        Handle(nameof(KvGet), () => _txn.KvGetAsync(request));
 
     public override Task<ScanResponse> KvScan(ScanRequest request, ServerCallContext context) =>
-        Handle(nameof(KvScan), () => _txn.KvScan(request));
+        Handle(nameof(KvScan), () => _txn.KvScanAsync(request));
 
     public override Task<PrewriteResponse> KvPrewrite(PrewriteRequest request, ServerCallContext context) =>
-        Handle(nameof(KvPrewrite), () => _txn.KvPrewrite(request));
+        Handle(nameof(KvPrewrite), () => _txn.KvPrewriteAsync(request));
 
     public override Task<CommitResponse> KvCommit(CommitRequest request, ServerCallContext context) =>
-        Handle(nameof(KvCommit), () => _txn.KvCommit(request));
+        Handle(nameof(KvCommit), () => _txn.KvCommitAsync(request));
 
     public override Task<CheckTxnStatusResponse> KvCheckTxnStatus(CheckTxnStatusRequest request, ServerCallContext context) =>
-        Handle(nameof(KvCheckTxnStatus), () => _txn.KvCheckTxnStatus(request));
+        Handle(nameof(KvCheckTxnStatus), () => _txn.KvCheckTxnStatusAsync(request));
 
     public override Task<BatchRollbackResponse> KvBatchRollback(BatchRollbackRequest request, ServerCallContext context) =>
-        Handle(nameof(KvBatchRollback), () => _txn.KvBatchRollback(request));
+        Handle(nameof(KvBatchRollback), () => _txn.KvBatchRollbackAsync(request));
 
     public override Task<ResolveLockResponse> KvResolveLock(ResolveLockRequest request, ServerCallContext context) =>
-        Handle(nameof(KvResolveLock), () => _txn.KvResolveLock(request));
+        Handle(nameof(KvResolveLock), () => _txn.KvResolveLockAsync(request));
 
     public override Task<Done> Raft(IAsyncStreamReader<RaftMessage> requestStream, ServerCallContext context)
     {
@@ -86,12 +86,15 @@ public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
         return _raft.ReceiveSnapshotAsync(requestStream, context.CancellationToken);
     }
 
-    /// <summary>Runs a handler, turning what it throws into the gRPC status a client expects.</summary>
-    private Task<T> Handle<T>(string rpc, Func<T> handler)
+    /// <summary>
+    /// Awaits a handler, turning what it throws into the gRPC status a client expects. The
+    /// handler's wait for the storage holds no thread.
+    /// </summary>
+    private async Task<T> Handle<T>(string rpc, Func<Task<T>> handler)
     {
         try
         {
-            return Task.FromResult(handler());
+            return await handler().ConfigureAwait(false);
         }
         catch (InvalidRequestException invalid)
         {

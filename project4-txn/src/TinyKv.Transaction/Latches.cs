@@ -50,17 +50,20 @@ public sealed class Latches
         }
     }
 
-    /// <summary>Takes the latches of every key in <paramref name="keys"/>, waiting for holders as long as it takes.</summary>
-    public void Acquire(IReadOnlyList<byte[]> keys)
+    /// <summary>
+    /// Takes the latches of every key in <paramref name="keys"/>, waiting for holders as long as
+    /// it takes; the task completes once they are held. Waiting holds no thread.
+    /// </summary>
+    public async ValueTask AcquireAsync(IReadOnlyList<byte[]> keys)
     {
         while (TryAcquire(keys) is { } busy)
         {
-            busy.Wait();
+            await busy;
         }
     }
 
     /// <summary>
-    /// Releases latches taken together by one <see cref="Acquire"/> and wakes whoever waits on
+    /// Releases latches taken together by one <see cref="AcquireAsync"/> and wakes whoever waits on
     /// them. Keys not latched are ignored.
     /// </summary>
     public void Release(IReadOnlyList<byte[]> keys)

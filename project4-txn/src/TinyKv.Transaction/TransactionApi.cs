@@ -15,8 +15,11 @@ namespace TinyKv.Transaction;
 /// <para>Errors a client acts on (a key locked by another transaction, a write conflict, an
 /// aborted transaction) come back in the response's key error. A region error from a replicated
 /// storage comes back in <c>region_error</c>. A malformed request (zero timestamp, empty key,
-/// duplicate keys in a prewrite, commit not after start) throws
+/// duplicate keys in a prewrite, commit not after start) faults the handler's task with
 /// <see cref="InvalidRequestException"/> before anything is read.</para>
+/// <para>Every handler is asynchronous: waiting for a latch, for a reader or for a write to be
+/// durable (or replicated) holds no thread. Over in-memory storage with no latch held, a
+/// handler's task is complete when it returns.</para>
 /// <para>The request checks and the region-error plumbing are given; the commands themselves
 /// (files under <c>Commands/</c>) are the 4B and 4C slots.</para>
 /// </remarks>
@@ -37,17 +40,17 @@ public sealed partial class TransactionApi
 
     /// <summary>Reads one key at a timestamp.</summary>
     /// <exception cref="InvalidRequestException">The key is empty or the version is zero.</exception>
-    public GetResponse KvGet(GetRequest req)
+    public async Task<GetResponse> KvGetAsync(GetRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
         Check.Key(req.Key, "key");
         Check.Timestamp(req.Version, "version");
-        return RegionErrorException.AnswerWith(() => Get(req), error => new GetResponse { RegionError = error });
+        return await RegionErrorException.AnswerWithAsync(() => GetAsync(req), error => new GetResponse { RegionError = error });
     }
 
     /// <summary>The first phase of a commit: locks every key of the mutations and writes their values.</summary>
     /// <exception cref="InvalidRequestException">A key is empty or repeated, the start version is zero, the primary is missing, or a mutation is not a put or a delete.</exception>
-    public PrewriteResponse KvPrewrite(PrewriteRequest req)
+    public async Task<PrewriteResponse> KvPrewriteAsync(PrewriteRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
         Check.Timestamp(req.StartVersion, "start_version");
@@ -66,12 +69,12 @@ public sealed partial class TransactionApi
         }
 
         Check.Distinct(req.Mutations.Select(m => m.Key), "mutations");
-        return RegionErrorException.AnswerWith(() => Prewrite(req), error => new PrewriteResponse { RegionError = error });
+        return await RegionErrorException.AnswerWithAsync(() => PrewriteAsync(req), error => new PrewriteResponse { RegionError = error });
     }
 
     /// <summary>The second phase: turns the transaction's locks on the keys into commit records.</summary>
     /// <exception cref="InvalidRequestException">A key is empty, the start version is zero, or the commit version is not after it.</exception>
-    public CommitResponse KvCommit(CommitRequest req)
+    public async Task<CommitResponse> KvCommitAsync(CommitRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
         Check.Timestamp(req.StartVersion, "start_version");
@@ -81,42 +84,42 @@ public sealed partial class TransactionApi
         }
 
         Check.Keys(req.Keys, "keys");
-        return RegionErrorException.AnswerWith(() => Commit(req), error => new CommitResponse { RegionError = error });
+        return await RegionErrorException.AnswerWithAsync(() => CommitAsync(req), error => new CommitResponse { RegionError = error });
     }
 
     /// <summary>Reads up to <c>limit</c> keys from <c>start_key</c> on, at a timestamp.</summary>
     /// <exception cref="InvalidRequestException">The version is zero.</exception>
-    public ScanResponse KvScan(ScanRequest req)
+    public async Task<ScanResponse> KvScanAsync(ScanRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
         Check.Timestamp(req.Version, "version");
-        return RegionErrorException.AnswerWith(() => Scan(req), error => new ScanResponse { RegionError = error });
+        return await RegionErrorException.AnswerWithAsync(() => ScanAsync(req), error => new ScanResponse { RegionError = error });
     }
 
     /// <summary>Reports whether the transaction of a primary lock committed, is still running, or is rolled back (rolling it back if its lock expired).</summary>
     /// <exception cref="InvalidRequestException">The primary key is empty or a timestamp is zero.</exception>
-    public CheckTxnStatusResponse KvCheckTxnStatus(CheckTxnStatusRequest req)
+    public async Task<CheckTxnStatusResponse> KvCheckTxnStatusAsync(CheckTxnStatusRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
         Check.Key(req.PrimaryKey, "primary_key");
         Check.Timestamp(req.LockTs, "lock_ts");
         Check.Timestamp(req.CurrentTs, "current_ts");
-        return RegionErrorException.AnswerWith(() => CheckTxnStatus(req), error => new CheckTxnStatusResponse { RegionError = error });
+        return await RegionErrorException.AnswerWithAsync(() => CheckTxnStatusAsync(req), error => new CheckTxnStatusResponse { RegionError = error });
     }
 
     /// <summary>Rolls a transaction back on the keys: removes its locks and values, and leaves rollback records.</summary>
     /// <exception cref="InvalidRequestException">A key is empty or the start version is zero.</exception>
-    public BatchRollbackResponse KvBatchRollback(BatchRollbackRequest req)
+    public async Task<BatchRollbackResponse> KvBatchRollbackAsync(BatchRollbackRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
         Check.Timestamp(req.StartVersion, "start_version");
         Check.Keys(req.Keys, "keys");
-        return RegionErrorException.AnswerWith(() => BatchRollback(req), error => new BatchRollbackResponse { RegionError = error });
+        return await RegionErrorException.AnswerWithAsync(() => BatchRollbackAsync(req), error => new BatchRollbackResponse { RegionError = error });
     }
 
     /// <summary>Commits (commit version non-zero) or rolls back (zero) every lock the transaction still holds.</summary>
     /// <exception cref="InvalidRequestException">The commit version is non-zero and not after the start version.</exception>
-    public ResolveLockResponse KvResolveLock(ResolveLockRequest req)
+    public async Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest req)
     {
         ArgumentNullException.ThrowIfNull(req);
         if (req.CommitVersion != 0 && req.CommitVersion <= req.StartVersion)
@@ -124,29 +127,32 @@ public sealed partial class TransactionApi
             throw new InvalidRequestException($"commit_version ({req.CommitVersion}) must be 0 (roll back) or come after start_version ({req.StartVersion})");
         }
 
-        return RegionErrorException.AnswerWith(() => ResolveLock(req), error => new ResolveLockResponse { RegionError = error });
+        return await RegionErrorException.AnswerWithAsync(() => ResolveLockAsync(req), error => new ResolveLockResponse { RegionError = error });
     }
 
     /// <summary>
     /// Writes a command's collected writes as one batch, if it has any, after the latch
     /// validation hook has seen them.
     /// </summary>
-    private void Write(Context? context, MvccTxn txn, IReadOnlyList<byte[]> latched)
+    private async ValueTask WriteAsync(Context? context, MvccTxn txn, IReadOnlyList<byte[]> latched)
     {
         Latches.Validate(txn, latched);
         if (txn.Writes.Count > 0)
         {
-            _storage.Write(context, txn.Writes);
+            await _storage.WriteAsync(context, txn.Writes);
         }
     }
 
-    /// <summary>Runs <paramref name="command"/> holding the latches of <paramref name="keys"/>.</summary>
-    private T Latched<T>(IReadOnlyList<byte[]> keys, Func<T> command)
+    /// <summary>
+    /// Runs <paramref name="command"/> holding the latches of <paramref name="keys"/>. Waiting for
+    /// a latch, or for the storage inside the command, holds no thread.
+    /// </summary>
+    private async Task<T> LatchedAsync<T>(IReadOnlyList<byte[]> keys, Func<Task<T>> command)
     {
-        Latches.Acquire(keys);
+        await Latches.AcquireAsync(keys);
         try
         {
-            return command();
+            return await command();
         }
         finally
         {

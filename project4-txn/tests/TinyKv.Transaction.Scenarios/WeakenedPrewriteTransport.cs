@@ -20,14 +20,14 @@ public sealed class WeakenedPrewriteTransport(IStorage storage, TransactionApi a
 {
     private readonly InProcessTransport _real = new(api);
 
-    public Task<PrewriteResponse> KvPrewriteAsync(PrewriteRequest request, CancellationToken cancellationToken = default)
+    public async Task<PrewriteResponse> KvPrewriteAsync(PrewriteRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var keys = request.Mutations.Select(m => m.Key.ToByteArray()).ToList();
-        api.Latches.Acquire(keys);
+        await api.Latches.AcquireAsync(keys);
         try
         {
-            return Task.FromResult(PrewriteWithoutConflictCheck(request));
+            return await PrewriteWithoutConflictCheckAsync(request);
         }
         finally
         {
@@ -50,10 +50,10 @@ public sealed class WeakenedPrewriteTransport(IStorage storage, TransactionApi a
     public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, CancellationToken cancellationToken = default) =>
         _real.KvResolveLockAsync(request, cancellationToken);
 
-    private PrewriteResponse PrewriteWithoutConflictCheck(PrewriteRequest request)
+    private async Task<PrewriteResponse> PrewriteWithoutConflictCheckAsync(PrewriteRequest request)
     {
         var response = new PrewriteResponse();
-        using var reader = storage.Reader(request.Context);
+        using var reader = await storage.ReaderAsync(request.Context);
         var txn = new MvccTxn(reader, request.StartVersion);
         var primary = request.PrimaryLock.ToByteArray();
         foreach (var mutation in request.Mutations)
@@ -82,7 +82,7 @@ public sealed class WeakenedPrewriteTransport(IStorage storage, TransactionApi a
 
         if (response.Errors.Count == 0 && txn.Writes.Count > 0)
         {
-            storage.Write(request.Context, txn.Writes);
+            await storage.WriteAsync(request.Context, txn.Writes);
         }
 
         return response;

@@ -55,19 +55,19 @@ public sealed class LatchesTests
     }
 
     [Fact]
-    public async Task A_blocking_acquire_returns_once_the_holder_releases()
+    public async Task A_waiting_acquire_completes_once_the_holder_releases()
     {
         var latches = new Latches();
         byte[][] first = [[1], [2]];
-        latches.Acquire(first);
+        await latches.AcquireAsync(first);
 
-        var acquirer = Task.Run(() => latches.Acquire([[2], [3]]));
+        var acquirer = latches.AcquireAsync([[2], [3]]).AsTask();
 
-        acquirer.IsCompleted.Should().BeFalse("key [2] is held, so Acquire cannot have returned");
+        acquirer.IsCompleted.Should().BeFalse("key [2] is held, so the acquire must wait");
         latches.Release(first);
         Func<Task> acquiring = () => acquirer;
-        await acquiring.Should().CompleteWithinAsync(Bound, "Acquire returns once the holder released key [2]");
-        latches.TryAcquire([[3]]).Should().NotBeNull("the blocked Acquire took all of its keys, [3] included");
+        await acquiring.Should().CompleteWithinAsync(Bound, "the acquire completes once the holder released key [2]");
+        latches.TryAcquire([[3]]).Should().NotBeNull("the waiting acquire took all of its keys, [3] included");
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class LatchesTests
     public void The_command_tests_catch_a_write_to_a_key_that_was_not_latched()
     {
         using var builder = new CommandTestBuilder();
-        using var reader = builder.Storage.Reader(null);
+        using var reader = builder.Storage.Reader();
         var txn = new MvccTxn(reader, 100);
         txn.PutValue([7], [1]);
         txn.PutLock([8], new Lock([7], 100, 0, WriteKind.Put));

@@ -8,8 +8,14 @@ namespace TinyKv.Storage;
 /// become replicated without change.
 /// </summary>
 /// <remarks>
-/// The request <see cref="Context"/> tells a replicated storage which region and peer a
-/// request is for; standalone storage ignores it.
+/// <para>The request <see cref="Context"/> tells a replicated storage which region and peer a
+/// request is for; standalone storage ignores it.</para>
+/// <para>Asynchronous: a write waits for the disk (or, replicated, for a quorum of the Raft
+/// group), a reader for the log to confirm it may read. While it waits, no thread waits with
+/// it: the task completes when the write is durable or the reader is ready, and the handler
+/// awaiting it resumes then. A server serves many clients this way with a handful of threads.
+/// Awaiting is the only way to wait on these tasks; <c>.Wait()</c> or <c>.Result</c> on a
+/// request path starves the server under load.</para>
 /// </remarks>
 public interface IStorage
 {
@@ -21,16 +27,16 @@ public interface IStorage
 
     /// <summary>
     /// Applies <paramref name="batch"/> atomically: afterwards a reader sees every modification
-    /// or, if this throws, none. Returns once the write is durable.
+    /// or, if the task faults, none. The task completes once the write is durable.
     /// </summary>
     /// <exception cref="Engine.UnknownColumnFamilyException">A modification names an unknown column family.</exception>
-    void Write(Context? ctx, IReadOnlyList<Modify> batch);
+    ValueTask WriteAsync(Context? ctx, IReadOnlyList<Modify> batch);
 
     /// <summary>
-    /// A reader over a consistent snapshot of the storage. The caller disposes it (the
-    /// original course's <c>Close</c>).
+    /// A reader over a consistent snapshot of the storage, one that sees every write
+    /// acknowledged before this call. The caller disposes it (the original course's <c>Close</c>).
     /// </summary>
-    IStorageReader Reader(Context? ctx);
+    ValueTask<IStorageReader> ReaderAsync(Context? ctx);
 }
 
 /// <summary>Reads one consistent snapshot of a storage.</summary>

@@ -29,17 +29,17 @@ public sealed class RegionErrorException : Exception
     public Proto.Errorpb.Error Error { get; }
 
     /// <summary>
-    /// Runs <paramref name="handler"/>; when it throws a region error, answers with the response
-    /// <paramref name="regionError"/> makes of it (the response's <c>region_error</c>), as a
-    /// client expects, instead of failing the call.
+    /// Runs <paramref name="handler"/>; when it fails with a region error, answers with the
+    /// response <paramref name="regionError"/> makes of it (the response's <c>region_error</c>),
+    /// as a client expects, instead of failing the call.
     /// </summary>
-    public static T AnswerWith<T>(Func<T> handler, Func<Proto.Errorpb.Error, T> regionError)
+    public static async Task<T> AnswerWithAsync<T>(Func<Task<T>> handler, Func<Proto.Errorpb.Error, T> regionError)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(regionError);
         try
         {
-            return handler();
+            return await handler().ConfigureAwait(false);
         }
         catch (RegionErrorException e)
         {

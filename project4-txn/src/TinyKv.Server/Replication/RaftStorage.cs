@@ -11,9 +11,10 @@ namespace TinyKv.Server.Replication;
 
 /// <summary>
 /// The storage of a replicated server: every write is proposed to the region's Raft group and
-/// returns once applied; every reader comes from a <c>Snap</c> command, so it sees every write
+/// its task completes once applied; every reader comes from a <c>Snap</c> command, so it sees every write
 /// acknowledged before it was asked for (a linearizable read). The Stage 1 and Stage 4 handlers
-/// run on it unchanged.
+/// run on it unchanged. A request waiting for the log holds no thread: the store loop completes
+/// its task from the proposal's callback.
 /// </summary>
 /// <remarks>
 /// A request this peer cannot serve (not the leader, stale epoch, timed out waiting for the log)
@@ -49,7 +50,7 @@ public sealed class RaftStorage : IStorage
     /// <inheritdoc/>
     /// <exception cref="ReservedKeyException">A key of the default column family starts with the store's local prefix.</exception>
     /// <exception cref="RegionErrorException">This peer cannot serve the write; retry at the leader.</exception>
-    public void Write(Context? ctx, IReadOnlyList<Modify> batch)
+    public async ValueTask WriteAsync(Context? ctx, IReadOnlyList<Modify> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var requests = new List<Request>(batch.Count);
@@ -68,24 +69,34 @@ public sealed class RaftStorage : IStorage
             return;
         }
 
-        var (_, snapshot) = Call(ctx, requests);
+        var (_, snapshot) = await CallAsync(ctx, requests).ConfigureAwait(false);
         snapshot?.Dispose();
     }
 
     /// <inheritdoc/>
     /// <exception cref="RegionErrorException">This peer cannot serve the read; retry at the leader.</exception>
-    public IStorageReader Reader(Context? ctx)
+    public async ValueTask<IStorageReader> ReaderAsync(Context? ctx)
     {
-        var (response, snapshot) = Call(ctx, [new Request { CmdType = CmdType.Snap, Snap = new SnapRequest() }]);
+        var (response, snapshot) = await CallAsync(ctx, [new Request { CmdType = CmdType.Snap, Snap = new SnapRequest() }]).ConfigureAwait(false);
         return snapshot is null
             ? throw new InvalidOperationException("the store answered a Snap command without a snapshot")
             : new RegionReader(snapshot, response.Responses[0].Snap.Region);
     }
 
-    private (RaftCmdResponse Response, IEngineSnapshot? Snapshot) Call(Context? ctx, List<Request> requests)
+    /// <summary>
+    /// Proposes <paramref name="requests"/> and awaits the store loop's answer: no thread waits
+    /// while the command goes through the raft log.
+    /// </summary>
+    private async Task<(RaftCmdResponse Response, IEngineSnapshot? Snapshot)> CallAsync(Context? ctx, List<Request> requests)
     {
         var answer = _store.Propose(ctx, requests);
-        if (!answer.Wait(_timeout))
+        RaftCmdResponse response;
+        IEngineSnapshot? snapshot;
+        try
+        {
+            (response, snapshot) = await answer.WaitAsync(_timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
         {
             ReplicatedStore.Abandon(answer);
             throw new RegionErrorException(new Error
@@ -95,7 +106,6 @@ public sealed class RaftStorage : IStorage
             });
         }
 
-        var (response, snapshot) = answer.Result;
         if (response.Header?.Error is { } error)
         {
             snapshot?.Dispose();

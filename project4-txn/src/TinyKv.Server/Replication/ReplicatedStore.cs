@@ -154,11 +154,13 @@ public sealed class ReplicatedStore : IAsyncDisposable
     public static void Abandon(Task<(RaftCmdResponse Response, IEngineSnapshot? Snapshot)> answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        _ = answer.ContinueWith(
-            done => done.Result.Snapshot?.Dispose(),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnRanToCompletion,
-            TaskScheduler.Default);
+        _ = DisposeWhenAnsweredAsync(answer);
+
+        static async Task DisposeWhenAnsweredAsync(Task<(RaftCmdResponse Response, IEngineSnapshot? Snapshot)> answer)
+        {
+            var (_, snapshot) = await answer.ConfigureAwait(false);
+            snapshot?.Dispose();
+        }
     }
 
     /// <summary>Hands a raft message from another store to this one (any thread).</summary>

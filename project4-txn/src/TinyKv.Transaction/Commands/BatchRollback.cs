@@ -11,14 +11,14 @@ public sealed partial class TransactionApi
     /// lock and value if it holds the lock, and in every case leave a rollback record at the
     /// start timestamp, so a prewrite arriving late cannot succeed.
     /// </summary>
-    private BatchRollbackResponse BatchRollback(BatchRollbackRequest req)
+    private async Task<BatchRollbackResponse> BatchRollbackAsync(BatchRollbackRequest req)
     {
 #if TINYKV_REF_4C
         var keys = Distinct(req.Keys);
-        return Latched(keys, () =>
+        return await LatchedAsync(keys, async () =>
         {
             var response = new BatchRollbackResponse();
-            using var reader = _storage.Reader(req.Context);
+            using var reader = await _storage.ReaderAsync(req.Context);
             var txn = new MvccTxn(reader, req.StartVersion);
             if (RollBack(txn, keys) is { } error)
             {
@@ -26,7 +26,7 @@ public sealed partial class TransactionApi
                 return response;
             }
 
-            Write(req.Context, txn, keys);
+            await WriteAsync(req.Context, txn, keys);
             return response;
         });
 #else

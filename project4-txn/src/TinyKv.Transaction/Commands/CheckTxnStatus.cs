@@ -13,14 +13,14 @@ public sealed partial class TransactionApi
     /// committed (<c>commit_version</c>), was rolled back, or never prewrote the primary, in
     /// which case a rollback record makes sure it never will (<c>LockNotExistRollback</c>).
     /// </summary>
-    private CheckTxnStatusResponse CheckTxnStatus(CheckTxnStatusRequest req)
+    private async Task<CheckTxnStatusResponse> CheckTxnStatusAsync(CheckTxnStatusRequest req)
     {
 #if TINYKV_REF_4C
         var primary = req.PrimaryKey.ToByteArray();
-        return Latched([primary], () =>
+        return await LatchedAsync([primary], async () =>
         {
             var response = new CheckTxnStatusResponse();
-            using var reader = _storage.Reader(req.Context);
+            using var reader = await _storage.ReaderAsync(req.Context);
             var txn = new MvccTxn(reader, req.LockTs);
             if (txn.GetLock(primary) is { } held && held.Ts == req.LockTs)
             {
@@ -38,7 +38,7 @@ public sealed partial class TransactionApi
 
                 txn.DeleteLock(primary);
                 txn.PutWrite(primary, req.LockTs, new Write(req.LockTs, WriteKind.Rollback));
-                Write(req.Context, txn, [primary]);
+                await WriteAsync(req.Context, txn, [primary]);
                 response.Action = Action.TtlexpireRollback;
                 return response;
             }
@@ -47,7 +47,7 @@ public sealed partial class TransactionApi
             if (write is null)
             {
                 txn.PutWrite(primary, req.LockTs, new Write(req.LockTs, WriteKind.Rollback));
-                Write(req.Context, txn, [primary]);
+                await WriteAsync(req.Context, txn, [primary]);
                 response.Action = Action.LockNotExistRollback;
                 return response;
             }

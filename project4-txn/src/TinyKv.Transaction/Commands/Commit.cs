@@ -11,14 +11,14 @@ public sealed partial class TransactionApi
     /// repeated commit); a key it rolled back is an <c>abort</c>; a key locked by another
     /// transaction is <c>retryable</c>. With an error, nothing is written.
     /// </summary>
-    private CommitResponse Commit(CommitRequest req)
+    private async Task<CommitResponse> CommitAsync(CommitRequest req)
     {
 #if TINYKV_REF_4B
         var keys = Distinct(req.Keys);
-        return Latched(keys, () =>
+        return await LatchedAsync(keys, async () =>
         {
             var response = new CommitResponse();
-            using var reader = _storage.Reader(req.Context);
+            using var reader = await _storage.ReaderAsync(req.Context);
             var txn = new MvccTxn(reader, req.StartVersion);
             foreach (var key in keys)
             {
@@ -50,7 +50,7 @@ public sealed partial class TransactionApi
                 txn.DeleteLock(key);
             }
 
-            Write(req.Context, txn, keys);
+            await WriteAsync(req.Context, txn, keys);
             return response;
         });
 #else

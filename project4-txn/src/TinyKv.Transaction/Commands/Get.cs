@@ -10,12 +10,12 @@ public sealed partial class TransactionApi
     /// before <c>version</c> may hide a write the reader must see, so the answer is a
     /// <c>locked</c> key error instead of a value; a missing or deleted key sets <c>not_found</c>.
     /// </summary>
-    private GetResponse Get(GetRequest req)
+    private async Task<GetResponse> GetAsync(GetRequest req)
     {
 #if TINYKV_REF_4B
         var response = new GetResponse();
         var key = req.Key.ToByteArray();
-        using var reader = _storage.Reader(req.Context);
+        using var reader = await _storage.ReaderAsync(req.Context);
         var txn = new MvccTxn(reader, req.Version);
         if (txn.GetLock(key) is { } held && held.Ts <= req.Version)
         {

@@ -12,14 +12,14 @@ public sealed partial class TransactionApi
     /// the value (or delete it) at the start timestamp and lock the key, pointing at the primary.
     /// All or nothing: with any key error, nothing is written and every error is reported.
     /// </summary>
-    private PrewriteResponse Prewrite(PrewriteRequest req)
+    private async Task<PrewriteResponse> PrewriteAsync(PrewriteRequest req)
     {
 #if TINYKV_REF_4B
         var keys = req.Mutations.Select(m => m.Key.ToByteArray()).ToList();
-        return Latched(keys, () =>
+        return await LatchedAsync(keys, async () =>
         {
             var response = new PrewriteResponse();
-            using var reader = _storage.Reader(req.Context);
+            using var reader = await _storage.ReaderAsync(req.Context);
             var txn = new MvccTxn(reader, req.StartVersion);
             var primary = req.PrimaryLock.ToByteArray();
             foreach (var mutation in req.Mutations)
@@ -62,7 +62,7 @@ public sealed partial class TransactionApi
 
             if (response.Errors.Count == 0)
             {
-                Write(req.Context, txn, keys);
+                await WriteAsync(req.Context, txn, keys);
             }
 
             return response;

@@ -10,11 +10,11 @@ public sealed partial class TransactionApi
     /// commit it at <c>commit_version</c>, or roll it back when that is 0. Clients call it after
     /// KvCheckTxnStatus told them the fate of a lock that blocked them.
     /// </summary>
-    private ResolveLockResponse ResolveLock(ResolveLockRequest req)
+    private async Task<ResolveLockResponse> ResolveLockAsync(ResolveLockRequest req)
     {
 #if TINYKV_REF_4C
         List<byte[]> keys;
-        using (var reader = _storage.Reader(req.Context))
+        using (var reader = await _storage.ReaderAsync(req.Context))
         {
             keys = [.. new MvccTxn(reader, req.StartVersion).AllLocks().Select(l => l.Key)];
         }
@@ -27,12 +27,12 @@ public sealed partial class TransactionApi
         var response = new ResolveLockResponse();
         if (req.CommitVersion == 0)
         {
-            var rollback = BatchRollback(new BatchRollbackRequest { Context = req.Context, StartVersion = req.StartVersion, Keys = { keys.Select(Bytes) } });
+            var rollback = await BatchRollbackAsync(new BatchRollbackRequest { Context = req.Context, StartVersion = req.StartVersion, Keys = { keys.Select(Bytes) } });
             response.Error = rollback.Error;
         }
         else
         {
-            var commit = Commit(new CommitRequest { Context = req.Context, StartVersion = req.StartVersion, CommitVersion = req.CommitVersion, Keys = { keys.Select(Bytes) } });
+            var commit = await CommitAsync(new CommitRequest { Context = req.Context, StartVersion = req.StartVersion, CommitVersion = req.CommitVersion, Keys = { keys.Select(Bytes) } });
             response.Error = commit.Error;
         }
 

@@ -12,12 +12,12 @@ public sealed partial class TransactionApi
     /// A key locked by a transaction that started at or before <c>version</c> comes back as a
     /// pair carrying a <c>locked</c> error instead of a value; the scan goes on past it.
     /// </summary>
-    private ScanResponse Scan(ScanRequest req)
+    private async Task<ScanResponse> ScanAsync(ScanRequest req)
     {
 #if TINYKV_REF_4C
         var response = new ScanResponse();
         var startKey = req.StartKey.ToByteArray();
-        using var reader = _storage.Reader(req.Context);
+        using var reader = await _storage.ReaderAsync(req.Context);
         var txn = new MvccTxn(reader, req.Version);
         using var scanner = new Scanner(startKey, txn);
 

@@ -20,39 +20,39 @@ namespace TinyKv.Transaction.Tests.Commands;
 public sealed class BadRequestTests : IDisposable
 {
     /// <summary>Each malformed request, by a label, with the field its refusal must name.</summary>
-    private static readonly Dictionary<string, (string Field, Action<TransactionApi> Send)> Malformed = new()
+    private static readonly Dictionary<string, (string Field, Func<TransactionApi, Task> Send)> Malformed = new()
     {
-        ["a get at version 0"] = ("version", api => api.KvGet(new GetRequest { Key = Bytes(3) })),
-        ["a get of an empty key"] = ("key", api => api.KvGet(new GetRequest { Version = 100 })),
-        ["a prewrite at start_version 0"] = ("start_version", api => api.KvPrewrite(Prewrite(0, Bytes(1), Mutation(3, [42], Op.Put)))),
-        ["a prewrite without a primary"] = ("primary_lock", api => api.KvPrewrite(Prewrite(100, Google.Protobuf.ByteString.Empty, Mutation(3, [42], Op.Put)))),
-        ["a prewrite of an empty key"] = ("mutation key", api => api.KvPrewrite(Prewrite(100, Bytes(1), new Mutation { Op = Op.Put, Value = Bytes(42) }))),
-        ["a prewrite naming a key twice"] = ("mutations", api => api.KvPrewrite(Prewrite(100, Bytes(1), Mutation(5, [42], Op.Put), Mutation(5, [45], Op.Put)))),
-        ["a prewrite with a rollback mutation"] = ("Rollback", api => api.KvPrewrite(Prewrite(100, Bytes(1), Mutation(5, null, Op.Rollback)))),
-        ["a prewrite with a lock mutation"] = ("Lock", api => api.KvPrewrite(Prewrite(100, Bytes(1), Mutation(5, null, Op.Lock)))),
-        ["a commit at start_version 0"] = ("start_version", api => api.KvCommit(new CommitRequest { CommitVersion = 95, Keys = { Bytes(3) } })),
-        ["a commit at its start version"] = ("commit_version", api => api.KvCommit(new CommitRequest { StartVersion = 90, CommitVersion = 90, Keys = { Bytes(3) } })),
-        ["a commit before its start"] = ("commit_version", api => api.KvCommit(new CommitRequest { StartVersion = 90, CommitVersion = 89, Keys = { Bytes(3) } })),
-        ["a commit of an empty key"] = ("keys", api => api.KvCommit(new CommitRequest { StartVersion = 90, CommitVersion = 95, Keys = { Bytes(3), Bytes() } })),
-        ["a scan at version 0"] = ("version", api => api.KvScan(new ScanRequest { StartKey = Bytes(0), Limit = 10 })),
-        ["a status check of an empty primary"] = ("primary_key", api => api.KvCheckTxnStatus(new CheckTxnStatusRequest { LockTs = 90, CurrentTs = ulong.MaxValue })),
-        ["a status check at lock_ts 0"] = ("lock_ts", api => api.KvCheckTxnStatus(new CheckTxnStatusRequest { PrimaryKey = Bytes(3), CurrentTs = ulong.MaxValue })),
-        ["a status check at current_ts 0"] = ("current_ts", api => api.KvCheckTxnStatus(new CheckTxnStatusRequest { PrimaryKey = Bytes(3), LockTs = 90 })),
-        ["a rollback at start_version 0"] = ("start_version", api => api.KvBatchRollback(new BatchRollbackRequest { Keys = { Bytes(3) } })),
-        ["a rollback of an empty key"] = ("keys", api => api.KvBatchRollback(new BatchRollbackRequest { StartVersion = 90, Keys = { Bytes() } })),
-        ["a resolve committing before its start"] = ("commit_version", api => api.KvResolveLock(new ResolveLockRequest { StartVersion = 90, CommitVersion = 90 })),
+        ["a get at version 0"] = ("version", api => api.KvGetAsync(new GetRequest { Key = Bytes(3) })),
+        ["a get of an empty key"] = ("key", api => api.KvGetAsync(new GetRequest { Version = 100 })),
+        ["a prewrite at start_version 0"] = ("start_version", api => api.KvPrewriteAsync(Prewrite(0, Bytes(1), Mutation(3, [42], Op.Put)))),
+        ["a prewrite without a primary"] = ("primary_lock", api => api.KvPrewriteAsync(Prewrite(100, Google.Protobuf.ByteString.Empty, Mutation(3, [42], Op.Put)))),
+        ["a prewrite of an empty key"] = ("mutation key", api => api.KvPrewriteAsync(Prewrite(100, Bytes(1), new Mutation { Op = Op.Put, Value = Bytes(42) }))),
+        ["a prewrite naming a key twice"] = ("mutations", api => api.KvPrewriteAsync(Prewrite(100, Bytes(1), Mutation(5, [42], Op.Put), Mutation(5, [45], Op.Put)))),
+        ["a prewrite with a rollback mutation"] = ("Rollback", api => api.KvPrewriteAsync(Prewrite(100, Bytes(1), Mutation(5, null, Op.Rollback)))),
+        ["a prewrite with a lock mutation"] = ("Lock", api => api.KvPrewriteAsync(Prewrite(100, Bytes(1), Mutation(5, null, Op.Lock)))),
+        ["a commit at start_version 0"] = ("start_version", api => api.KvCommitAsync(new CommitRequest { CommitVersion = 95, Keys = { Bytes(3) } })),
+        ["a commit at its start version"] = ("commit_version", api => api.KvCommitAsync(new CommitRequest { StartVersion = 90, CommitVersion = 90, Keys = { Bytes(3) } })),
+        ["a commit before its start"] = ("commit_version", api => api.KvCommitAsync(new CommitRequest { StartVersion = 90, CommitVersion = 89, Keys = { Bytes(3) } })),
+        ["a commit of an empty key"] = ("keys", api => api.KvCommitAsync(new CommitRequest { StartVersion = 90, CommitVersion = 95, Keys = { Bytes(3), Bytes() } })),
+        ["a scan at version 0"] = ("version", api => api.KvScanAsync(new ScanRequest { StartKey = Bytes(0), Limit = 10 })),
+        ["a status check of an empty primary"] = ("primary_key", api => api.KvCheckTxnStatusAsync(new CheckTxnStatusRequest { LockTs = 90, CurrentTs = ulong.MaxValue })),
+        ["a status check at lock_ts 0"] = ("lock_ts", api => api.KvCheckTxnStatusAsync(new CheckTxnStatusRequest { PrimaryKey = Bytes(3), CurrentTs = ulong.MaxValue })),
+        ["a status check at current_ts 0"] = ("current_ts", api => api.KvCheckTxnStatusAsync(new CheckTxnStatusRequest { PrimaryKey = Bytes(3), LockTs = 90 })),
+        ["a rollback at start_version 0"] = ("start_version", api => api.KvBatchRollbackAsync(new BatchRollbackRequest { Keys = { Bytes(3) } })),
+        ["a rollback of an empty key"] = ("keys", api => api.KvBatchRollbackAsync(new BatchRollbackRequest { StartVersion = 90, Keys = { Bytes() } })),
+        ["a resolve committing before its start"] = ("commit_version", api => api.KvResolveLockAsync(new ResolveLockRequest { StartVersion = 90, CommitVersion = 90 })),
     };
 
     /// <summary>Each handler, by a label, sent a request that would write if the storage answered.</summary>
-    private static readonly Dictionary<string, Func<TransactionApi, Error?>> Handlers = new()
+    private static readonly Dictionary<string, Func<TransactionApi, Task<Error?>>> Handlers = new()
     {
-        ["KvGet"] = api => api.KvGet(new GetRequest { Key = Bytes(4), Version = 100 }).RegionError,
-        ["KvPrewrite"] = api => api.KvPrewrite(Prewrite(100, Bytes(5), Mutation(5, [42], Op.Put))).RegionError,
-        ["KvCommit"] = api => api.KvCommit(new CommitRequest { StartVersion = 90, CommitVersion = 95, Keys = { Bytes(3) } }).RegionError,
-        ["KvScan"] = api => api.KvScan(new ScanRequest { StartKey = Bytes(0), Limit = 10, Version = 100 }).RegionError,
-        ["KvCheckTxnStatus"] = api => api.KvCheckTxnStatus(new CheckTxnStatusRequest { PrimaryKey = Bytes(3), LockTs = 90, CurrentTs = ulong.MaxValue }).RegionError,
-        ["KvBatchRollback"] = api => api.KvBatchRollback(new BatchRollbackRequest { StartVersion = 90, Keys = { Bytes(3) } }).RegionError,
-        ["KvResolveLock"] = api => api.KvResolveLock(new ResolveLockRequest { StartVersion = 90, CommitVersion = 95 }).RegionError,
+        ["KvGet"] = async api => (await api.KvGetAsync(new GetRequest { Key = Bytes(4), Version = 100 })).RegionError,
+        ["KvPrewrite"] = async api => (await api.KvPrewriteAsync(Prewrite(100, Bytes(5), Mutation(5, [42], Op.Put)))).RegionError,
+        ["KvCommit"] = async api => (await api.KvCommitAsync(new CommitRequest { StartVersion = 90, CommitVersion = 95, Keys = { Bytes(3) } })).RegionError,
+        ["KvScan"] = async api => (await api.KvScanAsync(new ScanRequest { StartKey = Bytes(0), Limit = 10, Version = 100 })).RegionError,
+        ["KvCheckTxnStatus"] = async api => (await api.KvCheckTxnStatusAsync(new CheckTxnStatusRequest { PrimaryKey = Bytes(3), LockTs = 90, CurrentTs = ulong.MaxValue })).RegionError,
+        ["KvBatchRollback"] = async api => (await api.KvBatchRollbackAsync(new BatchRollbackRequest { StartVersion = 90, Keys = { Bytes(3) } })).RegionError,
+        ["KvResolveLock"] = async api => (await api.KvResolveLockAsync(new ResolveLockRequest { StartVersion = 90, CommitVersion = 95 })).RegionError,
     };
 
     private readonly TrackingStorage _storage = new();
@@ -77,43 +77,44 @@ public sealed class BadRequestTests : IDisposable
 
     [Theory]
     [MemberData(nameof(MalformedRequests))]
-    public void A_malformed_request_is_refused_naming_the_field_and_writes_nothing(string request)
+    public async Task A_malformed_request_is_refused_naming_the_field_and_writes_nothing(string request)
     {
         var (field, send) = Malformed[request];
         var api = new TransactionApi(_storage);
 
         var sending = () => send(api);
 
-        sending.Should().Throw<InvalidRequestException>("{0} is malformed and must be refused before anything is read or written", request)
+        (await sending.Should().ThrowAsync<InvalidRequestException>("{0} is malformed and must be refused before anything is read or written", request)
+            )
             .WithMessage($"*{field}*", "the refusal of {0} should name what is wrong ({1})", request, field);
         ShouldBeUntouched(request);
     }
 
     [Fact]
-    public void A_prewrite_without_mutations_needs_no_primary()
+    public async Task A_prewrite_without_mutations_needs_no_primary()
     {
-        var response = new TransactionApi(_storage).KvPrewrite(Prewrite(100, Google.Protobuf.ByteString.Empty));
+        var response = await new TransactionApi(_storage).KvPrewriteAsync(Prewrite(100, Google.Protobuf.ByteString.Empty));
 
         response.Errors.Should().BeEmpty("a prewrite of nothing is accepted, as in the original, primary or not");
         ShouldBeUntouched("an empty prewrite");
     }
 
     [Fact]
-    public void A_commit_without_keys_is_accepted()
+    public async Task A_commit_without_keys_is_accepted()
     {
-        var response = new TransactionApi(_storage).KvCommit(new CommitRequest { StartVersion = 90, CommitVersion = 95 });
+        var response = await new TransactionApi(_storage).KvCommitAsync(new CommitRequest { StartVersion = 90, CommitVersion = 95 });
 
         response.Error.Should().BeNull("a commit of no keys is accepted, as in the original");
         ShouldBeUntouched("an empty commit");
     }
 
     [Fact]
-    public void A_key_named_twice_in_a_commit_or_a_rollback_is_accepted()
+    public async Task A_key_named_twice_in_a_commit_or_a_rollback_is_accepted()
     {
         var api = new TransactionApi(_storage);
 
-        var commit = api.KvCommit(new CommitRequest { StartVersion = 90, CommitVersion = 95, Keys = { Bytes(3), Bytes(3) } });
-        var rollback = api.KvBatchRollback(new BatchRollbackRequest { StartVersion = 91, Keys = { Bytes(6), Bytes(6) } });
+        var commit = await api.KvCommitAsync(new CommitRequest { StartVersion = 90, CommitVersion = 95, Keys = { Bytes(3), Bytes(3) } });
+        var rollback = await api.KvBatchRollbackAsync(new BatchRollbackRequest { StartVersion = 91, Keys = { Bytes(6), Bytes(6) } });
 
         commit.Error.Should().BeNull("a commit may name a key twice (the original commits it once)");
         rollback.Error.Should().BeNull("a rollback may name a key twice (the original rolls it back once)");
@@ -125,9 +126,9 @@ public sealed class BadRequestTests : IDisposable
     }
 
     [Fact]
-    public void A_resolve_of_start_0_is_accepted()
+    public async Task A_resolve_of_start_0_is_accepted()
     {
-        var response = new TransactionApi(_storage).KvResolveLock(new ResolveLockRequest());
+        var response = await new TransactionApi(_storage).KvResolveLockAsync(new ResolveLockRequest());
 
         response.Error.Should().BeNull("no transaction started at 0, so there is nothing to resolve; the original accepts it");
         ShouldBeUntouched("a resolve of start 0");
@@ -135,12 +136,12 @@ public sealed class BadRequestTests : IDisposable
 
     [Theory]
     [MemberData(nameof(HandlerNames))]
-    public void A_region_error_from_the_storage_comes_back_in_the_response_and_nothing_is_written(string handler)
+    public async Task A_region_error_from_the_storage_comes_back_in_the_response_and_nothing_is_written(string handler)
     {
         var error = new Error { Message = "not the leader", NotLeader = new NotLeader { RegionId = 7 } };
         var api = new TransactionApi(new FailingStorage(_storage, error));
 
-        var regionError = Handlers[handler](api);
+        var regionError = await Handlers[handler](api);
 
         regionError.Should().Be(error, "{0} must hand the storage's region error back to the client, which retries elsewhere", handler);
         ShouldBeUntouched(handler + " failing with a region error");
@@ -167,8 +168,8 @@ public sealed class BadRequestTests : IDisposable
 
         public void Stop() => inner.Stop();
 
-        public void Write(Context? ctx, IReadOnlyList<Modify> batch) => throw new RegionErrorException(error);
+        public ValueTask WriteAsync(Context? ctx, IReadOnlyList<Modify> batch) => ValueTask.FromException(new RegionErrorException(error));
 
-        public IStorageReader Reader(Context? ctx) => throw new RegionErrorException(error);
+        public ValueTask<IStorageReader> ReaderAsync(Context? ctx) => ValueTask.FromException<IStorageReader>(new RegionErrorException(error));
     }
 }

@@ -75,19 +75,19 @@ internal sealed class CommandTestBuilder : IDisposable
         }
     }
 
-    public GetResponse Run(GetRequest request) => Checked(request, Api.KvGet);
+    public GetResponse Run(GetRequest request) => Checked(request, Api.KvGetAsync);
 
-    public PrewriteResponse Run(PrewriteRequest request) => Checked(request, Api.KvPrewrite);
+    public PrewriteResponse Run(PrewriteRequest request) => Checked(request, Api.KvPrewriteAsync);
 
-    public CommitResponse Run(CommitRequest request) => Checked(request, Api.KvCommit);
+    public CommitResponse Run(CommitRequest request) => Checked(request, Api.KvCommitAsync);
 
-    public ScanResponse Run(ScanRequest request) => Checked(request, Api.KvScan);
+    public ScanResponse Run(ScanRequest request) => Checked(request, Api.KvScanAsync);
 
-    public CheckTxnStatusResponse Run(CheckTxnStatusRequest request) => Checked(request, Api.KvCheckTxnStatus);
+    public CheckTxnStatusResponse Run(CheckTxnStatusRequest request) => Checked(request, Api.KvCheckTxnStatusAsync);
 
-    public BatchRollbackResponse Run(BatchRollbackRequest request) => Checked(request, Api.KvBatchRollback);
+    public BatchRollbackResponse Run(BatchRollbackRequest request) => Checked(request, Api.KvBatchRollbackAsync);
 
-    public ResolveLockResponse Run(ResolveLockRequest request) => Checked(request, Api.KvResolveLock);
+    public ResolveLockResponse Run(ResolveLockRequest request) => Checked(request, Api.KvResolveLockAsync);
 
     /// <summary>
     /// Checks each entry: one with a value must be stored with exactly that value; one without
@@ -174,9 +174,18 @@ internal sealed class CommandTestBuilder : IDisposable
 
     public void Dispose() => Storage.Dispose();
 
-    private TResponse Checked<TRequest, TResponse>(TRequest request, Func<TRequest, TResponse> handler)
+    /// <summary>
+    /// Runs a handler to its end on the test's thread. Over this in-memory storage a handler only
+    /// waits for a latch another command holds, so a handler still running when it returns holds
+    /// a latch nobody will release: the test fails at once instead of hanging.
+    /// </summary>
+    private TResponse Checked<TRequest, TResponse>(TRequest request, Func<TRequest, Task<TResponse>> handler)
     {
-        var response = handler(request);
+        var running = handler(request);
+        running.IsCompleted.Should().BeTrue(
+            "{0} runs over storage that answers at once, so it can only still be waiting for a latch that an earlier command never released (release every latch, also when a command fails)",
+            typeof(TRequest).Name);
+        var response = running.GetAwaiter().GetResult();
         ShouldHaveLatchedEveryWrite(typeof(TRequest).Name);
         Storage.OpenIterators.Should().Be(0, "{0} must dispose every iterator it opens on a storage reader", typeof(TRequest).Name);
         return response;
@@ -185,7 +194,7 @@ internal sealed class CommandTestBuilder : IDisposable
     /// <summary>Fails if a command wrote a key it had not latched (as <see cref="Latches.Validate"/> was told).</summary>
     public void ShouldHaveLatchedEveryWrite(string command) =>
         _unlatchedWrites.Should().BeEmpty(
-            "a command must latch (Latches.Acquire) every user key it writes before it reads anything, and {0} wrote keys it had not latched",
+            "a command must latch (Latches.AcquireAsync) every user key it writes before it reads anything, and {0} wrote keys it had not latched",
             command);
 
     private void CheckLatched(MvccTxn txn, IReadOnlyList<byte[]> latched)

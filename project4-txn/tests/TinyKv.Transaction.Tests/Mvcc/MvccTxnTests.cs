@@ -210,7 +210,7 @@ public sealed class MvccTxnTests : IDisposable
         var storage = new TrackingStorage();
         _storages.Add(storage);
         setup?.Invoke(storage);
-        return new MvccTxn(storage.Reader(null), startTs);
+        return new MvccTxn(storage.Reader(), startTs);
     }
 
     // One put: value [1 2 3] written at 40, committed at 42.

@@ -44,6 +44,14 @@ public sealed class WriteBatch
         return this;
     }
 
+    /// <summary>Adds every operation of <paramref name="other"/>, in its order, after this batch's own.</summary>
+    public WriteBatch Append(WriteBatch other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        _ops.AddRange(other._ops);
+        return this;
+    }
+
     /// <summary>Removes every operation, so the batch can be reused.</summary>
     public void Clear() => _ops.Clear();
 }

@@ -14,7 +14,8 @@ namespace TinyKv.TestKit.Storage;
 /// The original course's <c>MemStorage</c> plays this part in its transaction tests. Unlike it,
 /// readers here read a snapshot (as every real storage does), and <see cref="HasChanged"/>
 /// compares values, so writing a key's initial value back again does not count as a change.
-/// It also counts the iterators its readers hand out that are not disposed yet
+/// Its writes and readers complete at once, so code under test that only awaits the storage runs
+/// to the end within the call, on the test's thread. It also counts the iterators its readers hand out that are not disposed yet
 /// (<see cref="OpenIterators"/>): the original panicked on such a leak.
 /// </remarks>
 public sealed class TrackingStorage : IStorage, IDisposable
@@ -38,7 +39,7 @@ public sealed class TrackingStorage : IStorage, IDisposable
     }
 
     /// <inheritdoc />
-    public void Write(Context? ctx, IReadOnlyList<Modify> batch)
+    public ValueTask WriteAsync(Context? ctx, IReadOnlyList<Modify> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var writeBatch = new WriteBatch();
@@ -55,10 +56,14 @@ public sealed class TrackingStorage : IStorage, IDisposable
         }
 
         _engine.Write(writeBatch);
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public IStorageReader Reader(Context? ctx) => new TrackingReader(this, _engine.GetSnapshot());
+    public ValueTask<IStorageReader> ReaderAsync(Context? ctx) => ValueTask.FromResult(Reader());
+
+    /// <summary>A reader over the current data, for tests of code that takes a reader rather than a storage.</summary>
+    public IStorageReader Reader() => new TrackingReader(this, _engine.GetSnapshot());
 
     /// <summary>
     /// Writes <paramref name="value"/> under <paramref name="key"/> in <paramref name="cf"/>
