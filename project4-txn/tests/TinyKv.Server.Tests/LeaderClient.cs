@@ -24,7 +24,12 @@ public sealed class LeaderClient : IDisposable
     {
         foreach (var (id, url) in members.Stores)
         {
-            _channels[id] = GrpcChannel.ForAddress(url);
+            // More than one HTTP/2 connection per server once a connection's streams are all busy
+            // (a server allows 100 at a time), so hundreds of concurrent calls do not queue here.
+            _channels[id] = GrpcChannel.ForAddress(url, new GrpcChannelOptions
+            {
+                HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+            });
         }
 
         _ids = [.. members.Stores.Keys];
