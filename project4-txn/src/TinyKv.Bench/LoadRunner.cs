@@ -23,6 +23,7 @@ public sealed class LoadRunner
     private long _tickets;
     private long _completed;
     private long _failed;
+    private long _inFlight;
     private volatile bool _measuring;
     private volatile bool _closed;
 
@@ -99,6 +100,7 @@ public sealed class LoadRunner
         // Close the window before cancelling, so an operation cancelled by the stop is not counted.
         _closed = true;
         window.Stop();
+        var unanswered = Interlocked.Read(ref _inFlight);
         var usage = meter.Stop();
         await stop.CancelAsync().ConfigureAwait(false);
         await loops.ConfigureAwait(false);
@@ -121,6 +123,7 @@ public sealed class LoadRunner
             ElapsedSeconds = window.Elapsed.TotalSeconds,
             Succeeded = Completed - FailedSoFar,
             Failed = FailedSoFar,
+            Unanswered = stoppedBy == "max-ops" ? 0 : unanswered,
             Latency = LatencySummary.Of(histograms),
             Errors = errors.Snapshot(),
             Retries = retries.Snapshot(),
@@ -141,6 +144,11 @@ public sealed class LoadRunner
                 return;
             }
 
+            if (measured)
+            {
+                Interlocked.Increment(ref _inFlight);
+            }
+
             var started = Stopwatch.GetTimestamp();
             OpOutcome outcome;
             try
@@ -150,6 +158,13 @@ public sealed class LoadRunner
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
+            }
+            finally
+            {
+                if (measured)
+                {
+                    Interlocked.Decrement(ref _inFlight);
+                }
             }
 
             var micros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;

@@ -43,6 +43,13 @@ public sealed record RunResult
 
     public required long Failed { get; init; }
 
+    /// <summary>
+    /// Operations sent in the window that had not answered when its duration ended (they are
+    /// cancelled and counted neither as succeeded nor as failed). A server that answers nothing
+    /// within the window shows here, not in <see cref="Errors"/>.
+    /// </summary>
+    public long Unanswered { get; init; }
+
     /// <summary>Successful operations per second of the measured window.</summary>
     public double OpsPerSecond => ElapsedSeconds > 0 ? Succeeded / ElapsedSeconds : 0;
 
