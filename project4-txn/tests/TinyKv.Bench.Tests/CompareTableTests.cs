@@ -16,7 +16,7 @@ public sealed class CompareTableTests
         var markdown = CompareTable.Markdown(Report(row));
 
         markdown.Should().Contain("| workload | etcd ops/s | etcd p50 | etcd p99 | etcd errors | etcd CPU-µs/op | tinykv ops/s |");
-        markdown.Should().Contain("| put 64 | 2,000 | 1.50 | 12.0 | 0 | 250 | 1,000 | 1.50 | 12.0 | 3 (deadline 3); 64 unanswered at the end | 250 | 0.50 |");
+        markdown.Should().Contain("| put 64 | 2,000 | 1.50 | 12.0 | 0 | 250 | 1,000 | 1.50 | 12.0 | 3 (deadline 3) | 250 | 0.50 |");
         markdown.Should().Contain("Command: `tinykv-bench compare --duration 10`");
         markdown.Should().Contain("Machine: 2 cores (Test CPU), 24.0 GiB memory");
     }
@@ -24,9 +24,29 @@ public sealed class CompareTableTests
     [Fact]
     public void A_target_that_completed_nothing_shows_dashes_and_no_ratio()
     {
-        var row = new CompareRow("get", 256, Result(succeeded: 0, failed: 7), Result(succeeded: 0, failed: 0));
+        var row = new CompareRow("get", 256, Result(succeeded: 0, failed: 7), Result(succeeded: 0, failed: 0, unanswered: 256));
 
-        CompareTable.Markdown(Report(row)).Should().Contain("| get 256 | 0 | — | — | 7 (deadline 7) | — | 0 | — | — | 0 | — | — |");
+        CompareTable.Markdown(Report(row)).Should().Contain("| get 256 | 0 | — | — | 7 (deadline 7) | — | 0 | — | — | 0; none succeeded, 256 in flight at the end | — | — |");
+    }
+
+    [Fact]
+    public async Task A_saved_comparison_renders_the_same_table_again()
+    {
+        var report = Report(new CompareRow("put", 16, Result(succeeded: 5_000, failed: 2), Result(succeeded: 4_000, failed: 0)));
+        var path = Path.Combine(Path.GetTempPath(), $"tinykv-compare-{Guid.NewGuid():N}.json");
+        try
+        {
+            await ResultReport.WriteJsonAsync(path, report);
+
+            var read = await CompareTable.ReadJsonAsync(path);
+
+            CompareTable.Markdown(read).Should().Be(CompareTable.Markdown(report));
+            File.ReadAllText(path).Should().Contain("\"tinykv\": {").And.Contain("\"ops_per_second\": 400");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     private static CompareReport Report(CompareRow row) => new()

@@ -22,12 +22,27 @@ public static class CompareCommand
         var workDir = new Option<string?>("--work-dir") { Description = "Directory for the servers' data (default: a fresh temporary one, removed at the end)" };
         var output = new Option<string>("--out") { Description = "Markdown file for the table", DefaultValueFactory = _ => "bench-results/compare.md" };
         var json = new Option<string>("--json") { Description = "JSON file for every result", DefaultValueFactory = _ => "bench-results/compare.json" };
+        var fromJson = new Option<string?>("--from-json") { Description = "Run nothing: print (and write to --out) the table of a comparison saved earlier with --json" };
         var command = new Command("compare", "Start a 3-member etcd and a 3-store tinykv cluster on loopback and run the same workloads against both, rounds interleaved; then the standalone tinykv server and the echo server; print a markdown table")
         {
-            duration, warmup, maxOps, keys, connections, deadline, putClients, getClients, serverBinary, etcdBinary, workDir, output, json,
+            duration, warmup, maxOps, keys, connections, deadline, putClients, getClients, serverBinary, etcdBinary, workDir, output, json, fromJson,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(fromJson) is { } saved)
+            {
+                try
+                {
+                    await WriteTableAsync(CompareTable.Markdown(await CompareTable.ReadJsonAsync(saved, cancellationToken).ConfigureAwait(false)), parse.GetValue(output)!).ConfigureAwait(false);
+                    return 0;
+                }
+                catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"tinykv-bench compare: cannot read {saved}: {ex.Message}").ConfigureAwait(false);
+                    return 1;
+                }
+            }
+
             CompareOptions options;
             try
             {
@@ -84,17 +99,21 @@ public static class CompareCommand
                 return 1;
             }
 
-            var markdown = CompareTable.Markdown(report);
-            Console.Write(markdown);
-            var outPath = parse.GetValue(output)!;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-            await File.WriteAllTextAsync(outPath, markdown, CancellationToken.None).ConfigureAwait(false);
+            await WriteTableAsync(CompareTable.Markdown(report), parse.GetValue(output)!).ConfigureAwait(false);
             var jsonPath = parse.GetValue(json)!;
             await ResultReport.WriteJsonAsync(jsonPath, report, CancellationToken.None).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync($"table written to {outPath}, results to {jsonPath}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"results written to {jsonPath}").ConfigureAwait(false);
             return 0;
         });
         return command;
+    }
+
+    private static async Task WriteTableAsync(string markdown, string path)
+    {
+        Console.Write(markdown);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllTextAsync(path, markdown, CancellationToken.None).ConfigureAwait(false);
+        await Console.Error.WriteLineAsync($"table written to {path}").ConfigureAwait(false);
     }
 
     /// <summary>A comma-separated list of client counts.</summary>

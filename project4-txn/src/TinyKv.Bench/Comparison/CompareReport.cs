@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace TinyKv.Bench.Comparison;
 
 /// <summary>One workload run against both clusters, etcd's round first.</summary>
@@ -5,7 +7,7 @@ namespace TinyKv.Bench.Comparison;
 /// <param name="Clients">Closed-loop clients.</param>
 /// <param name="Etcd">The etcd round.</param>
 /// <param name="TinyKv">The tinykv round.</param>
-public sealed record CompareRow(string Workload, int Clients, RunResult Etcd, RunResult TinyKv)
+public sealed record CompareRow(string Workload, int Clients, RunResult Etcd, [property: JsonPropertyName("tinykv")] RunResult TinyKv)
 {
     /// <summary>tinykv's throughput over etcd's; null when etcd completed nothing.</summary>
     public double? Ratio => Etcd.OpsPerSecond > 0 ? TinyKv.OpsPerSecond / Etcd.OpsPerSecond : null;
@@ -24,6 +26,7 @@ public sealed record CompareReport
 
     public required string Command { get; init; }
 
+    [JsonPropertyName("tinykv_server")]
     public required string TinyKvServer { get; init; }
 
     public required double DurationSeconds { get; init; }

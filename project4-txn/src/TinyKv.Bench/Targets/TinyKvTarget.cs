@@ -42,7 +42,7 @@ public sealed class TinyKvTarget : IBenchTarget
 /// </summary>
 internal sealed class TinyKvSession : IBenchClient
 {
-    private static readonly TimeSpan s_firstBackoff = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan s_firstBackoff = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMilliseconds(500);
     private readonly TinyKvTarget _target;
     private readonly int _clientIndex;
@@ -123,7 +123,8 @@ internal sealed class TinyKvSession : IBenchClient
 
             if (hint != RetryHint.ToLeader)
             {
-                // An election takes a few raft ticks: do not spend every retry before it ends.
+                // An election takes 10 to 20 raft ticks (1 to 2 s by default): the default five retries
+                // wait 50, 100, 200, 400 and 500 ms, so they outlast one.
                 var wait = s_firstBackoff * Math.Pow(2, Math.Min(attempt, 10));
                 await Task.Delay(wait < s_maxBackoff ? wait : s_maxBackoff, cancellationToken).ConfigureAwait(false);
             }
