@@ -26,6 +26,7 @@ public sealed class LoadRunner
     private long _inFlight;
     private volatile bool _measuring;
     private volatile bool _closed;
+    private readonly Stopwatch _window = new();
 
     public LoadRunner(BenchOptions options, IBenchTarget target)
     {
@@ -45,6 +46,11 @@ public sealed class LoadRunner
 
     /// <summary>Failed operations counted so far in the measured window.</summary>
     public long FailedSoFar => Interlocked.Read(ref _failed);
+
+    /// <summary>How far the measured window is, from 0 to 1: by time or by operations, whichever is further.</summary>
+    public double Progress => !_measuring ? 0 : Math.Min(1, Math.Max(
+        (double)Completed / _options.MaxOperations,
+        _window.Elapsed / _options.Duration));
 
     /// <summary>Runs the preload (when asked), the warm-up and the measured window.</summary>
     /// <param name="cancellationToken">Ends the run early (Ctrl-C); what was measured until then is returned.</param>
@@ -70,10 +76,10 @@ public sealed class LoadRunner
         if (_options.Warmup == TimeSpan.Zero)
         {
             meter.Start();
+            _window.Start();
             _measuring = true;
         }
 
-        var window = Stopwatch.StartNew();
         var loops = Task.WhenAll(clients.Select((client, i) =>
             Task.Run(() => ClientLoopAsync(client, i, value, histograms[i], errors, retries, stop.Token), CancellationToken.None)));
 
@@ -81,7 +87,7 @@ public sealed class LoadRunner
         {
             await Task.WhenAny(loops, Task.Delay(_options.Warmup, stop.Token)).ConfigureAwait(false);
             meter.Start();
-            window.Restart();
+            _window.Start();
             _measuring = true;
             Phase = "measuring";
         }
@@ -99,7 +105,7 @@ public sealed class LoadRunner
 
         // Close the window before cancelling, so an operation cancelled by the stop is not counted.
         _closed = true;
-        window.Stop();
+        _window.Stop();
         var unanswered = Interlocked.Read(ref _inFlight);
         var usage = meter.Stop();
         await stop.CancelAsync().ConfigureAwait(false);
@@ -120,7 +126,7 @@ public sealed class LoadRunner
             MaxOperations = _options.MaxOperations,
             WarmupSeconds = _options.Warmup.TotalSeconds,
             StoppedBy = stoppedBy,
-            ElapsedSeconds = window.Elapsed.TotalSeconds,
+            ElapsedSeconds = _window.Elapsed.TotalSeconds,
             Succeeded = Completed - FailedSoFar,
             Failed = FailedSoFar,
             Unanswered = stoppedBy == "max-ops" ? 0 : unanswered,

@@ -22,11 +22,11 @@ public static class ProgressDisplay
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
                 .StartAsync(async context =>
                 {
-                    var task = context.AddTask("starting", maxValue: options.MaxOperations);
+                    var task = context.AddTask("starting", maxValue: 1);
                     while (!run.IsCompleted)
                     {
                         task.Description = Describe(runner);
-                        task.Value = runner.Completed;
+                        task.Value = runner.Progress;
                         await Task.WhenAny(run, Task.Delay(250, CancellationToken.None)).ConfigureAwait(false);
                     }
 

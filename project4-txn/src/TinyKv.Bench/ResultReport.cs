@@ -31,7 +31,7 @@ public static class ResultReport
             text.AppendLine(c, $"preload: {preload.Written} keys written, {preload.Failed} failed in {preload.Seconds:0.00} s{(preload.Complete ? "" : " (stopped at its time limit)")}");
         }
 
-        text.AppendLine(c, $"operations {result.Operations}: {result.Succeeded} succeeded, {result.Failed} failed; {result.Unanswered} still unanswered when the window closed");
+        text.AppendLine(c, $"operations {result.Operations}: {result.Succeeded} succeeded, {result.Failed} failed; {result.Unanswered} in flight when the window closed (cancelled, not counted)");
         text.AppendLine(c, $"throughput {result.OpsPerSecond:0.0} ops/s");
         var l = result.Latency;
         text.AppendLine(c, $"latency (µs, successful operations): p50 {l.P50Micros}  p90 {l.P90Micros}  p99 {l.P99Micros}  p999 {l.P999Micros}  max {l.MaxMicros}  mean {l.MeanMicros:0}");
