@@ -110,12 +110,6 @@ public sealed class RunCommand
             return 2;
         }
 
-        if (options.Target == TargetKind.Etcd && options.Workload == Workload.Txn && options.TxnKeys > 128)
-        {
-            await Console.Error.WriteLineAsync("tinykv-bench run: etcd allows at most 128 operations in one txn").ConfigureAwait(false);
-            return 2;
-        }
-
         using var target = CreateTarget(options);
         var result = await ProgressDisplay.RunAsync(new LoadRunner(options, target), options, cancellationToken).ConfigureAwait(false);
         Console.Write(ResultReport.Text(result));
