@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+
+namespace TinyKv.Bench.Comparison;
+
+/// <summary>A comparison as markdown: the side-by-side table, the single servers, peak memory and the machine.</summary>
+public static class CompareTable
+{
+    private static readonly CultureInfo s_c = CultureInfo.InvariantCulture;
+
+    /// <summary>Reads a comparison written by <see cref="ResultReport.WriteJsonAsync{T}"/>.</summary>
+    /// <exception cref="System.Text.Json.JsonException">The file is not a comparison's JSON.</exception>
+    public static async Task<CompareReport> ReadJsonAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await System.Text.Json.JsonSerializer.DeserializeAsync<CompareReport>(stream, ResultReport.JsonOptions, cancellationToken).ConfigureAwait(false)
+                ?? throw new System.Text.Json.JsonException($"{path} holds no comparison");
+        }
+    }
+
+    public static string Markdown(CompareReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var text = new StringBuilder();
+        text.AppendLine(s_c, $"Each round: {report.WarmupSeconds:0.#} s warm-up, then {report.DurationSeconds:0.#} s measured (or the operation cap). Latencies in ms; CPU-µs/op is the servers' user+system CPU time (all members together) per successful operation; errors are failed operations by kind (and, when none succeeded, the operations still waiting when the round ended).");
+        text.AppendLine();
+        text.AppendLine("| workload | etcd ops/s | etcd p50 | etcd p99 | etcd errors | etcd CPU-µs/op | tinykv ops/s | tinykv p50 | tinykv p99 | tinykv errors | tinykv CPU-µs/op | tinykv/etcd ops/s |");
+        text.AppendLine("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+        foreach (var row in report.Rows)
+        {
+            text.AppendLine(s_c, $"| {row.Workload} {row.Clients} | {Cells(row.Etcd)} | {Cells(row.TinyKv)} | {(row.Ratio is { } ratio ? ratio.ToString("0.00", s_c) : "—")} |");
+        }
+
+        if (report.SingleServers.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("| single server | workload | ops/s | p50 | p99 | errors | CPU-µs/op |");
+            text.AppendLine("| --- | --- | ---: | ---: | ---: | --- | ---: |");
+            foreach (var single in report.SingleServers)
+            {
+                text.AppendLine(s_c, $"| {single.Server} | {single.Result.Workload} {single.Result.Clients} | {Cells(single.Result)} |");
+            }
+        }
+
+        if (report.PeakMemory.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(s_c, $"Peak resident memory (VmHWM) at the end: {string.Join("; ", report.PeakMemory.Select(m => $"{m.Server} {(m.PeakRssKib is { } kib ? (kib / 1024.0).ToString("0", s_c) + " MiB" : "unknown")}"))}.");
+        }
+
+        var m = report.Machine;
+        text.AppendLine();
+        text.AppendLine(s_c, $"Machine: {m.Cores} cores ({m.CpuModel}), {m.Memory} memory, {m.OperatingSystem}, {m.DotNet}, {m.Etcd}; tinykv-server from {report.TinyKvServer}.");
+        text.AppendLine();
+        text.AppendLine(s_c, $"Command: `{report.Command}`");
+        return text.ToString();
+    }
+
+    /// <summary>ops/s | p50 | p99 | errors | CPU-µs/op of one run.</summary>
+    public static string Cells(RunResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var none = result.Succeeded == 0;
+        return string.Join(" | ",
+            result.OpsPerSecond.ToString("#,0", s_c),
+            none ? "—" : Millis(result.Latency.P50Micros),
+            none ? "—" : Millis(result.Latency.P99Micros),
+            Errors(result),
+            result.CpuMicrosPerOp is { } cpu ? cpu.ToString("#,0", s_c) : "—");
+    }
+
+    /// <summary>
+    /// "0", or the failed count with the kinds: "120 (deadline 118, region:not_leader 2)"; when
+    /// nothing succeeded, also how many operations were still waiting when the round ended.
+    /// </summary>
+    public static string Errors(RunResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var failed = result.Failed == 0
+            ? "0"
+            : string.Create(s_c, $"{result.Failed:#,0} ({string.Join(", ", result.Errors.Select(e => string.Create(s_c, $"{e.Key} {e.Value:#,0}")))})");
+        // Every closed-loop client has one operation in flight when a round ends; that says
+        // something only when no operation succeeded at all.
+        return result.Succeeded > 0 || result.Unanswered == 0
+            ? failed
+            : string.Create(s_c, $"{failed}; none succeeded, {result.Unanswered:#,0} in flight at the end");
+    }
+
+    private static string Millis(long micros) => (micros / 1000.0).ToString(micros < 10_000 ? "0.00" : "0.0", s_c);
+}
