@@ -14,6 +14,7 @@ namespace TinyKv.Server.Tests;
 /// lock and write records written raw, clients that give up mid-request. Every call has a
 /// deadline, so a server that never answers fails the test instead of hanging it.
 /// </summary>
+[Collection(BadInputCollection.Name)]
 public sealed class BadInputServiceTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
@@ -146,7 +147,7 @@ public sealed class BadInputServiceTests(ITestOutputHelper output) : IAsyncLifet
     {
         const int Requests = 10_000;
         var random = new Random(TinyKv.TestKit.TestSeed.Value);
-        var started = DateTime.UtcNow;
+        await _kv.Client.RawGetAsync(new RawGetRequest { Key = Text("connected") }, deadline: Soon); // The channel is open before the flood.
         var calls = Enumerable.Range(0, Requests).Select(async i =>
         {
             // Three keys per prewrite: a batch lands whole or not at all, whenever the deadline strikes.
@@ -158,7 +159,7 @@ public sealed class BadInputServiceTests(ITestOutputHelper output) : IAsyncLifet
 
             try
             {
-                await _kv.Client.KvPrewriteAsync(request, deadline: started.AddMilliseconds(random.Next(0, 300)));
+                await _kv.Client.KvPrewriteAsync(request, deadline: DateTime.UtcNow.AddMilliseconds(random.Next(0, 2000)));
                 return StatusCode.OK;
             }
             catch (RpcException ex)

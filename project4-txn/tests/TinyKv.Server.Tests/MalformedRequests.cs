@@ -26,8 +26,21 @@ public sealed class MalformedRequests(Random random)
     private static readonly string[] Pool = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"];
     private static readonly ulong[] Versions = [5, 50, 100, 150];
 
+    /// <summary>Requests that must follow the last one: a read of a garbage record just written, then its repair.</summary>
+    private readonly Queue<FuzzCall> _followUps = new();
+
     /// <summary>The next request.</summary>
-    public FuzzCall Next() => random.Next(12) switch
+    public FuzzCall Next()
+    {
+        if (_followUps.TryDequeue(out var followUp))
+        {
+            return followUp;
+        }
+
+        return random.Next(40) == 0 ? GarbageRecord() : Any();
+    }
+
+    private FuzzCall Any() => random.Next(11) switch
     {
         0 => RawGet(),
         1 => RawPut(),
@@ -39,8 +52,7 @@ public sealed class MalformedRequests(Random random)
         7 => KvCommit(),
         8 => KvCheckTxnStatus(),
         9 => KvBatchRollback(),
-        10 => KvResolveLock(),
-        _ => GarbageRecord(),
+        _ => KvResolveLock(),
     };
 
     private FuzzCall RawGet()
@@ -55,11 +67,19 @@ public sealed class MalformedRequests(Random random)
         return new("RawPut", $"RawPut cf={ShowCf(request.Cf)} key={Show(request.Key)} value={Show(request.Value)}", (c, o) => c.RawPutAsync(request, o).ResponseAsync);
     }
 
+    /// <summary>A raw delete; now and then of a pool key's lock or write record, which repairs a garbage one.</summary>
     private FuzzCall RawDelete()
     {
-        var request = new RawDeleteRequest { Cf = Cf(), Key = Key() };
-        return new("RawDelete", $"RawDelete cf={ShowCf(request.Cf)} key={Show(request.Key)}", (c, o) => c.RawDeleteAsync(request, o).ResponseAsync);
+        var request = random.Next(3) == 0 ? Repair(Encoding(Pool[random.Next(Pool.Length)])) : new RawDeleteRequest { Cf = Cf(), Key = Key() };
+        return Send(request);
     }
+
+    private static FuzzCall Send(RawDeleteRequest request) =>
+        new("RawDelete", $"RawDelete cf={ShowCf(request.Cf)} key={Show(request.Key)}", (c, o) => c.RawDeleteAsync(request, o).ResponseAsync);
+
+    private RawDeleteRequest Repair(ByteString user) => random.Next(2) == 0
+        ? new RawDeleteRequest { Cf = "lock", Key = user }
+        : new RawDeleteRequest { Cf = "write", Key = ByteString.CopyFrom(KeyCodec.EncodeKey(user.Span, Versions[random.Next(Versions.Length)])) };
 
     private FuzzCall RawScan()
     {
@@ -135,7 +155,11 @@ public sealed class MalformedRequests(Random random)
             (c, o) => c.KvResolveLockAsync(request, o).ResponseAsync);
     }
 
-    /// <summary>A raw put of random bytes into the lock or write family, where transactional reads of pool keys find it.</summary>
+    /// <summary>
+    /// A raw put of random bytes into the lock or write family under a pool key, followed by a
+    /// transactional request that reads that key and by the raw delete that repairs it (garbage
+    /// left for good would make most later transactional requests refuse the same way).
+    /// </summary>
     private FuzzCall GarbageRecord()
     {
         var user = Encoding(Pool[random.Next(Pool.Length)]);
@@ -143,8 +167,29 @@ public sealed class MalformedRequests(Random random)
             ? new RawPutRequest { Cf = "lock", Key = user }
             : new RawPutRequest { Cf = "write", Key = random.Next(4) == 0 ? user : ByteString.CopyFrom(KeyCodec.EncodeKey(user.Span, Versions[random.Next(Versions.Length)])) };
         request.Value = Bytes(random.Next(0, 40));
+        _followUps.Enqueue(ReadOf(user));
+        _followUps.Enqueue(Send(new RawDeleteRequest { Cf = request.Cf, Key = request.Key }));
         return new("RawPut", $"RawPut (garbage record) cf={request.Cf} key={Show(request.Key)} value={Show(request.Value)}", (c, o) => c.RawPutAsync(request, o).ResponseAsync);
     }
+
+    /// <summary>A well-formed transactional request that reads <paramref name="user"/>'s lock and write records.</summary>
+    private FuzzCall ReadOf(ByteString user)
+    {
+        var ts = Versions[random.Next(Versions.Length)] + 60;
+        return random.Next(4) switch
+        {
+            0 => Describe("KvGet", new GetRequest { Key = user, Version = ts }, (c, r, o) => c.KvGetAsync(r, o).ResponseAsync),
+            1 => Describe("KvScan", new ScanRequest { StartKey = user, Limit = 5, Version = ts }, (c, r, o) => c.KvScanAsync(r, o).ResponseAsync),
+            2 => Describe("KvCheckTxnStatus", new CheckTxnStatusRequest { PrimaryKey = user, LockTs = ts - 10, CurrentTs = ts }, (c, r, o) => c.KvCheckTxnStatusAsync(r, o).ResponseAsync),
+            _ => Describe(
+                "KvPrewrite",
+                new PrewriteRequest { StartVersion = ts, PrimaryLock = user, LockTtl = 100, Mutations = { new Mutation { Op = Op.Put, Key = user, Value = Bytes(3) } } },
+                (c, r, o) => c.KvPrewriteAsync(r, o).ResponseAsync),
+        };
+    }
+
+    private static FuzzCall Describe<T>(string rpc, T request, Func<TinyKvClient, T, CallOptions, Task> send)
+        where T : IMessage => new(rpc, $"{rpc} (read of a garbage record) {request}", (c, o) => send(c, request, o));
 
     /// <summary>A key: mostly from the pool, sometimes empty, random, encoded with a timestamp, large, or (rarely) huge.</summary>
     private ByteString Key()
@@ -190,9 +235,9 @@ public sealed class MalformedRequests(Random random)
 
     private string Cf() => random.Next(100) switch
     {
-        < 15 => string.Empty,
-        < 50 => "default",
-        < 65 => "lock",
+        < 20 => string.Empty,
+        < 70 => "default",
+        < 75 => "lock",
         < 80 => "write",
         < 90 => "bogus",
         < 99 => new string((char)random.Next('a', 'z' + 1), random.Next(1, 30)),
