@@ -26,8 +26,11 @@ public sealed class BadInputServiceTests(ITestOutputHelper output) : IAsyncLifet
 
     private static DateTime Soon => DateTime.UtcNow + Deadline;
 
-    /// <summary>Each transactional request that reads the lock of key <c>k</c>, by name.</summary>
-    public static TheoryData<string> LockReaders => ["KvGet", "KvPrewrite", "KvCheckTxnStatus", "KvScan"];
+    /// <summary>Each transactional request, by name; every one reads the lock of key <c>k</c> as <see cref="Send"/> sends it.</summary>
+    public static TheoryData<string> Rpcs => ["KvGet", "KvPrewrite", "KvCommit", "KvCheckTxnStatus", "KvScan", "KvBatchRollback", "KvResolveLock"];
+
+    /// <summary>The requests that read the write records of key <c>k</c> (a resolve reads only locks).</summary>
+    public static TheoryData<string> WriteReaders => ["KvGet", "KvPrewrite", "KvCommit", "KvCheckTxnStatus", "KvScan", "KvBatchRollback"];
 
     [Fact]
     public async Task A_refused_prewrite_with_a_70000_byte_key_answers_with_a_bounded_message_and_the_channel_keeps_serving()
@@ -62,8 +65,8 @@ public sealed class BadInputServiceTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Theory]
-    [MemberData(nameof(LockReaders))]
-    public async Task A_raw_garbage_lock_makes_a_transactional_read_fail_precondition_naming_the_key_and_family(string rpc)
+    [MemberData(nameof(Rpcs))]
+    public async Task A_raw_garbage_lock_makes_a_transactional_request_fail_precondition_naming_the_key_and_family(string rpc)
     {
         (await _kv.Client.RawPutAsync(new RawPutRequest { Cf = "lock", Key = Text("k"), Value = Text("garbage") }, deadline: Soon)).Error.Should().BeEmpty();
 
@@ -76,22 +79,34 @@ public sealed class BadInputServiceTests(ITestOutputHelper output) : IAsyncLifet
             .And.Contain("raw delete");
     }
 
-    [Fact]
-    public async Task A_raw_garbage_write_record_makes_a_transactional_read_fail_precondition_naming_the_key_and_family()
+    [Theory]
+    [MemberData(nameof(WriteReaders))]
+    public async Task A_raw_garbage_write_record_makes_a_transactional_request_fail_precondition_naming_the_key_and_family(string rpc)
     {
-        var stored = KeyCodec.EncodeKey("w"u8, 5);
+        var stored = KeyCodec.EncodeKey("k"u8, 95);
         (await _kv.Client.RawPutAsync(new RawPutRequest { Cf = "write", Key = ByteString.CopyFrom(stored), Value = Text("x") }, deadline: Soon)).Error.Should().BeEmpty();
 
-        var get = () => Send("KvGet", Text("w"));
-        var scan = () => Send("KvScan", Text("a"));
+        var act = () => Send(rpc, Text("k"));
 
-        foreach (var act in new[] { get, scan })
-        {
-            var refused = (await act.Should().ThrowAsync<RpcException>()).Which;
-            refused.StatusCode.Should().Be(StatusCode.FailedPrecondition);
-            refused.Status.Detail.Should().Contain($"the write column family holds a corrupt record under key {Convert.ToHexString(stored)}:")
-                .And.Contain("user key 77 at commit timestamp 5");
-        }
+        var refused = (await act.Should().ThrowAsync<RpcException>()).Which;
+        refused.StatusCode.Should().Be(StatusCode.FailedPrecondition);
+        refused.Status.Detail.Should().StartWith(rpc + ": ")
+            .And.Contain($"the write column family holds a corrupt record under key {Convert.ToHexString(stored)}:")
+            .And.Contain("user key 6B at commit timestamp 95");
+    }
+
+    [Fact]
+    public async Task A_refused_request_writes_nothing()
+    {
+        await _kv.Client.RawPutAsync(new RawPutRequest { Cf = "lock", Key = Text("k"), Value = Text("garbage") }, deadline: Soon);
+        var prewrite = () => _kv.Client.KvPrewriteAsync(
+            new PrewriteRequest { StartVersion = 100, PrimaryLock = Text("j"), Mutations = { Put("j"), Put("k") } }, deadline: Soon).ResponseAsync;
+
+        (await prewrite.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.FailedPrecondition);
+
+        var locks = await _kv.Client.RawScanAsync(new RawScanRequest { Cf = "lock", Limit = 10 }, deadline: Soon);
+        locks.Kvs.Should().ContainSingle("the prewrite refused, so it locked neither j nor k").Which.Key.ToStringUtf8().Should().Be("k");
+        (await _kv.Client.RawScanAsync(new RawScanRequest { Cf = "default", Limit = 10 }, deadline: Soon)).Kvs.Should().BeEmpty();
     }
 
     [Fact]
@@ -178,17 +193,22 @@ public sealed class BadInputServiceTests(ITestOutputHelper output) : IAsyncLifet
         parts.Count.Should().BeGreaterThanOrEqualTo(outcomes.Count(code => code == StatusCode.OK), "every acknowledged prewrite is stored");
     }
 
+    private static Mutation Put(string key) => new() { Op = Op.Put, Key = Text(key), Value = Text("v") };
+
     private static ByteString Key(int request, char part) => Text($"q{request:D5}-{part}");
 
-    /// <summary>Sends <paramref name="rpc"/> for <paramref name="key"/>, in a form that reads the key's lock.</summary>
+    /// <summary>Sends <paramref name="rpc"/> for <paramref name="key"/>, in a form that reads the key's lock and write records.</summary>
     private Task Send(string rpc, ByteString key) => rpc switch
     {
         "KvGet" => _kv.Client.KvGetAsync(new GetRequest { Key = key, Version = 100 }, deadline: Soon).ResponseAsync,
         "KvPrewrite" => _kv.Client.KvPrewriteAsync(
             new PrewriteRequest { StartVersion = 100, PrimaryLock = key, Mutations = { new Mutation { Op = Op.Put, Key = key, Value = Text("v") } } },
             deadline: Soon).ResponseAsync,
+        "KvCommit" => _kv.Client.KvCommitAsync(new CommitRequest { StartVersion = 90, CommitVersion = 95, Keys = { key } }, deadline: Soon).ResponseAsync,
         "KvCheckTxnStatus" => _kv.Client.KvCheckTxnStatusAsync(new CheckTxnStatusRequest { PrimaryKey = key, LockTs = 90, CurrentTs = 100 }, deadline: Soon).ResponseAsync,
         "KvScan" => _kv.Client.KvScanAsync(new ScanRequest { StartKey = key, Limit = 10, Version = 100 }, deadline: Soon).ResponseAsync,
+        "KvBatchRollback" => _kv.Client.KvBatchRollbackAsync(new BatchRollbackRequest { StartVersion = 90, Keys = { key } }, deadline: Soon).ResponseAsync,
+        "KvResolveLock" => _kv.Client.KvResolveLockAsync(new ResolveLockRequest { StartVersion = 90, CommitVersion = 95 }, deadline: Soon).ResponseAsync,
         _ => throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "not a request this test sends"),
     };
 }
