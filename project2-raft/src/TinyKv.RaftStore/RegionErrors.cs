@@ -45,7 +45,7 @@ public static class RegionErrors
     /// <summary><paramref name="key"/> lies outside <paramref name="region"/>.</summary>
     public static Error KeyNotInRegion(ByteString key, Region region) => new()
     {
-        Message = $"key {Convert.ToHexString(key.Span)} is not in region {region.Id}",
+        Message = $"key {Quote.Hex(key.Span)} is not in region {region.Id}",
         KeyNotInRegion = new KeyNotInRegion { Key = key, RegionId = region.Id, StartKey = region.StartKey, EndKey = region.EndKey },
     };
 

@@ -79,7 +79,7 @@ public sealed partial class Transaction
             Mutations = { batch },
         };
         var more = batch.Count > 1 ? $" and {batch.Count - 1} more keys" : "";
-        var backoff = new Backoff(Options, $"prewriting {KeyText.Show(batch[0].Key.Span)}{more} (transaction {StartTs})", StartTs);
+        var backoff = new Backoff(Options, $"prewriting {Quote.Readable(batch[0].Key.Span)}{more} (transaction {StartTs})", StartTs);
         try
         {
             while (!round.Refused)
@@ -133,7 +133,7 @@ public sealed partial class Transaction
         {
             if (error.Conflict is { } conflict)
             {
-                var key = KeyText.Show(conflict.Key.Span);
+                var key = Quote.Readable(conflict.Key.Span);
                 if (conflict.ConflictTs == StartTs)
                 {
                     // Only this transaction's own rollback record carries its start timestamp.
@@ -164,7 +164,7 @@ public sealed partial class Transaction
     private async Task CommitPrimaryAsync(ByteString primary, CancellationToken cancellationToken)
     {
         var request = new CommitRequest { StartVersion = StartTs, CommitVersion = CommitTs, Keys = { primary } };
-        var backoff = new Backoff(Options, $"committing the primary {KeyText.Show(primary.Span)} (transaction {StartTs})", StartTs);
+        var backoff = new Backoff(Options, $"committing the primary {Quote.Readable(primary.Span)} (transaction {StartTs})", StartTs);
         while (true)
         {
             var response = await Transport.KvCommitAsync(request, cancellationToken).ConfigureAwait(false);
@@ -184,7 +184,7 @@ public sealed partial class Transaction
                 // Rolled back (its lock expired and a blocked client rolled it back): clean up the secondaries too.
                 await RollBackKeysAsync(_writes.Keys, cancellationToken).ConfigureAwait(false);
                 throw new TransactionAbortedException(
-                    $"transaction {StartTs} was rolled back by another client before it could commit (its lock on {KeyText.Show(primary.Span)} expired); nothing was written: {response.Error.Abort}")
+                    $"transaction {StartTs} was rolled back by another client before it could commit (its lock on {Quote.Readable(primary.Span)} expired); nothing was written: {response.Error.Abort}")
                 { StartTs = StartTs };
             }
 

@@ -75,7 +75,7 @@ public sealed partial class Transaction
             return own.Op == Op.Put ? own.Value.ToByteArray() : null;
         }
 
-        var backoff = new Backoff(Options, $"reading {KeyText.Show(key)}", StartTs);
+        var backoff = new Backoff(Options, $"reading {Quote.Readable(key)}", StartTs);
         var request = new GetRequest { Key = ByteString.CopyFrom(key), Version = StartTs };
         while (true)
         {
@@ -118,7 +118,7 @@ public sealed partial class Transaction
             Limit = (uint)Math.Min(uint.MaxValue, (ulong)limit + (ulong)buffered.Count),
             Version = StartTs,
         };
-        var backoff = new Backoff(Options, $"scanning from {KeyText.Show(startKey)}", StartTs);
+        var backoff = new Backoff(Options, $"scanning from {Quote.Readable(startKey)}", StartTs);
         while (true)
         {
             var response = await Transport.KvScanAsync(request, cancellationToken).ConfigureAwait(false);
@@ -141,7 +141,7 @@ public sealed partial class Transaction
                 continue;
             }
 
-            var reason = $"{KeyText.Show(locks[0].Key.Span)} locked by transaction {locks[0].LockVersion}";
+            var reason = $"{Quote.Readable(locks[0].Key.Span)} locked by transaction {locks[0].LockVersion}";
             if (await _client.Resolver.ResolveAllAsync(locks, cancellationToken).ConfigureAwait(false))
             {
                 backoff.Again(reason);
@@ -185,7 +185,7 @@ public sealed partial class Transaction
     {
         if (error.Locked is { } locked)
         {
-            var reason = $"{KeyText.Show(locked.Key.Span)} locked by transaction {locked.LockVersion}";
+            var reason = $"{Quote.Readable(locked.Key.Span)} locked by transaction {locked.LockVersion}";
             if (await _client.Resolver.ResolveAsync(locked, cancellationToken).ConfigureAwait(false))
             {
                 backoff.Again(reason);
@@ -225,8 +225,8 @@ public sealed partial class Transaction
 
     private static string Describe(KeyError error) => error switch
     {
-        { Locked: { } l } => $"{KeyText.Show(l.Key.Span)} is locked by transaction {l.LockVersion} (primary {KeyText.Show(l.PrimaryLock.Span)})",
-        { Conflict: { } c } => $"write conflict on {KeyText.Show(c.Key.Span)} with a commit at {c.ConflictTs}",
+        { Locked: { } l } => $"{Quote.Readable(l.Key.Span)} is locked by transaction {l.LockVersion} (primary {Quote.Readable(l.PrimaryLock.Span)})",
+        { Conflict: { } c } => $"write conflict on {Quote.Readable(c.Key.Span)} with a commit at {c.ConflictTs}",
         { Abort.Length: > 0 } => "abort: " + error.Abort,
         { Retryable.Length: > 0 } => "retryable: " + error.Retryable,
         _ => "an empty key error",

@@ -25,7 +25,7 @@ public static class ByteText
         }
         catch (FormatException)
         {
-            throw new FormatException($"'{text}' is not hexadecimal (an even number of 0-9a-f digits)");
+            throw new FormatException($"'{Quote.Text(text)}' is not hexadecimal (an even number of 0-9a-f digits)");
         }
     }
 

@@ -87,6 +87,7 @@ public sealed class TinyKvServer : IAsyncDisposable
             {
                 grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
                 grpc.EnableDetailedErrors = false;
+                grpc.Interceptors.Add<StatusDetailLimit>();
             });
             builder.Services.AddSingleton<IStorage>(storage);
             builder.Services.AddSingleton(raft);

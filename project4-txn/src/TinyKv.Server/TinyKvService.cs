@@ -21,8 +21,10 @@ namespace TinyKv.Server;
 /// becomes <c>INVALID_ARGUMENT</c> with the handler's message, an unwritten slot becomes
 /// <c>UNIMPLEMENTED</c> naming its milestone, a region error of replicated storage (not the
 /// leader, stale epoch) goes in the raw response's <c>region_error</c>, a key reserved for the
-/// store's own state becomes <c>INVALID_ARGUMENT</c>, and any other exception becomes
-/// <c>INTERNAL</c> and is logged.
+/// store's own state becomes <c>INVALID_ARGUMENT</c>, a lock or write record that does not decode
+/// (written raw) becomes <c>FAILED_PRECONDITION</c> naming its key and column family
+/// (<see cref="CorruptRecordException"/>), and any other exception becomes <c>INTERNAL</c> and
+/// is logged. Status messages are capped (<see cref="StatusDetailLimit"/>).
 /// </remarks>
 public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
 {
@@ -103,6 +105,10 @@ public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
         catch (ReservedKeyException reserved)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"{rpc}: {reserved.Message}"));
+        }
+        catch (CorruptRecordException corrupt)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{rpc}: {corrupt.Message}"));
         }
         catch (TodoException todo)
         {

@@ -207,6 +207,6 @@ public sealed partial class TransactionApi
             }
         }
 
-        public static string Show(ByteString key) => Convert.ToHexString(key.Span);
+        public static string Show(ByteString key) => Quote.Hex(key.Span);
     }
 }

@@ -88,7 +88,7 @@ public static class Keys
     {
         if (key.Length != 11 || key[0] != LocalPrefix || key[1] != RegionMetaPrefix || key[10] != RegionStateSuffix)
         {
-            throw new ArgumentException($"not a region state key: {Convert.ToHexString(key)}", nameof(key));
+            throw new ArgumentException($"not a region state key: {Quote.Hex(key)}", nameof(key));
         }
 
         return BinaryPrimitives.ReadUInt64BigEndian(key[2..]);
@@ -100,7 +100,7 @@ public static class Keys
     {
         if (key.Length != 19 || key[0] != LocalPrefix || key[1] != RegionRaftPrefix || key[10] != RaftLogSuffix)
         {
-            throw new ArgumentException($"not a raft log key: {Convert.ToHexString(key)}", nameof(key));
+            throw new ArgumentException($"not a raft log key: {Quote.Hex(key)}", nameof(key));
         }
 
         return BinaryPrimitives.ReadUInt64BigEndian(key[11..]);

@@ -48,7 +48,7 @@ public sealed partial class TransactionApi
 
             if (write is not null)
             {
-                return new KeyError { Abort = $"transaction {txn.StartTs} is committed on key {Convert.ToHexString(key)}; it cannot be rolled back" };
+                return new KeyError { Abort = $"transaction {txn.StartTs} is committed on key {Quote.Hex(key)}; it cannot be rolled back" };
             }
 
             if (txn.GetLock(key) is { } held && held.Ts == txn.StartTs)

@@ -28,7 +28,7 @@ public sealed partial class TransactionApi
                     var (write, _) = txn.CurrentWrite(key);
                     if (write is { Kind: WriteKind.Rollback })
                     {
-                        response.Error = new KeyError { Abort = $"transaction {req.StartVersion} was rolled back on key {Convert.ToHexString(key)}" };
+                        response.Error = new KeyError { Abort = $"transaction {req.StartVersion} was rolled back on key {Quote.Hex(key)}" };
                         return response;
                     }
 
@@ -39,7 +39,7 @@ public sealed partial class TransactionApi
 
                     if (held is not null)
                     {
-                        response.Error = new KeyError { Retryable = $"key {Convert.ToHexString(key)} is locked by transaction {held.Ts}, not {req.StartVersion}" };
+                        response.Error = new KeyError { Retryable = $"key {Quote.Hex(key)} is locked by transaction {held.Ts}, not {req.StartVersion}" };
                         return response;
                     }
 

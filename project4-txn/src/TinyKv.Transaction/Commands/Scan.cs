@@ -24,7 +24,7 @@ public sealed partial class TransactionApi
         // The scanner visits keys with a visible version only; a lock on a key written for the
         // first time (or deleted) would go unseen, though its transaction may commit before
         // this read's version. So the lock column family is walked alongside, in key order.
-        using var locks = reader.IterCF(ColumnFamily.Lock);
+        using var locks = txn.Reader.IterCF(ColumnFamily.Lock);
         locks.Seek(startKey);
         var next = scanner.Next();
         while (response.Pairs.Count < req.Limit)

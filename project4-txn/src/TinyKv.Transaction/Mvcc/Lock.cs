@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using TinyKv.Codec;
 using TinyKv.Proto.Kvrpcpb;
+using TinyKv.Storage.Engine;
 
 namespace TinyKv.Transaction.Mvcc;
 
@@ -27,20 +28,26 @@ public sealed record Lock(byte[] Primary, ulong Ts, ulong Ttl, WriteKind Kind)
     }
 
     /// <summary>Reads a stored lock. The primary key may be empty (17 bytes in all), as in the original format.</summary>
-    /// <exception cref="FormatException">The bytes are too short to be a lock.</exception>
+    /// <exception cref="CorruptRecordException">The bytes are too short to be a lock, or its kind is not a <see cref="WriteKind"/>.</exception>
     public static Lock Parse(ReadOnlySpan<byte> value)
     {
         if (value.Length < TailSize)
         {
-            throw new FormatException($"a lock is a primary key and {TailSize} more bytes; found {value.Length} bytes");
+            throw new CorruptRecordException(ColumnFamily.Lock, null, $"a lock is a primary key and {TailSize} more bytes; found {value.Length} bytes");
         }
 
         var primaryLength = value.Length - TailSize;
+        var kind = (WriteKind)value[primaryLength];
+        if (!Enum.IsDefined(kind))
+        {
+            throw new CorruptRecordException(ColumnFamily.Lock, null, $"a lock's kind is 1 (put), 2 (delete) or 3 (rollback), not {value[primaryLength]}");
+        }
+
         return new Lock(
             value[..primaryLength].ToArray(),
             BigEndian.DecodeUInt64(value.Slice(primaryLength + 1, BigEndian.UInt64Size)),
             BigEndian.DecodeUInt64(value[(primaryLength + 1 + BigEndian.UInt64Size)..]),
-            (WriteKind)value[primaryLength]);
+            kind);
     }
 
     /// <summary>What a <c>locked</c> key error tells a client about this lock on <paramref name="key"/>.</summary>

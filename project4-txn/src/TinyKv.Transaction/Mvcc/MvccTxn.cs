@@ -26,11 +26,15 @@ public sealed class MvccTxn
     public MvccTxn(IStorageReader reader, ulong startTs)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        Reader = reader;
+        Reader = new RecordCheckingReader(reader);
         StartTs = startTs;
     }
 
-    /// <summary>The reader every lookup goes through.</summary>
+    /// <summary>
+    /// The reader every lookup goes through: the constructor's reader, except that a
+    /// record of the lock or write column family that does not decode throws a
+    /// <see cref="CorruptRecordException"/> naming its key and family (see <see cref="RecordCheckingReader"/>).
+    /// </summary>
     public IStorageReader Reader { get; }
 
     /// <summary>The transaction's start timestamp: what it reads as of, and the version it writes.</summary>
@@ -52,7 +56,7 @@ public sealed class MvccTxn
     }
 
     /// <summary>The lock on <paramref name="key"/>, or null when the key is not locked.</summary>
-    /// <exception cref="FormatException">The stored lock is corrupt.</exception>
+    /// <exception cref="CorruptRecordException">The stored lock is corrupt.</exception>
     public Lock? GetLock(byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -204,7 +208,7 @@ public sealed class MvccTxn
     }
 
     /// <summary>Every lock this transaction holds (locks whose timestamp is <see cref="StartTs"/>), in key order.</summary>
-    /// <exception cref="FormatException">A stored lock is corrupt.</exception>
+    /// <exception cref="CorruptRecordException">A stored lock is corrupt.</exception>
     public List<(byte[] Key, Lock Lock)> AllLocks()
     {
         var locks = new List<(byte[] Key, Lock Lock)>();

@@ -35,7 +35,7 @@ public sealed class Scanner : IDisposable
     /// The next user key and its value at the start timestamp, or null when the scan has passed
     /// the last key.
     /// </summary>
-    /// <exception cref="FormatException">A stored record is corrupt.</exception>
+    /// <exception cref="CorruptRecordException">A stored record is corrupt.</exception>
     public (byte[] Key, byte[] Value)? Next()
     {
 #if TINYKV_REF_4C

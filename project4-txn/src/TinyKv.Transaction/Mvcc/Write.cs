@@ -1,4 +1,5 @@
 using TinyKv.Codec;
+using TinyKv.Storage.Engine;
 
 namespace TinyKv.Transaction.Mvcc;
 
@@ -23,18 +24,18 @@ public sealed record Write(ulong StartTs, WriteKind Kind)
     }
 
     /// <summary>Reads a stored write record.</summary>
-    /// <exception cref="FormatException">The bytes are not a write record.</exception>
+    /// <exception cref="CorruptRecordException">The bytes are not a write record.</exception>
     public static Write Parse(ReadOnlySpan<byte> value)
     {
         if (value.Length != Size)
         {
-            throw new FormatException($"a write record is {Size} bytes long, not {value.Length}");
+            throw new CorruptRecordException(ColumnFamily.Write, null, $"a write record is {Size} bytes long, not {value.Length}");
         }
 
         var kind = (WriteKind)value[0];
         if (!Enum.IsDefined(kind))
         {
-            throw new FormatException($"a write record's kind is 1 (put), 2 (delete) or 3 (rollback), not {value[0]}");
+            throw new CorruptRecordException(ColumnFamily.Write, null, $"a write record's kind is 1 (put), 2 (delete) or 3 (rollback), not {value[0]}");
         }
 
         return new Write(BigEndian.DecodeUInt64(value[1..]), kind);

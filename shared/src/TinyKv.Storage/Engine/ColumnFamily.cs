@@ -34,7 +34,7 @@ public sealed class UnknownColumnFamilyException : ArgumentException
     }
 
     public UnknownColumnFamilyException(string? name)
-        : base($"unknown column family '{name}'; use one of: {string.Join(", ", ColumnFamily.All)}")
+        : base($"unknown column family '{Quote.Text(name)}'; use one of: {string.Join(", ", ColumnFamily.All)}")
     {
         Name = name;
     }
