@@ -16,11 +16,13 @@ public sealed class StoreLoopTests
         using var loop = new StoreLoop("test-loop", NullLogger.Instance);
         var ran = new List<string>();
         var onLoop = true;
+        // Due times are read from the real clock as each action is queued, so the delays are far
+        // apart: a busy machine may pause this thread for milliseconds between two calls.
         var done = await loop.InvokeAsync(() =>
         {
-            loop.Schedule(20_000, () => ran.Add("late"));
-            loop.Schedule(5_000, () => ran.Add("soon-1"));
-            loop.Schedule(5_000, () => ran.Add("soon-2"));
+            loop.Schedule(600_000, () => ran.Add("late"));
+            loop.Schedule(300_000, () => ran.Add("soon-1"));
+            loop.Schedule(300_000, () => ran.Add("soon-2"));
             loop.Post(() => ran.Add("now-1"));
             loop.Post(() => ran.Add("now-2"));
             var cancelled = loop.Schedule(1_000, () => ran.Add("cancelled"));
@@ -31,7 +33,7 @@ public sealed class StoreLoopTests
         done.Should().BeTrue();
 
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        loop.Schedule(40_000, () =>
+        loop.Schedule(900_000, () =>
         {
             onLoop &= loop.IsOnLoop;
             finished.SetResult();
