@@ -203,6 +203,11 @@ public sealed partial class PeerStorage : IRaftStorage
             Engines.Kv.Write(kvBatch, sync: true);
         }
 
+        if (result is null && ready.Entries.Count == 0 && ready.HardState is null)
+        {
+            return null; // Nothing to persist: a Ready of messages or committed entries only.
+        }
+
         Append(ready.Entries, raftBatch);
         if (ready.HardState is { } hardState)
         {

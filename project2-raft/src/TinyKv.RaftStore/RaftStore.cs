@@ -308,7 +308,7 @@ public sealed class RaftStore
             }
         }
 
-        if (readies.Count > 0)
+        if (raftBatch.Count > 0)
         {
             Context.Engines.Raft.Write(raftBatch, sync: true);
         }
