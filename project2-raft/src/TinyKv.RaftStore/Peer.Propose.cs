@@ -80,10 +80,11 @@ public sealed partial class Peer
     /// none, on an entry of their own that carries the first of them.
     /// </summary>
     /// <remarks>
-    /// Sharing is safe because the entry is proposed in this term after every read it carries
-    /// arrived, and no message with it has left yet: once it commits, this peer was still the
-    /// leader after the reads arrived, and applying it applies every entry committed before
-    /// them. Any read of the round may take its place at the entry, since none was answered before.
+    /// Sharing is safe because the entry is of this term and no message with it has left the
+    /// store yet (messages leave in the store's Flush, after this): it can commit only after
+    /// every read it carries arrived, so this peer was still the leader then, and applying it
+    /// applies every entry committed before any of them arrived. Any read of the round may take
+    /// its place at the entry, since none of them is answered before it is applied.
     /// </remarks>
     private void ProposePendingReads()
     {
