@@ -67,7 +67,8 @@ public sealed class TestCluster
         Options = options ?? new TestClusterOptions();
         Network = new SimulatedNetwork<SnapshotChunk>(simulator, Options.NetworkLatencyMicros, "raft", Describe);
         Invariants = new ClusterInvariants((store, kind, text) =>
-            simulator.Record($"store{store.ToString(CultureInfo.InvariantCulture)}.{kind}", text));
+            simulator.Record($"store{store.ToString(CultureInfo.InvariantCulture)}.{kind}", text),
+            store => _engines.GetValueOrDefault(store));
         simulator.AfterEachEvent.Add(() => Invariants.Check(_stores.Values));
         _clientRandom = simulator.Streams.Stream("cluster.client", 0);
         ResetFilters();
