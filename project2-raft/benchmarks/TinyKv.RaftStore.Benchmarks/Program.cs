@@ -6,7 +6,8 @@ using TinyKv.TestKit.Simulation;
 
 // Times the generic cluster scenarios of 2B and 2C on the simulator, one after another on one
 // thread, and prints a table: how much virtual time each simulates per second of wall time.
-// A scenario that fails under a seed is listed at the end (exit code 1).
+// It also counts engine writes per entry applied (by any peer): raft-engine writes and syncs,
+// kv-engine writes. A scenario that fails under a seed is listed at the end (exit code 1).
 var seeds = new Option<long[]>("--seed") { Description = "Seeds to run each scenario under (default: 1)", AllowMultipleArgumentsPerToken = true };
 var only = new Option<string?>("--only") { Description = "Run only the scenarios whose name contains this text" };
 var root = new RootCommand("raftstore-sim-bench: times the simulated 2B / 2C cluster scenarios") { seeds, only };
@@ -14,7 +15,7 @@ root.SetAction(parse =>
 {
     var chosen = parse.GetValue(seeds) is { Length: > 0 } given ? given : [1L];
     var filter = parse.GetValue(only);
-    string[] header = ["milestone", "scenario", "seed", "virtual s", "wall s", "virtual/wall", "events", "events/s", "client ops"];
+    string[] header = ["milestone", "scenario", "seed", "virtual s", "wall s", "virtual/wall", "events", "events/s", "client ops", "applied", "raft writes/applied", "raft syncs/applied", "kv writes/applied", "raft syncs/op", "kv writes/op"];
     var rows = new List<string[]> { header };
     var total = Stopwatch.StartNew();
     var failures = new List<string>();
@@ -43,6 +44,10 @@ root.SetAction(parse =>
 
             var wall = watch.Elapsed.TotalSeconds;
             var virtualSeconds = sim.Now / 1e6;
+            var writes = scenario.Cluster.Writes;
+            var applied = scenario.Cluster.Invariants.AppliedChecked;
+            string PerApplied(long count) => (count / (double)Math.Max(1, applied)).ToString("F2", CultureInfo.InvariantCulture);
+            string PerOperation(long count) => (count / (double)Math.Max(1, scenario.Operations)).ToString("F1", CultureInfo.InvariantCulture);
             rows.Add([
                 milestone, name, seed.ToString(CultureInfo.InvariantCulture),
                 virtualSeconds.ToString("F1", CultureInfo.InvariantCulture),
@@ -51,6 +56,12 @@ root.SetAction(parse =>
                 sim.EventsRun.ToString("N0", CultureInfo.InvariantCulture),
                 (sim.EventsRun / wall).ToString("N0", CultureInfo.InvariantCulture),
                 scenario.Operations.ToString("N0", CultureInfo.InvariantCulture),
+                applied.ToString("N0", CultureInfo.InvariantCulture),
+                PerApplied(writes.RaftWrites),
+                PerApplied(writes.RaftSyncs),
+                PerApplied(writes.KvWrites),
+                PerOperation(writes.RaftSyncs),
+                PerOperation(writes.KvWrites),
             ]);
             Console.Error.WriteLine($"{name} seed {seed}: {wall:F2} s");
         }

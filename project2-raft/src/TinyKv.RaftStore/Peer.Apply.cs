@@ -9,55 +9,80 @@ namespace TinyKv.RaftStore;
 public sealed partial class Peer
 {
     /// <summary>
-    /// Applies one committed <paramref name="entry"/>: executes its command (writes to the kv
-    /// engine together with the new applied index, in one batch), then answers the proposal
-    /// waiting for it, if this peer proposed it.
+    /// Applies the committed <paramref name="entries"/> of one Ready: executes their commands
+    /// into one kv-engine batch that also holds the applied index of the last entry, writes it
+    /// once, and only then reads what the commands read and answers the proposals waiting for
+    /// the entries, if this peer proposed them.
     /// </summary>
-    internal void ApplyEntry(Entry entry)
+    internal void ApplyCommittedEntries(IReadOnlyList<Entry> entries)
     {
-        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(entries);
 #if TINYKV_REF_2B
-        var batch = new WriteBatch();
-        RaftCmdRequest? request = null;
-        RaftCmdResponse? response = null;
-        var needsSnapshot = false;
-        var sync = false;
-        if (entry.EntryType == EntryType.EntryNormal && !entry.Data.IsEmpty)
+        if (entries.Count == 0)
         {
-            request = RaftCmdRequest.Parser.ParseFrom(entry.Data);
-            if (request.AdminRequest is { } admin)
-            {
-                response = ApplyAdmin(admin, batch);
-                sync = admin.CmdType == AdminCmdType.CompactLog;
-            }
-            else
-            {
-                response = ApplyRequests(request, batch, out needsSnapshot);
-            }
+            return;
         }
 
-        Storage.ApplyState.AppliedIndex = entry.Index;
+        var batch = new WriteBatch();
+        var sync = false;
+        var executed = new List<ExecutedEntry>(entries.Count);
+        foreach (var entry in entries)
+        {
+            RaftCmdRequest? request = null;
+            RaftCmdResponse? response = null;
+            var needsSnapshot = false;
+            if (entry.EntryType == EntryType.EntryNormal && !entry.Data.IsEmpty)
+            {
+                request = RaftCmdRequest.Parser.ParseFrom(entry.Data);
+                if (request.AdminRequest is { } admin)
+                {
+                    response = ApplyAdmin(admin, batch);
+                    sync |= admin.CmdType == AdminCmdType.CompactLog;
+                }
+                else
+                {
+                    response = ApplyRequests(request, batch, out needsSnapshot);
+                }
+            }
+
+            Storage.ApplyState.AppliedIndex = entry.Index;
+            executed.Add(new ExecutedEntry(entry, request, response, needsSnapshot));
+        }
+
         batch.PutMessage(Keys.ApplyStateKey(RegionId), Storage.ApplyState);
         Context.Engines.Kv.Write(batch, sync);
-        IEngineSnapshot? snapshot = null;
-        if (request is { AdminRequest: null } && response?.Header?.Error is null)
-        {
-            ReadAfterApply(request, response!);
-            snapshot = needsSnapshot ? Context.Engines.Kv.GetSnapshot() : null;
-        }
-
-        Context.Observer.Applied(Context.StoreId, RegionId, PeerId, entry);
         AfterApply();
-        Answer(entry, response, snapshot);
+
+        // Reads see the kv engine after the whole batch: every entry of it was committed while
+        // all of their clients waited, so a read may be ordered after every write beside it.
+        foreach (var (entry, request, response, needsSnapshot) in executed)
+        {
+            IEngineSnapshot? snapshot = null;
+            if (request is { AdminRequest: null } && response?.Header?.Error is null)
+            {
+                ReadAfterApply(request, response!);
+                snapshot = needsSnapshot ? Context.Engines.Kv.GetSnapshot() : null;
+            }
+
+            Context.Observer.Applied(Context.StoreId, RegionId, PeerId, entry);
+            Answer(entry, response, snapshot);
+        }
 #else
-        throw Todo.Slot("2B", "apply the entry's command to the kv engine with the new applied index, then answer its proposal; see the 2B handout, 'Applying'");
+        throw Todo.Slot("2B", "apply the Ready's committed entries in one kv-engine write with the applied index of the last one, then read and answer their proposals; see the 2B handout, 'Applying'");
 #endif
     }
 
+#if TINYKV_REF_2B
+    /// <summary>A committed entry executed into the apply batch, waiting for the batch to be written.</summary>
+    private sealed record ExecutedEntry(Entry Entry, RaftCmdRequest? Request, RaftCmdResponse? Response, bool NeedsSnapshot);
+#endif
+
     /// <summary>
     /// Answers the proposals the applied <paramref name="entry"/> settles: the one proposed at
-    /// its index and term gets <paramref name="response"/>; one proposed at its index in another
-    /// term, or at an earlier index still waiting, lost its place in the log (stale command).
+    /// its index and term gets <paramref name="response"/>, and the reads that shared its entry
+    /// are answered from the engine as it is now; one proposed at its index in another term, or
+    /// at an earlier index still waiting, lost its place in the log (stale command), its shared
+    /// reads with it.
     /// </summary>
     private void Answer(Entry entry, RaftCmdResponse? response, IEngineSnapshot? snapshot)
     {
@@ -76,13 +101,42 @@ public sealed partial class Peer
                 answer.Header ??= new RaftResponseHeader();
                 answer.Header.CurrentTerm = Term;
                 proposal.Callback.Done(answer, snapshot);
+                foreach (var read in proposal.SharedReads)
+                {
+                    AnswerRead(read);
+                }
+
                 return;
             }
 
             proposal.Callback.Done(RegionErrors.Response(RegionErrors.StaleCommand(), Term));
+            foreach (var read in proposal.SharedReads)
+            {
+                read.Callback.Done(RegionErrors.Response(RegionErrors.StaleCommand(), Term));
+            }
         }
 
         snapshot?.Dispose();
+    }
+
+    /// <summary>
+    /// Answers a read whose proposal's entry was just applied: checks it against the region as
+    /// it is now, reads its <c>Get</c>s and takes a snapshot for its <c>Snap</c>, as applying
+    /// the read's own entry would.
+    /// </summary>
+    private void AnswerRead(ReadCommand read)
+    {
+        var response = ApplyRequests(read.Request, new WriteBatch(), out var needsSnapshot);
+        IEngineSnapshot? snapshot = null;
+        if (response.Header?.Error is null)
+        {
+            ReadAfterApply(read.Request, response);
+            snapshot = needsSnapshot ? Context.Engines.Kv.GetSnapshot() : null;
+        }
+
+        response.Header ??= new RaftResponseHeader();
+        response.Header.CurrentTerm = Term;
+        read.Callback.Done(response, snapshot);
     }
 
     /// <summary>Executes the writes of a normal command into <paramref name="batch"/>; reads come after the batch is written.</summary>

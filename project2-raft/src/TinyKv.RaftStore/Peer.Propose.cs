@@ -25,6 +25,31 @@ public sealed partial class Peer
         }
 
 #if TINYKV_REF_2B
+        if (request.AdminRequest is null && request.Requests.Count > 0
+            && request.Requests.All(r => r.CmdType is CmdType.Get or CmdType.Snap))
+        {
+            // A read waits for the end of the round, to share one entry with the others.
+            _pendingReads.Add(new ReadCommand(request, callback));
+            return;
+        }
+
+        _proposedThisRound = Propose(request, callback);
+#else
+        throw Todo.Slot("2B", "propose the request to Raft and remember the callback under the index and term its entry will get; see the 2B handout, 'Proposals'");
+#endif
+    }
+
+#if TINYKV_REF_2B
+    private readonly List<ReadCommand> _pendingReads = [];
+    private Proposal? _proposedThisRound;
+
+    /// <summary>
+    /// Proposes <paramref name="request"/> and remembers its callback under the index and term
+    /// its entry gets; answers NotLeader at once when Raft does not take it.
+    /// </summary>
+    /// <returns>The proposal, or null when Raft refused it.</returns>
+    private Proposal? Propose(RaftCmdRequest request, Callback callback)
+    {
         var index = RaftGroup.Raft.RaftLog.LastIndex() + 1;
         var term = Term;
         try
@@ -34,21 +59,63 @@ public sealed partial class Peer
         catch (ProposalDroppedException)
         {
             callback.Done(RegionErrors.Response(RegionErrors.NotLeader(RegionId, PeerFromCache(LeaderId)), Term));
-            return;
+            return null;
         }
 
         if (RaftGroup.Raft.RaftLog.LastIndex() < index)
         {
             // Raft did not append it (the peer is no leader after all).
             callback.Done(RegionErrors.Response(RegionErrors.NotLeader(RegionId, PeerFromCache(LeaderId)), Term));
+            return null;
+        }
+
+        var proposal = new Proposal(index, term, callback);
+        Proposals.Add(proposal);
+        return proposal;
+    }
+
+    /// <summary>
+    /// At the end of a round, before its Ready is taken: the reads that arrived during the round
+    /// share one entry. They ride on the last command proposed in this round, or, when there is
+    /// none, on an entry of their own that carries the first of them.
+    /// </summary>
+    /// <remarks>
+    /// Sharing is safe because the entry is of this term and no message with it has left the
+    /// store yet (messages leave in the store's Flush, after this): it can commit only after
+    /// every read it carries arrived, so this peer was still the leader then, and applying it
+    /// applies every entry committed before any of them arrived. Any read of the round may take
+    /// its place at the entry, since none of them is answered before it is applied.
+    /// </remarks>
+    private void ProposePendingReads()
+    {
+        var carrier = _proposedThisRound;
+        _proposedThisRound = null;
+        if (_pendingReads.Count == 0)
+        {
             return;
         }
 
-        Proposals.Add(new Proposal(index, term, callback));
-#else
-        throw Todo.Slot("2B", "propose the request to Raft and remember the callback under the index and term its entry will get; see the 2B handout, 'Proposals'");
-#endif
+        var reads = _pendingReads.ToList();
+        _pendingReads.Clear();
+        if (carrier is null || !IsLeader || carrier.Term != Term)
+        {
+            carrier = Propose(reads[0].Request, reads[0].Callback);
+            if (carrier is null)
+            {
+                foreach (var read in reads.Skip(1))
+                {
+                    read.Callback.Done(RegionErrors.Response(RegionErrors.NotLeader(RegionId, PeerFromCache(LeaderId)), Term));
+                }
+
+                return;
+            }
+
+            reads.RemoveAt(0);
+        }
+
+        carrier.SharedReads.AddRange(reads);
     }
+#endif
 
     /// <summary>Why <paramref name="request"/> cannot be proposed on this peer, or null when it can.</summary>
     internal Error? PreProposeError(RaftCmdRequest request)

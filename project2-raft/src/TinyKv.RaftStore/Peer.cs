@@ -168,4 +168,15 @@ public sealed partial class Peer
 }
 
 /// <summary>A command proposed at (<paramref name="Index"/>, <paramref name="Term"/>) waiting to be applied.</summary>
-public sealed record Proposal(ulong Index, ulong Term, Callback Callback);
+public sealed record Proposal(ulong Index, ulong Term, Callback Callback)
+{
+    /// <summary>
+    /// Reads that share this proposal's entry instead of having one each: they are answered
+    /// when the entry is applied, each from the engine as it is then, or all with the
+    /// proposal's error when the entry loses its place in the log.
+    /// </summary>
+    public List<ReadCommand> SharedReads { get; } = [];
+}
+
+/// <summary>A read-only command (<c>Get</c>s and <c>Snap</c>s) and the callback that answers it.</summary>
+public sealed record ReadCommand(Proto.RaftCmdpb.RaftCmdRequest Request, Callback Callback);

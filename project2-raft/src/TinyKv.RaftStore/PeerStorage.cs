@@ -183,23 +183,29 @@ public sealed partial class PeerStorage : IRaftStorage
     }
 
     /// <summary>
-    /// Persists what a <see cref="Ready"/> asks to persist before its messages go out and its
-    /// committed entries are applied: the snapshot (2C), the new entries, the hard state. One
-    /// synced write to the raft engine: after a crash, Raft must find everything it was told
-    /// was stable.
+    /// Adds what a <see cref="Ready"/> asks to persist to <paramref name="raftBatch"/>: the new
+    /// entries, the hard state, and the raft state that records them (and, in 2C, installs the
+    /// ready's snapshot). The store writes the batch once for all its peers, synced, before any
+    /// of them answers a message or applies an entry: after a crash, Raft must find everything
+    /// it was told was stable.
     /// </summary>
     /// <returns>What applying the ready's snapshot changed, or null when it had none.</returns>
-    public ApplySnapshotResult? SaveReadyState(Ready ready)
+    public ApplySnapshotResult? SaveReadyState(Ready ready, WriteBatch raftBatch)
     {
         ArgumentNullException.ThrowIfNull(ready);
+        ArgumentNullException.ThrowIfNull(raftBatch);
 #if TINYKV_REF_2B
-        var raftBatch = new WriteBatch();
         ApplySnapshotResult? result = null;
         if (ready.Snapshot is { Metadata: not null } snapshot && snapshot.Metadata.Index > 0)
         {
             var kvBatch = new WriteBatch();
             result = ApplySnapshot(snapshot, kvBatch, raftBatch);
             Engines.Kv.Write(kvBatch, sync: true);
+        }
+
+        if (result is null && ready.Entries.Count == 0 && ready.HardState is null)
+        {
+            return null; // Nothing to persist: a Ready of messages or committed entries only.
         }
 
         Append(ready.Entries, raftBatch);
@@ -209,10 +215,9 @@ public sealed partial class PeerStorage : IRaftStorage
         }
 
         raftBatch.PutMessage(Keys.RaftStateKey(Region.Id), RaftState);
-        Engines.Raft.Write(raftBatch, sync: true);
         return result;
 #else
-        throw Todo.Slot("2B", "persist the ready's entries and hard state in one synced raft-engine write (and, in 2C, its snapshot); see the 2B handout, 'PeerStorage'");
+        throw Todo.Slot("2B", "add the ready's entries, hard state and raft state to the raft batch the store writes, synced, for all its peers (and, in 2C, install its snapshot); see the 2B handout, 'PeerStorage'");
 #endif
     }
 

@@ -11,7 +11,8 @@ namespace TinyKv.RaftStore;
 /// Raft messages from other stores and client commands come in through
 /// <see cref="OnRaftMessage"/> and <see cref="ProposeCommand"/>; timers tick the peers. After
 /// anything touches a peer, the store handles that peer's Ready once, at the end of the
-/// current moment, so the work of many messages is persisted and sent together.
+/// current moment, so the work of many messages is persisted and sent together: one synced
+/// raft-engine write for the Readies of all the store's dirty peers (see <see cref="Flush"/>).
 /// </summary>
 /// <remarks>
 /// Everything here runs on the store's loop, one action at a time. The store is the router
@@ -278,6 +279,10 @@ public sealed class RaftStore
         Context.Scheduler.Post(Flush);
     }
 
+    /// <summary>
+    /// Handles the Readies of the dirty peers, in region order, in two halves around one synced
+    /// raft-engine write (<see cref="Peer.HandleRaftReady"/>, <see cref="Peer.OnReadyPersisted"/>).
+    /// </summary>
     private void Flush()
     {
         _flushPosted = false;
@@ -288,11 +293,35 @@ public sealed class RaftStore
 
         var regions = _dirty.ToList();
         _dirty.Clear();
+
+        // Every dirty peer adds what its Ready persists to one batch; the leaders' appends leave
+        // meanwhile. Then one synced write for all of them, and only after it the votes, the
+        // append responses and the applying: nothing is answered, acknowledged or applied
+        // before it is durable.
+        var raftBatch = new WriteBatch();
+        var readies = new List<(Peer Peer, TinyKv.Raft.Ready Ready)>();
+        foreach (var regionId in regions)
+        {
+            if (_peers.TryGetValue(regionId, out var peer) && peer.HandleRaftReady(raftBatch) is { } ready)
+            {
+                readies.Add((peer, ready));
+            }
+        }
+
+        if (raftBatch.Count > 0)
+        {
+            Context.Engines.Raft.Write(raftBatch, sync: true);
+        }
+
+        foreach (var (peer, ready) in readies)
+        {
+            peer.OnReadyPersisted(ready);
+        }
+
         foreach (var regionId in regions)
         {
             if (_peers.TryGetValue(regionId, out var peer))
             {
-                peer.HandleRaftReady();
                 var role = (peer.RaftGroup.Raft.State, peer.Term);
                 if (role != peer.LastTracedRole)
                 {

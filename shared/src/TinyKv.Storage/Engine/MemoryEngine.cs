@@ -40,6 +40,12 @@ public sealed partial class MemoryEngine : IKvEngine
     /// <summary>Whether <see cref="Crash"/> forgets the writes made since the last synced one.</summary>
     public bool LosesUnsyncedWrites { get; }
 
+    /// <summary>How many non-empty batches were written (for measurements: writes per applied entry).</summary>
+    public long Writes { get; private set; }
+
+    /// <summary>How many of those writes asked for a sync.</summary>
+    public long SyncedWrites { get; private set; }
+
     /// <inheritdoc />
     public byte[]? Get(string cf, ReadOnlySpan<byte> key)
     {
@@ -65,6 +71,8 @@ public sealed partial class MemoryEngine : IKvEngine
         lock (_writeLock)
         {
             _tables = _tables.Apply(batch);
+            Writes++;
+            SyncedWrites += sync ? 1 : 0;
             if (sync || !LosesUnsyncedWrites)
             {
                 _durable = _tables;

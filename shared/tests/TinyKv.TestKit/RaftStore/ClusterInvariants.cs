@@ -2,6 +2,7 @@ using Google.Protobuf;
 using TinyKv.Proto.Eraftpb;
 using TinyKv.Raft;
 using TinyKv.RaftStore;
+using TinyKv.RaftStore.Meta;
 
 namespace TinyKv.TestKit.RaftStore;
 
@@ -9,7 +10,8 @@ namespace TinyKv.TestKit.RaftStore;
 /// Safety properties checked while a cluster runs, after every simulated event: at most one
 /// leader per term per region; a peer's committed index never moves back while it runs; an
 /// index applied anywhere holds the same entry everywhere; a peer's truncated state (after log
-/// compaction or a snapshot) names the term of the entry applied at its index. A violation throws
+/// compaction or a snapshot) names the term of the entry applied at its index; an entry is applied
+/// only once its store's raft engine holds it (persisted before applied). A violation throws
 /// <see cref="InvariantViolationException"/>, which fails the run with its seed.
 /// </summary>
 public sealed class ClusterInvariants : IRaftStoreObserver
@@ -18,9 +20,18 @@ public sealed class ClusterInvariants : IRaftStoreObserver
     private readonly Dictionary<(ulong Region, ulong Index), (ulong Term, ByteString Data, ulong Store)> _applied = [];
     private readonly Dictionary<(ulong Store, ulong Region), (RawNode Node, ulong Committed)> _committed = [];
     private readonly Action<ulong, string, string> _trace;
+    private readonly Func<ulong, Engines?>? _enginesOf;
 
-    /// <summary>Creates the checks; <paramref name="trace"/> records the stores' trace lines (store, kind, text).</summary>
-    public ClusterInvariants(Action<ulong, string, string> trace) => _trace = trace ?? throw new ArgumentNullException(nameof(trace));
+    /// <summary>
+    /// Creates the checks; <paramref name="trace"/> records the stores' trace lines (store, kind,
+    /// text); <paramref name="enginesOf"/>, when given, finds a store's engines, to check that an
+    /// applied entry was persisted first.
+    /// </summary>
+    public ClusterInvariants(Action<ulong, string, string> trace, Func<ulong, Engines?>? enginesOf = null)
+    {
+        _trace = trace ?? throw new ArgumentNullException(nameof(trace));
+        _enginesOf = enginesOf;
+    }
 
     /// <summary>How many entries were checked on apply.</summary>
     public long AppliedChecked { get; private set; }
@@ -30,6 +41,14 @@ public sealed class ClusterInvariants : IRaftStoreObserver
     {
         ArgumentNullException.ThrowIfNull(entry);
         AppliedChecked++;
+        if (_enginesOf?.Invoke(storeId) is { } engines
+            && MetaStore.RaftEntry(engines.Raft, regionId, entry.Index)?.Term != entry.Term)
+        {
+            throw new InvariantViolationException(
+                $"region {regionId} index {entry.Index}: store {storeId} applied an entry of term {entry.Term} that its raft engine does not hold; " +
+                "entries are applied only after the write that persists them");
+        }
+
         if (_applied.TryGetValue((regionId, entry.Index), out var first))
         {
             if (first.Term != entry.Term || !first.Data.Equals(entry.Data))

@@ -14,6 +14,9 @@ using Store = TinyKv.RaftStore.RaftStore;
 
 namespace TinyKv.TestKit.RaftStore;
 
+/// <summary>Engine writes of a cluster (see <see cref="TestCluster.Writes"/>).</summary>
+public sealed record EngineWrites(long RaftWrites, long RaftSyncs, long KvWrites, long KvSyncs);
+
 /// <summary>Options of a <see cref="TestCluster"/>.</summary>
 public sealed record TestClusterOptions
 {
@@ -64,7 +67,8 @@ public sealed class TestCluster
         Options = options ?? new TestClusterOptions();
         Network = new SimulatedNetwork<SnapshotChunk>(simulator, Options.NetworkLatencyMicros, "raft", Describe);
         Invariants = new ClusterInvariants((store, kind, text) =>
-            simulator.Record($"store{store.ToString(CultureInfo.InvariantCulture)}.{kind}", text));
+            simulator.Record($"store{store.ToString(CultureInfo.InvariantCulture)}.{kind}", text),
+            store => _engines.GetValueOrDefault(store));
         simulator.AfterEachEvent.Add(() => Invariants.Check(_stores.Values));
         _clientRandom = simulator.Streams.Stream("cluster.client", 0);
         ResetFilters();
@@ -102,6 +106,16 @@ public sealed class TestCluster
 
     /// <summary>The engines of store <paramref name="storeId"/>.</summary>
     public Engines EnginesOf(ulong storeId) => _engines[storeId];
+
+    /// <summary>
+    /// How often the stores wrote their engines so far, summed over every store: raft-engine
+    /// writes and synced writes, kv-engine writes and synced writes.
+    /// </summary>
+    public EngineWrites Writes => new(
+        _memory.Values.Sum(m => m[1].Writes),
+        _memory.Values.Sum(m => m[1].SyncedWrites),
+        _memory.Values.Sum(m => m[0].Writes),
+        _memory.Values.Sum(m => m[0].SyncedWrites));
 
     /// <summary>The running store <paramref name="storeId"/>, or null while it is stopped.</summary>
     public Store? StoreOf(ulong storeId) => _stores.GetValueOrDefault(storeId);
