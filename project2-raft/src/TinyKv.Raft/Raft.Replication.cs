@@ -154,6 +154,15 @@ public sealed partial class Raft
             Commit = RaftLog.Committed,
         };
         message.Entries.AddRange(RaftLog.Slice(progress.Next, RaftLog.LastIndex() + 1));
+        if (message.Entries.Count > 0)
+        {
+            // Optimistic: the next append carries only newer entries, so a busy leader sends
+            // each entry once instead of the whole unacknowledged tail on every round. A lost
+            // message shows as a refusal (at the latest after the next heartbeat), which moves
+            // the next index back.
+            progress.Next = message.Entries[^1].Index + 1;
+        }
+
         Send(message);
         return true;
 #else
@@ -214,7 +223,7 @@ public sealed partial class Raft
         if (m.Index > progress.Match)
         {
             progress.Match = m.Index;
-            progress.Next = m.Index + 1;
+            progress.Next = Math.Max(progress.Next, m.Index + 1); // Entries after it may be on their way.
             if (MaybeCommitAsLeader())
             {
                 BroadcastAppend(); // Tell the followers what is committed now.

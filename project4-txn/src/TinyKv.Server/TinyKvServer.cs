@@ -79,7 +79,14 @@ public sealed class TinyKvServer : IAsyncDisposable
 
             raft = new RaftEndpoint(store);
             storage.Start();
-            var builder = WebApplication.CreateSlimBuilder();
+            // No configuration files and no watcher: the host's default would watch the working
+            // directory recursively for appsettings changes, and a data directory below it turns
+            // every RocksDB write into file-system events for that watcher to process.
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+            {
+                ContentRootPath = AppContext.BaseDirectory,
+                Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            });
             TinyKvLogging.Configure(builder.Logging, options.LogLevel);
             builder.WebHost.ConfigureKestrel(kestrel =>
                 kestrel.Listen(options.Address, listen => listen.Protocols = HttpProtocols.Http2));
