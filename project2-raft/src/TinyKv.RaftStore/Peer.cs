@@ -1,6 +1,7 @@
 using TinyKv.Proto.Eraftpb;
 using TinyKv.Proto.Metapb;
 using TinyKv.Proto.RaftServerpb;
+using TinyKv.Proto.Schedulerpb;
 using TinyKv.Raft;
 using MetaPeer = TinyKv.Proto.Metapb.Peer;
 
@@ -151,16 +152,16 @@ public sealed partial class Peer
             return;
         }
 
-        var pending = new List<MetaPeer>();
+        var request = new RegionHeartbeatRequest { Region = Region.Clone(), Leader = Meta.Clone() };
         foreach (var (id, progress) in RaftGroup.Raft.Prs)
         {
             if (id != PeerId && progress.Match < Storage.TruncatedIndex && PeerFromCache(id) is { } peer)
             {
-                pending.Add(peer);
+                request.PendingPeers.Add(peer.Clone());
             }
         }
 
-        Context.SchedulerClient.RegionHeartbeat(Region.Clone(), Meta.Clone(), pending, 0);
+        Context.SchedulerClient.RegionHeartbeat(request);
     }
 
     /// <inheritdoc/>

@@ -82,7 +82,7 @@ public sealed class ReplicatedStore : IAsyncDisposable
             var streams = new RandomStreams(Random.Shared.NextInt64());
             loggers.CreateLogger<ReplicatedStore>().LogRandomSeed(storeId, streams.Seed);
             var store = new RaftStore.RaftStore(
-                storeId, config, engines, loop, transport, new LoggingSchedulerClient(loggers.CreateLogger<LoggingSchedulerClient>()),
+                storeId, config, engines, loop, transport, new LoggingSchedulerClient(loggers.CreateLogger<LoggingSchedulerClient>(), loop),
                 streams.Stream("store", storeId), peerId => streams.Stream("raft", peerId), snapshotFiles: files);
             await loop.InvokeAsync(() =>
             {
@@ -250,18 +250,45 @@ public sealed class ReplicatedStore : IAsyncDisposable
         return new RaftRequestHeader { RegionId = peer.RegionId, RegionEpoch = peer.Region.RegionEpoch.Clone(), Peer = peer.Meta.Clone() };
     }
 
-    /// <summary>A scheduler client for a static cluster: there is no scheduler yet, so a region heartbeat is only logged.</summary>
-    private sealed class LoggingSchedulerClient(ILogger logger) : ISchedulerClient
+    /// <summary>
+    /// A scheduler client for a static cluster: there is no scheduler, so region heartbeats are
+    /// only logged (when the leader changes), nobody sends orders, and a region cannot split.
+    /// </summary>
+    private sealed class LoggingSchedulerClient(ILogger logger, IScheduler loop) : ISchedulerClient
     {
         private ulong _lastLeader;
 
-        public void RegionHeartbeat(Region region, MetaPeer leader, IReadOnlyList<MetaPeer> pendingPeers, ulong approximateSize)
+        public void SetRegionHeartbeatHandler(Action<Proto.Schedulerpb.RegionHeartbeatResponse> handler)
         {
-            if (leader.Id != _lastLeader)
+        }
+
+        public void RegionHeartbeat(Proto.Schedulerpb.RegionHeartbeatRequest request)
+        {
+            if (request.Leader is { } leader && leader.Id != _lastLeader)
             {
                 _lastLeader = leader.Id;
-                logger.LogLeads(leader.StoreId, region.Id);
+                logger.LogLeads(leader.StoreId, request.Region?.Id ?? 0);
             }
+        }
+
+        public void StoreHeartbeat(Proto.Schedulerpb.StoreStats stats)
+        {
+        }
+
+        public void AskSplit(Region region, Action<Proto.Schedulerpb.AskSplitResponse> answer)
+        {
+            var refusal = new Proto.Schedulerpb.AskSplitResponse
+            {
+                Header = new Proto.Schedulerpb.ResponseHeader
+                {
+                    Error = new Proto.Schedulerpb.Error
+                    {
+                        Type = Proto.Schedulerpb.ErrorType.Unknown,
+                        Message = $"region {region.Id} cannot split: a static cluster has no scheduler to allocate ids",
+                    },
+                },
+            };
+            loop.Post(() => answer(refusal));
         }
     }
 }

@@ -93,7 +93,7 @@ public sealed class TestCluster
     public SimulatedNetwork<SnapshotChunk> Network { get; }
 
     /// <summary>The mock scheduler.</summary>
-    public MockSchedulerClient Scheduler { get; } = new();
+    public MockScheduler Scheduler { get; } = new();
 
     /// <summary>The safety checks run after every event.</summary>
     public ClusterInvariants Invariants { get; }
@@ -177,7 +177,7 @@ public sealed class TestCluster
             _engines[storeId],
             Simulator,
             stream,
-            Scheduler,
+            Scheduler.ClientFor(storeId, Simulator),
             streams.Stream($"store.{incarnation}", storeId),
             peerId => streams.Stream($"raft.{incarnation}", peerId),
             Invariants,
