@@ -31,6 +31,21 @@ public sealed record RaftStoreConfig
     /// <summary>The largest piece of snapshot data sent in one chunk.</summary>
     public int SnapshotChunkBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>The interval at which a leader considers checking whether its region should split.</summary>
+    public long SplitRegionCheckTickMicros { get; init; } = 10_000_000;
+
+    /// <summary>A region whose data passes this many bytes splits.</summary>
+    public ulong RegionMaxSize { get; init; } = 144UL * 1024 * 1024;
+
+    /// <summary>Where a region splits: its left half keeps a little more than this many bytes.</summary>
+    public ulong RegionSplitSize { get; init; } = 96UL * 1024 * 1024;
+
+    /// <summary>
+    /// A leader checks its region again only after it applied this many bytes of writes since the
+    /// last check (a sixteenth of the split size, as in the original course).
+    /// </summary>
+    public ulong RegionSplitCheckDiff => RegionSplitSize / 16;
+
     /// <summary>The values of the original course's test configuration: 50 ms ticks, a 500 ms election timeout.</summary>
     public static RaftStoreConfig ForTests { get; } = new()
     {
@@ -41,5 +56,6 @@ public sealed record RaftStoreConfig
         RaftLogGcCountLimit = 128_000,
         SchedulerHeartbeatTickMicros = 100_000,
         SnapshotChunkBytes = 4096,
+        SplitRegionCheckTickMicros = 100_000,
     };
 }

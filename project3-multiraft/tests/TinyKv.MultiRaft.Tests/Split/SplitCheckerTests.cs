@@ -1,0 +1,109 @@
+using FluentAssertions;
+using Google.Protobuf;
+using TinyKv.Codec;
+using TinyKv.Proto.Metapb;
+using TinyKv.RaftStore;
+using TinyKv.RaftStore.Meta;
+using TinyKv.Storage.Engine;
+using Xunit;
+
+namespace TinyKv.MultiRaft.Tests.Split;
+
+/// <summary>The split checker (given code): how big a region is and where it splits.</summary>
+public sealed class SplitCheckerTests : IDisposable
+{
+    private readonly MemoryEngine _engine = new();
+
+    public void Dispose() => _engine.Dispose();
+
+    [Fact]
+    public void A_region_under_the_maximum_size_does_not_split_but_reports_its_size()
+    {
+        Put("a", 10);
+        Put("b", 10);
+
+        var result = Check(Region("", ""), maxSize: 100, splitSize: 50);
+
+        result.SplitKey.Should().BeNull("22 bytes are far from the maximum of 100");
+        result.ApproximateSize.Should().Be(22UL, "two one-byte keys with ten-byte values");
+    }
+
+    [Fact]
+    public void A_region_over_the_maximum_splits_at_the_first_key_past_the_split_size()
+    {
+        foreach (var key in new[] { "a", "b", "c", "d", "e", "f" })
+        {
+            Put(key, 20); // 21 bytes each
+        }
+
+        var result = Check(Region("", ""), maxSize: 100, splitSize: 50);
+
+        // a: 21, b: 42, c: 63 > 50 — c starts the right half; the walk stops once past 100 (at e: 105).
+        result.SplitKey.Should().Equal("c"u8.ToArray());
+        result.ApproximateSize.Should().Be(105UL, "the walk stops counting once the region is known to be too big");
+    }
+
+    [Fact]
+    public void Only_the_regions_own_range_counts_and_the_stores_bookkeeping_does_not()
+    {
+        var batch = new WriteBatch();
+        batch.Put(ColumnFamily.Default, Keys.StoreIdentKey, new byte[500]);
+        _engine.Write(batch, sync: false);
+        Put("a", 200);
+        Put("m", 10);
+        Put("z", 200);
+
+        var result = Check(Region("b", "y"), maxSize: 100, splitSize: 50);
+
+        result.ApproximateSize.Should().Be(11UL, "only key m lies in [b, y); local keys are not user data");
+        result.SplitKey.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_split_key_is_never_the_regions_own_start()
+    {
+        Put("m", 300);
+        Put("n", 1);
+
+        var result = Check(Region("m", ""), maxSize: 100, splitSize: 50);
+
+        result.SplitKey.Should().BeNull("splitting at m would leave [m, m) empty");
+    }
+
+    [Fact]
+    public void Every_version_of_a_transactional_key_stays_on_one_side()
+    {
+        // Versions of user key "k" under their timestamps, as the transaction layer writes them.
+        PutRaw(KeyCodec.EncodeKey("j"u8, 5), 40);
+        PutRaw(KeyCodec.EncodeKey("k"u8, 9), 40);
+        PutRaw(KeyCodec.EncodeKey("k"u8, 7), 40);
+        PutRaw(KeyCodec.EncodeKey("l"u8, 3), 40);
+
+        var result = Check(Region("", ""), maxSize: 150, splitSize: 100); // 57 bytes a version: j, then k passes 100
+
+        result.SplitKey.Should().Equal(MemComparable.EncodeBytes("k"u8), "the timestamp is cut off, so both versions of k sort after the split key");
+    }
+
+    private SplitCheckResult Check(Region region, ulong maxSize, ulong splitSize)
+    {
+        using var snapshot = _engine.GetSnapshot();
+        return SplitChecker.Check(snapshot, region, maxSize, splitSize);
+    }
+
+    private void Put(string key, int valueBytes) => PutRaw(System.Text.Encoding.UTF8.GetBytes(key), valueBytes);
+
+    private void PutRaw(byte[] key, int valueBytes)
+    {
+        var batch = new WriteBatch();
+        batch.Put(ColumnFamily.Default, key, new byte[valueBytes]);
+        _engine.Write(batch, sync: false);
+    }
+
+    private static Region Region(string start, string end) => new()
+    {
+        Id = 1,
+        StartKey = ByteString.CopyFromUtf8(start),
+        EndKey = ByteString.CopyFromUtf8(end),
+        RegionEpoch = new RegionEpoch { ConfVer = 1, Version = 1 },
+    };
+}
