@@ -18,7 +18,7 @@ public sealed class ClusterInvariants : IRaftStoreObserver
 {
     private readonly Dictionary<(ulong Region, ulong Term), (ulong Store, ulong Peer)> _leaders = [];
     private readonly Dictionary<(ulong Region, ulong Index), (ulong Term, ByteString Data, ulong Store)> _applied = [];
-    private readonly Dictionary<(ulong Store, ulong Region), (RawNode Node, ulong Committed)> _committed = [];
+    private readonly Dictionary<RawNode, NodeChecks> _checked = new(ReferenceEqualityComparer.Instance);
     private readonly Action<ulong, string, string> _trace;
     private readonly Func<ulong, Engines?>? _enginesOf;
 
@@ -68,44 +68,94 @@ public sealed class ClusterInvariants : IRaftStoreObserver
     public void Trace(ulong storeId, string kind, string text) => _trace(storeId, kind, text);
 
     /// <summary>Checks the leaders and committed indexes of the running stores' peers.</summary>
-    public void Check(IEnumerable<TinyKv.RaftStore.RaftStore> stores)
+    /// <remarks>
+    /// Runs after every event, so it remembers, per Raft node, what it last checked and skips the
+    /// look-ups whose answer cannot have changed: a leader already recorded for its term (a record
+    /// is never replaced: a second leader throws), a truncated state already matched with the
+    /// entry applied at its index (applied entries are never replaced either).
+    /// </remarks>
+    public void Check(IReadOnlyList<TinyKv.RaftStore.RaftStore> stores)
     {
         ArgumentNullException.ThrowIfNull(stores);
-        foreach (var store in stores)
+        for (var s = 0; s < stores.Count; s++)
         {
-            foreach (var peer in store.Peers)
+            var store = stores[s];
+            if (store.Peers is Dictionary<ulong, Peer>.ValueCollection peers)
             {
-                var raft = peer.RaftGroup.Raft;
-                if (raft.State == StateType.Leader)
+                foreach (var peer in peers)
                 {
-                    var key = (peer.RegionId, raft.Term);
-                    if (_leaders.TryGetValue(key, out var leader) && leader != (store.StoreId, peer.PeerId))
-                    {
-                        throw new InvariantViolationException(
-                            $"region {peer.RegionId} has two leaders in term {raft.Term}: peer {leader.Peer} on store {leader.Store} and peer {peer.PeerId} on store {store.StoreId}");
-                    }
-
-                    _leaders[key] = (store.StoreId, peer.PeerId);
+                    Check(store, peer);
                 }
-
-                var committed = raft.RaftLog.Committed;
-                var slot = (store.StoreId, peer.RegionId);
-                if (_committed.TryGetValue(slot, out var seen) && ReferenceEquals(seen.Node, peer.RaftGroup) && committed < seen.Committed)
+            }
+            else
+            {
+                foreach (var peer in store.Peers)
                 {
-                    throw new InvariantViolationException(
-                        $"{peer}: the committed index moved back from {seen.Committed} to {committed}");
+                    Check(store, peer);
                 }
+            }
+        }
+    }
 
-                _committed[slot] = (peer.RaftGroup, committed);
+    private void Check(TinyKv.RaftStore.RaftStore store, Peer peer)
+    {
+        var node = peer.RaftGroup;
+        if (!_checked.TryGetValue(node, out var seen))
+        {
+            seen = _checked[node] = new NodeChecks(); // A restarted peer is a new node: its committed index starts over.
+        }
 
-                var truncated = peer.Storage.ApplyState.TruncatedState;
-                if (_applied.TryGetValue((peer.RegionId, truncated.Index), out var entry) && entry.Term != truncated.Term)
+        var raft = node.Raft;
+        if (raft.State == StateType.Leader && seen.LeaderOfTerm != raft.Term)
+        {
+            var key = (peer.RegionId, raft.Term);
+            if (_leaders.TryGetValue(key, out var leader) && leader != (store.StoreId, peer.PeerId))
+            {
+                throw new InvariantViolationException(
+                    $"region {peer.RegionId} has two leaders in term {raft.Term}: peer {leader.Peer} on store {leader.Store} and peer {peer.PeerId} on store {store.StoreId}");
+            }
+
+            _leaders[key] = (store.StoreId, peer.PeerId);
+            seen.LeaderOfTerm = raft.Term;
+        }
+
+        var committed = raft.RaftLog.Committed;
+        if (committed < seen.Committed)
+        {
+            throw new InvariantViolationException(
+                $"{peer}: the committed index moved back from {seen.Committed} to {committed}");
+        }
+
+        seen.Committed = committed;
+
+        var truncated = peer.Storage.ApplyState.TruncatedState;
+        if (seen.MatchedTruncatedIndex != truncated.Index || seen.MatchedTruncatedTerm != truncated.Term)
+        {
+            if (_applied.TryGetValue((peer.RegionId, truncated.Index), out var entry))
+            {
+                if (entry.Term != truncated.Term)
                 {
                     throw new InvariantViolationException(
                         $"{peer}: its log is truncated at index {truncated.Index} with term {truncated.Term}, but the entry applied at that index has term {entry.Term}");
                 }
+
+                seen.MatchedTruncatedIndex = truncated.Index;
+                seen.MatchedTruncatedTerm = truncated.Term;
             }
         }
+    }
+
+    /// <summary>What <see cref="Check(IReadOnlyList{TinyKv.RaftStore.RaftStore})"/> last saw of one Raft node.</summary>
+    private sealed class NodeChecks
+    {
+        public ulong Committed { get; set; }
+
+        /// <summary>The term in which this node was last recorded as its region's leader (0: never).</summary>
+        public ulong LeaderOfTerm { get; set; }
+
+        public ulong MatchedTruncatedIndex { get; set; } = ulong.MaxValue;
+
+        public ulong MatchedTruncatedTerm { get; set; } = ulong.MaxValue;
     }
 }
 

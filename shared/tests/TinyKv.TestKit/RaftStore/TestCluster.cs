@@ -52,6 +52,7 @@ public sealed class TestCluster
     private readonly SortedDictionary<ulong, Engines> _engines = [];
     private readonly SortedDictionary<ulong, MemoryEngine[]> _memory = [];
     private readonly SortedDictionary<ulong, Store> _stores = [];
+    private Store[] _running = []; // _stores' values in id order, for the checks after every event
     private readonly SortedDictionary<ulong, int> _incarnations = [];
     private readonly SortedDictionary<ulong, int> _snapshotsReceived = [];
     private readonly SortedDictionary<ulong, SnapshotStream> _streams = [];
@@ -69,7 +70,7 @@ public sealed class TestCluster
         Invariants = new ClusterInvariants((store, kind, text) =>
             simulator.Record($"store{store.ToString(CultureInfo.InvariantCulture)}.{kind}", text),
             store => _engines.GetValueOrDefault(store));
-        simulator.AfterEachEvent.Add(() => Invariants.Check(_stores.Values));
+        simulator.AfterEachEvent.Add(() => Invariants.Check(_running));
         _clientRandom = simulator.Streams.Stream("cluster.client", 0);
         ResetFilters();
     }
@@ -183,6 +184,7 @@ public sealed class TestCluster
             Invariants,
             files);
         _stores[storeId] = store;
+        _running = [.. _stores.Values];
         _streams[storeId] = stream;
         Network.Register(storeId, chunk => stream.Receive(chunk, store.OnRaftMessage));
         Simulator.Record("cluster", $"start store {storeId} (incarnation {incarnation})");
@@ -196,6 +198,8 @@ public sealed class TestCluster
         {
             return;
         }
+
+        _running = [.. _stores.Values];
 
         store.Stop();
         Network.Unregister(storeId);
@@ -513,6 +517,7 @@ public sealed class TestCluster
         {
             _stores[storeId].Stop();
             _stores.Remove(storeId);
+            _running = [.. _stores.Values];
             Network.Unregister(storeId);
         }
     }
