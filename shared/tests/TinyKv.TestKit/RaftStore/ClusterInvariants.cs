@@ -19,6 +19,7 @@ public sealed class ClusterInvariants : IRaftStoreObserver
     private readonly Dictionary<(ulong Region, ulong Term), (ulong Store, ulong Peer)> _leaders = [];
     private readonly Dictionary<(ulong Region, ulong Index), (ulong Term, ByteString Data, ulong Store)> _applied = [];
     private readonly Dictionary<RawNode, NodeChecks> _checked = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<TinyKv.RaftStore.RaftStore, Peer[]> _peersOf = new(ReferenceEqualityComparer.Instance);
     private readonly Action<ulong, string, string> _trace;
     private readonly Func<ulong, Engines?>? _enginesOf;
 
@@ -80,21 +81,38 @@ public sealed class ClusterInvariants : IRaftStoreObserver
         for (var s = 0; s < stores.Count; s++)
         {
             var store = stores[s];
-            if (store.Peers is Dictionary<ulong, Peer>.ValueCollection peers)
+            foreach (var peer in PeersOf(store))
             {
-                foreach (var peer in peers)
-                {
-                    Check(store, peer);
-                }
-            }
-            else
-            {
-                foreach (var peer in store.Peers)
-                {
-                    Check(store, peer);
-                }
+                Check(store, peer);
             }
         }
+    }
+
+    // A store's peers in its order, without walking its sorted dictionary (which allocates) when
+    // the peers are the ones of the last call: as many, and each still the store's peer of its region.
+    private Peer[] PeersOf(TinyKv.RaftStore.RaftStore store)
+    {
+        if (_peersOf.TryGetValue(store, out var peers) && peers.Length == store.Peers.Count)
+        {
+            var same = true;
+            foreach (var peer in peers)
+            {
+                if (!ReferenceEquals(store.PeerOf(peer.RegionId), peer))
+                {
+                    same = false;
+                    break;
+                }
+            }
+
+            if (same)
+            {
+                return peers;
+            }
+        }
+
+        peers = [.. store.Peers];
+        _peersOf[store] = peers;
+        return peers;
     }
 
     private void Check(TinyKv.RaftStore.RaftStore store, Peer peer)
