@@ -3,6 +3,7 @@ using TinyKv.Proto.Eraftpb;
 using TinyKv.Raft;
 using TinyKv.RaftStore;
 using TinyKv.RaftStore.Meta;
+using TinyKv.Storage.Engine;
 
 namespace TinyKv.TestKit.RaftStore;
 
@@ -43,7 +44,7 @@ public sealed class ClusterInvariants : IRaftStoreObserver
         ArgumentNullException.ThrowIfNull(entry);
         AppliedChecked++;
         if (_enginesOf?.Invoke(storeId) is { } engines
-            && MetaStore.RaftEntry(engines.Raft, regionId, entry.Index)?.Term != entry.Term)
+            && PersistedTerm(engines.Raft, regionId, entry.Index) != entry.Term)
         {
             throw new InvariantViolationException(
                 $"region {regionId} index {entry.Index}: store {storeId} applied an entry of term {entry.Term} that its raft engine does not hold; " +
@@ -63,6 +64,78 @@ public sealed class ClusterInvariants : IRaftStoreObserver
         }
 
         _applied[(regionId, entry.Index)] = (entry.Term, entry.Data, storeId);
+    }
+
+    // The term of the entry the raft engine holds at the index (null: none), as MetaStore.RaftEntry
+    // would parse it, but reading only the term field: every applied entry is checked on every
+    // store, and parsing it whole would copy its data once more.
+    private static ulong? PersistedTerm(IKvEngine raft, ulong regionId, ulong index)
+    {
+        if (raft.Get(ColumnFamily.Default, Keys.RaftLogKey(regionId, index)) is not { } bytes)
+        {
+            return null;
+        }
+
+        return TryReadTerm(bytes, out var term) ? term : Entry.Parser.ParseFrom(bytes).Term;
+    }
+
+    // Walks the fields of a serialized Entry and keeps the last term (field 2, a varint), as a
+    // parser does; false when it meets anything but the wire types of Entry's fields, or runs
+    // short, and the caller parses the whole entry instead.
+    private static bool TryReadTerm(ReadOnlySpan<byte> bytes, out ulong term)
+    {
+        term = 0;
+        while (!bytes.IsEmpty)
+        {
+            if (!TryReadVarint(ref bytes, out var tag) || tag >> 3 == 0)
+            {
+                return false;
+            }
+
+            switch (tag & 7)
+            {
+                case 0:
+                    if (!TryReadVarint(ref bytes, out var value))
+                    {
+                        return false;
+                    }
+
+                    if (tag >> 3 == Entry.TermFieldNumber)
+                    {
+                        term = value;
+                    }
+
+                    break;
+                case 2:
+                    if (!TryReadVarint(ref bytes, out var length) || length > (ulong)bytes.Length)
+                    {
+                        return false;
+                    }
+
+                    bytes = bytes[(int)length..];
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryReadVarint(ref ReadOnlySpan<byte> bytes, out ulong value)
+    {
+        value = 0;
+        for (var i = 0; i < 10 && i < bytes.Length; i++)
+        {
+            value |= (ulong)(bytes[i] & 0x7F) << (7 * i);
+            if (bytes[i] < 0x80)
+            {
+                bytes = bytes[(i + 1)..];
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <inheritdoc/>

@@ -192,7 +192,7 @@ public sealed class SimulatedNetwork<TMessage>
 
         Delivered++;
         _simulator.Record($"{Name}.deliver", label);
-        handler(Parser.ParseFrom(bytes));
+        handler(Parser.ParseFrom(bytes.AsSpan()));
     }
 
     private static string Link(Transmission transmission) =>
