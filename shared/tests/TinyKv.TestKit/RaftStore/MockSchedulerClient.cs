@@ -64,6 +64,9 @@ public sealed class MockSchedulerClient : ISchedulerClient
     public (Region? Region, MetaPeer? Leader) GetRegionById(ulong regionId) =>
         (_regions.GetValueOrDefault(regionId)?.Clone(), _leaders.GetValueOrDefault(regionId)?.Clone());
 
+    /// <summary>The leader last reported for region <paramref name="regionId"/> (a copy), or null; <see cref="GetRegionById"/> without copying the region.</summary>
+    public MetaPeer? LeaderOf(ulong regionId) => _leaders.GetValueOrDefault(regionId)?.Clone();
+
     /// <summary>Every region known, by id.</summary>
     public IReadOnlyList<Region> Regions => [.. _regions.Values.Select(r => r.Clone())];
 
