@@ -7,7 +7,8 @@ using TinyKv.TestKit.Simulation;
 // Times the generic cluster scenarios of 2B and 2C on the simulator, one after another on one
 // thread, and prints a table: how much virtual time each simulates per second of wall time.
 // It also counts engine writes per entry applied (by any peer): raft-engine writes and syncs,
-// kv-engine writes. A scenario that fails under a seed is listed at the end (exit code 1).
+// kv-engine writes. Each run's trace hash goes to the progress lines on stderr, so a change meant to
+// be behaviour-neutral can be checked against the hashes of the same seeds before it. A scenario that fails under a seed is listed at the end (exit code 1).
 var seeds = new Option<long[]>("--seed") { Description = "Seeds to run each scenario under (default: 1)", AllowMultipleArgumentsPerToken = true };
 var only = new Option<string?>("--only") { Description = "Run only the scenarios whose name contains this text" };
 var root = new RootCommand("raftstore-sim-bench: times the simulated 2B / 2C cluster scenarios") { seeds, only };
@@ -28,6 +29,9 @@ root.SetAction(parse =>
 
         foreach (var seed in chosen)
         {
+            var cpuBefore = Environment.CpuUsage.TotalTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes();
+            var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var watch = Stopwatch.StartNew();
             using var sim = new Simulator(seed, name);
             GenericScenario scenario;
@@ -43,6 +47,8 @@ root.SetAction(parse =>
             }
 
             var wall = watch.Elapsed.TotalSeconds;
+            var cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
+            var allocatedMb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e6;
             var virtualSeconds = sim.Now / 1e6;
             var writes = scenario.Cluster.Writes;
             var applied = scenario.Cluster.Invariants.AppliedChecked;
@@ -63,7 +69,7 @@ root.SetAction(parse =>
                 PerOperation(writes.RaftSyncs),
                 PerOperation(writes.KvWrites),
             ]);
-            Console.Error.WriteLine($"{name} seed {seed}: {wall:F2} s");
+            Console.Error.WriteLine($"{name} seed {seed}: {wall:F2} s ({cpu:F2} s of process CPU, {allocatedMb:F0} MB allocated, {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3} collections of generation 0/1/2), {sim.EventsRun} events, trace {sim.Trace.Count} lines, hash {sim.Trace.Hash}");
         }
     }
 

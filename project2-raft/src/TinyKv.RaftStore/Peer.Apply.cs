@@ -33,7 +33,7 @@ public sealed partial class Peer
             var needsSnapshot = false;
             if (entry.EntryType == EntryType.EntryNormal && !entry.Data.IsEmpty)
             {
-                request = RaftCmdRequest.Parser.ParseFrom(entry.Data);
+                request = RaftCmdRequest.Parser.ParseFrom(entry.Data.Span);
                 if (request.AdminRequest is { } admin)
                 {
                     response = ApplyAdmin(admin, batch);

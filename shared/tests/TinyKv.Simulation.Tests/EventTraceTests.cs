@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using FluentAssertions;
 using TinyKv.TestKit.Simulation;
 using Xunit;
@@ -68,5 +71,49 @@ public sealed class EventTraceTests
         trace.Record(5, "k", "only");
 
         trace.Tail(10).Should().Equal("           5 k only");
+    }
+
+    [Fact]
+    public void Hash_is_the_sha256_of_every_line_and_its_newline_however_long_the_trace()
+    {
+        using var trace = new EventTrace(retainedLines: 50);
+        var expected = new StringBuilder();
+        var longText = new string('z', 200_000);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var time = i % 7 == 3 ? -i : (long)i * 1_000_003;
+            var text = i switch
+            {
+                5_000 => longText,
+                7_000 => "ünïcödé → ✓ 𝄞",
+                _ => string.Create(CultureInfo.InvariantCulture, $"#{i} {i % 5}->{i % 3} some text"),
+            };
+            trace.Record(time, "kind" + (i % 4), text);
+            expected.Append(CultureInfo.InvariantCulture, $"{time,12} kind{i % 4} {text}\n");
+        }
+
+        var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(expected.ToString())));
+        trace.Hash.Should().Be(sha);
+        trace.Count.Should().Be(20_000);
+        trace.Tail(2).Should().Equal(
+            string.Create(CultureInfo.InvariantCulture, $"{19_998L * 1_000_003,12} kind2 #19998 3->0 some text"),
+            string.Create(CultureInfo.InvariantCulture, $"{19_999L * 1_000_003,12} kind3 #19999 4->1 some text"));
+        trace.Tail(1_000).Should().HaveCount(50);
+    }
+
+    [Fact]
+    public void Tail_reaches_back_across_the_retained_lines_only()
+    {
+        using var trace = new EventTrace(retainedLines: 3_000);
+        for (var i = 0; i < 10_000; i++)
+        {
+            trace.Record(i, "k", string.Create(CultureInfo.InvariantCulture, $"line {i}"));
+        }
+
+        var tail = trace.Tail(5_000);
+
+        tail.Should().HaveCount(3_000);
+        tail[0].Should().Be("        7000 k line 7000");
+        tail[^1].Should().Be("        9999 k line 9999");
     }
 }

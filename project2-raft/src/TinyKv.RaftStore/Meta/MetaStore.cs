@@ -30,7 +30,7 @@ public static class MetaStore
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(parser);
-        return engine.Get(ColumnFamily.Default, key) is { } bytes ? parser.ParseFrom(bytes) : null;
+        return engine.Get(ColumnFamily.Default, key) is { } bytes ? parser.ParseFrom(bytes.AsSpan()) : null;
     }
 
     /// <summary>The message stored under <paramref name="key"/> in <paramref name="snapshot"/>, or null when the key is absent.</summary>
@@ -39,7 +39,7 @@ public static class MetaStore
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(parser);
-        return snapshot.Get(ColumnFamily.Default, key) is { } bytes ? parser.ParseFrom(bytes) : null;
+        return snapshot.Get(ColumnFamily.Default, key) is { } bytes ? parser.ParseFrom(bytes.AsSpan()) : null;
     }
 
     /// <summary>Adds "store <paramref name="message"/> under <paramref name="key"/>" to <paramref name="batch"/>.</summary>

@@ -48,15 +48,16 @@ public sealed partial class MemoryEngine
         /// <summary>New tables with every operation of <paramref name="batch"/> applied in order.</summary>
         public Tables Apply(WriteBatch batch)
         {
-            var builders = new Dictionary<string, ImmutableSortedSet<Entry>.Builder>(ColumnFamily.All.Count);
+            // A builder per column family the batch touches; the others keep their sets.
+            ImmutableSortedSet<Entry>.Builder? defaults = null, locks = null, writes = null;
             foreach (var op in batch.Ops)
             {
-                var cf = ColumnFamily.Require(op.Cf);
-                if (!builders.TryGetValue(cf, out var family))
+                var family = ColumnFamily.Require(op.Cf) switch
                 {
-                    family = Family(cf).ToBuilder();
-                    builders.Add(cf, family);
-                }
+                    ColumnFamily.Default => defaults ??= Default.ToBuilder(),
+                    ColumnFamily.Lock => locks ??= Lock.ToBuilder(),
+                    _ => writes ??= Write.ToBuilder(),
+                };
 
                 // The set keeps the first of two equal entries, so an overwrite removes the old one first.
                 var entry = new Entry(op.Key.ToArray(), op.Value?.ToArray() ?? []);
@@ -67,13 +68,10 @@ public sealed partial class MemoryEngine
                 }
             }
 
-            ImmutableSortedSet<Entry> Built(string cf, ImmutableSortedSet<Entry> old) =>
-                builders.TryGetValue(cf, out var family) ? family.ToImmutable() : old;
-
             return new Tables(
-                Built(ColumnFamily.Default, Default),
-                Built(ColumnFamily.Lock, Lock),
-                Built(ColumnFamily.Write, Write));
+                defaults?.ToImmutable() ?? Default,
+                locks?.ToImmutable() ?? Lock,
+                writes?.ToImmutable() ?? Write);
         }
     }
 }

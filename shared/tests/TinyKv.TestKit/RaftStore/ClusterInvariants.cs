@@ -3,6 +3,7 @@ using TinyKv.Proto.Eraftpb;
 using TinyKv.Raft;
 using TinyKv.RaftStore;
 using TinyKv.RaftStore.Meta;
+using TinyKv.Storage.Engine;
 
 namespace TinyKv.TestKit.RaftStore;
 
@@ -18,7 +19,8 @@ public sealed class ClusterInvariants : IRaftStoreObserver
 {
     private readonly Dictionary<(ulong Region, ulong Term), (ulong Store, ulong Peer)> _leaders = [];
     private readonly Dictionary<(ulong Region, ulong Index), (ulong Term, ByteString Data, ulong Store)> _applied = [];
-    private readonly Dictionary<(ulong Store, ulong Region), (RawNode Node, ulong Committed)> _committed = [];
+    private readonly Dictionary<RawNode, NodeChecks> _checked = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<TinyKv.RaftStore.RaftStore, Peer[]> _peersOf = new(ReferenceEqualityComparer.Instance);
     private readonly Action<ulong, string, string> _trace;
     private readonly Func<ulong, Engines?>? _enginesOf;
 
@@ -42,7 +44,7 @@ public sealed class ClusterInvariants : IRaftStoreObserver
         ArgumentNullException.ThrowIfNull(entry);
         AppliedChecked++;
         if (_enginesOf?.Invoke(storeId) is { } engines
-            && MetaStore.RaftEntry(engines.Raft, regionId, entry.Index)?.Term != entry.Term)
+            && PersistedTerm(engines.Raft, regionId, entry.Index) != entry.Term)
         {
             throw new InvariantViolationException(
                 $"region {regionId} index {entry.Index}: store {storeId} applied an entry of term {entry.Term} that its raft engine does not hold; " +
@@ -64,48 +66,187 @@ public sealed class ClusterInvariants : IRaftStoreObserver
         _applied[(regionId, entry.Index)] = (entry.Term, entry.Data, storeId);
     }
 
+    // The term of the entry the raft engine holds at the index (null: none), as MetaStore.RaftEntry
+    // would parse it, but reading only the term field: every applied entry is checked on every
+    // store, and parsing it whole would copy its data once more.
+    private static ulong? PersistedTerm(IKvEngine raft, ulong regionId, ulong index)
+    {
+        if (raft.Get(ColumnFamily.Default, Keys.RaftLogKey(regionId, index)) is not { } bytes)
+        {
+            return null;
+        }
+
+        return TryReadTerm(bytes, out var term) ? term : Entry.Parser.ParseFrom(bytes).Term;
+    }
+
+    // Walks the fields of a serialized Entry and keeps the last term (field 2, a varint), as a
+    // parser does; false when it meets anything but the wire types of Entry's fields, or runs
+    // short, and the caller parses the whole entry instead.
+    private static bool TryReadTerm(ReadOnlySpan<byte> bytes, out ulong term)
+    {
+        term = 0;
+        while (!bytes.IsEmpty)
+        {
+            if (!TryReadVarint(ref bytes, out var tag) || tag >> 3 == 0)
+            {
+                return false;
+            }
+
+            switch (tag & 7)
+            {
+                case 0:
+                    if (!TryReadVarint(ref bytes, out var value))
+                    {
+                        return false;
+                    }
+
+                    if (tag >> 3 == Entry.TermFieldNumber)
+                    {
+                        term = value;
+                    }
+
+                    break;
+                case 2:
+                    if (!TryReadVarint(ref bytes, out var length) || length > (ulong)bytes.Length)
+                    {
+                        return false;
+                    }
+
+                    bytes = bytes[(int)length..];
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryReadVarint(ref ReadOnlySpan<byte> bytes, out ulong value)
+    {
+        value = 0;
+        for (var i = 0; i < 10 && i < bytes.Length; i++)
+        {
+            value |= (ulong)(bytes[i] & 0x7F) << (7 * i);
+            if (bytes[i] < 0x80)
+            {
+                bytes = bytes[(i + 1)..];
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <inheritdoc/>
     public void Trace(ulong storeId, string kind, string text) => _trace(storeId, kind, text);
 
     /// <summary>Checks the leaders and committed indexes of the running stores' peers.</summary>
-    public void Check(IEnumerable<TinyKv.RaftStore.RaftStore> stores)
+    /// <remarks>
+    /// Runs after every event, so it remembers, per Raft node, what it last checked and skips the
+    /// look-ups whose answer cannot have changed: a leader already recorded for its term (a record
+    /// is never replaced: a second leader throws), a truncated state already matched with the
+    /// entry applied at its index (applied entries are never replaced either).
+    /// </remarks>
+    public void Check(IReadOnlyList<TinyKv.RaftStore.RaftStore> stores)
     {
         ArgumentNullException.ThrowIfNull(stores);
-        foreach (var store in stores)
+        for (var s = 0; s < stores.Count; s++)
         {
-            foreach (var peer in store.Peers)
+            var store = stores[s];
+            foreach (var peer in PeersOf(store))
             {
-                var raft = peer.RaftGroup.Raft;
-                if (raft.State == StateType.Leader)
+                Check(store, peer);
+            }
+        }
+    }
+
+    // A store's peers in its order, without walking its sorted dictionary (which allocates) when
+    // the peers are the ones of the last call: as many, and each still the store's peer of its region.
+    private Peer[] PeersOf(TinyKv.RaftStore.RaftStore store)
+    {
+        if (_peersOf.TryGetValue(store, out var peers) && peers.Length == store.Peers.Count)
+        {
+            var same = true;
+            foreach (var peer in peers)
+            {
+                if (!ReferenceEquals(store.PeerOf(peer.RegionId), peer))
                 {
-                    var key = (peer.RegionId, raft.Term);
-                    if (_leaders.TryGetValue(key, out var leader) && leader != (store.StoreId, peer.PeerId))
-                    {
-                        throw new InvariantViolationException(
-                            $"region {peer.RegionId} has two leaders in term {raft.Term}: peer {leader.Peer} on store {leader.Store} and peer {peer.PeerId} on store {store.StoreId}");
-                    }
-
-                    _leaders[key] = (store.StoreId, peer.PeerId);
+                    same = false;
+                    break;
                 }
+            }
 
-                var committed = raft.RaftLog.Committed;
-                var slot = (store.StoreId, peer.RegionId);
-                if (_committed.TryGetValue(slot, out var seen) && ReferenceEquals(seen.Node, peer.RaftGroup) && committed < seen.Committed)
-                {
-                    throw new InvariantViolationException(
-                        $"{peer}: the committed index moved back from {seen.Committed} to {committed}");
-                }
+            if (same)
+            {
+                return peers;
+            }
+        }
 
-                _committed[slot] = (peer.RaftGroup, committed);
+        peers = [.. store.Peers];
+        _peersOf[store] = peers;
+        return peers;
+    }
 
-                var truncated = peer.Storage.ApplyState.TruncatedState;
-                if (_applied.TryGetValue((peer.RegionId, truncated.Index), out var entry) && entry.Term != truncated.Term)
+    private void Check(TinyKv.RaftStore.RaftStore store, Peer peer)
+    {
+        var node = peer.RaftGroup;
+        if (!_checked.TryGetValue(node, out var seen))
+        {
+            seen = _checked[node] = new NodeChecks(); // A restarted peer is a new node: its committed index starts over.
+        }
+
+        var raft = node.Raft;
+        if (raft.State == StateType.Leader && seen.LeaderOfTerm != raft.Term)
+        {
+            var key = (peer.RegionId, raft.Term);
+            if (_leaders.TryGetValue(key, out var leader) && leader != (store.StoreId, peer.PeerId))
+            {
+                throw new InvariantViolationException(
+                    $"region {peer.RegionId} has two leaders in term {raft.Term}: peer {leader.Peer} on store {leader.Store} and peer {peer.PeerId} on store {store.StoreId}");
+            }
+
+            _leaders[key] = (store.StoreId, peer.PeerId);
+            seen.LeaderOfTerm = raft.Term;
+        }
+
+        var committed = raft.RaftLog.Committed;
+        if (committed < seen.Committed)
+        {
+            throw new InvariantViolationException(
+                $"{peer}: the committed index moved back from {seen.Committed} to {committed}");
+        }
+
+        seen.Committed = committed;
+
+        var truncated = peer.Storage.ApplyState.TruncatedState;
+        if (seen.MatchedTruncatedIndex != truncated.Index || seen.MatchedTruncatedTerm != truncated.Term)
+        {
+            if (_applied.TryGetValue((peer.RegionId, truncated.Index), out var entry))
+            {
+                if (entry.Term != truncated.Term)
                 {
                     throw new InvariantViolationException(
                         $"{peer}: its log is truncated at index {truncated.Index} with term {truncated.Term}, but the entry applied at that index has term {entry.Term}");
                 }
+
+                seen.MatchedTruncatedIndex = truncated.Index;
+                seen.MatchedTruncatedTerm = truncated.Term;
             }
         }
+    }
+
+    /// <summary>What <see cref="Check(IReadOnlyList{TinyKv.RaftStore.RaftStore})"/> last saw of one Raft node.</summary>
+    private sealed class NodeChecks
+    {
+        public ulong Committed { get; set; }
+
+        /// <summary>The term in which this node was last recorded as its region's leader (0: never).</summary>
+        public ulong LeaderOfTerm { get; set; }
+
+        public ulong MatchedTruncatedIndex { get; set; } = ulong.MaxValue;
+
+        public ulong MatchedTruncatedTerm { get; set; } = ulong.MaxValue;
     }
 }
 

@@ -77,6 +77,9 @@ public sealed class MockScheduler
     public (Region? Region, MetaPeer? Leader) GetRegionById(ulong regionId) =>
         (_byId.GetValueOrDefault(regionId)?.Clone(), _leaders.GetValueOrDefault(regionId)?.Clone());
 
+    /// <summary>The leader last reported for region <paramref name="regionId"/> (a copy), or null; <see cref="GetRegionById"/> without copying the region.</summary>
+    public MetaPeer? LeaderOf(ulong regionId) => _leaders.GetValueOrDefault(regionId)?.Clone();
+
     /// <summary>Whether the last heartbeat of its region named peer <paramref name="peerId"/> as pending (lagging behind the leader's log).</summary>
     public bool IsPending(ulong peerId) => _pendingPeers.ContainsKey(peerId);
 

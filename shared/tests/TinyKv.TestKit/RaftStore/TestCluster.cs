@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Google.Protobuf;
+using TinyKv.Proto.Eraftpb;
 using TinyKv.Proto.Metapb;
 using TinyKv.Proto.RaftCmdpb;
 using TinyKv.Proto.RaftServerpb;
@@ -52,6 +53,8 @@ public sealed class TestCluster
     private readonly SortedDictionary<ulong, Engines> _engines = [];
     private readonly SortedDictionary<ulong, MemoryEngine[]> _memory = [];
     private readonly SortedDictionary<ulong, Store> _stores = [];
+    private readonly Dictionary<(ulong Store, string Kind), string> _storeTraceKinds = [];
+    private Store[] _running = []; // _stores' values in id order, for the checks after every event
     private readonly SortedDictionary<ulong, int> _incarnations = [];
     private readonly SortedDictionary<ulong, int> _snapshotsReceived = [];
     private readonly SortedDictionary<ulong, SnapshotStream> _streams = [];
@@ -66,10 +69,9 @@ public sealed class TestCluster
         Count = count;
         Options = options ?? new TestClusterOptions();
         Network = new SimulatedNetwork<SnapshotChunk>(simulator, Options.NetworkLatencyMicros, "raft", Describe);
-        Invariants = new ClusterInvariants((store, kind, text) =>
-            simulator.Record($"store{store.ToString(CultureInfo.InvariantCulture)}.{kind}", text),
+        Invariants = new ClusterInvariants((store, kind, text) => simulator.Record(StoreTraceKind(store, kind), text),
             store => _engines.GetValueOrDefault(store));
-        simulator.AfterEachEvent.Add(() => Invariants.Check(_stores.Values));
+        simulator.AfterEachEvent.Add(() => Invariants.Check(_running));
         _clientRandom = simulator.Streams.Stream("cluster.client", 0);
         ResetFilters();
     }
@@ -183,6 +185,7 @@ public sealed class TestCluster
             Invariants,
             files);
         _stores[storeId] = store;
+        _running = [.. _stores.Values];
         _streams[storeId] = stream;
         Network.Register(storeId, chunk => stream.Receive(chunk, store.OnRaftMessage));
         Simulator.Record("cluster", $"start store {storeId} (incarnation {incarnation})");
@@ -196,6 +199,8 @@ public sealed class TestCluster
         {
             return;
         }
+
+        _running = [.. _stores.Values];
 
         store.Stop();
         Network.Unregister(storeId);
@@ -247,7 +252,7 @@ public sealed class TestCluster
     {
         for (var i = 0; i < 500; i++)
         {
-            if (Scheduler.GetRegionById(regionId).Leader is { } leader)
+            if (Scheduler.LeaderOf(regionId) is { } leader)
             {
                 return leader;
             }
@@ -513,6 +518,7 @@ public sealed class TestCluster
         {
             _stores[storeId].Stop();
             _stores.Remove(storeId);
+            _running = [.. _stores.Values];
             Network.Unregister(storeId);
         }
     }
@@ -555,6 +561,17 @@ public sealed class TestCluster
         return result.Response.Responses[0];
     }
 
+    // "store3.tick": the kind of a store's trace line, made once per store and kind (ticks are many).
+    private string StoreTraceKind(ulong store, string kind)
+    {
+        if (!_storeTraceKinds.TryGetValue((store, kind), out var traceKind))
+        {
+            traceKind = _storeTraceKinds[(store, kind)] = $"store{store.ToString(CultureInfo.InvariantCulture)}.{kind}";
+        }
+
+        return traceKind;
+    }
+
     private void ResetFilters()
     {
         Network.ClearFilters();
@@ -568,7 +585,21 @@ public sealed class TestCluster
         chunk.Data.IsEmpty ? Describe(chunk.Message) : $"snapshot chunk r{chunk.Message?.RegionId} {chunk.Message?.FromPeer?.Id}->{chunk.Message?.ToPeer?.Id} {chunk.Data.Length} bytes";
 
     private static string Describe(RaftMessage message) =>
-        string.Create(CultureInfo.InvariantCulture, $"r{message.RegionId} {message.FromPeer?.Id}->{message.ToPeer?.Id} {message.Message?.MsgType} t{message.Message?.Term} i{message.Message?.Index} lt{message.Message?.LogTerm} c{message.Message?.Commit} n{message.Message?.Entries.Count}{(message.Message?.Reject == true ? " reject" : "")}");
+        string.Create(CultureInfo.InvariantCulture, $"r{message.RegionId} {message.FromPeer?.Id}->{message.ToPeer?.Id} {NameOf(message.Message)} t{message.Message?.Term} i{message.Message?.Index} lt{message.Message?.LogTerm} c{message.Message?.Commit} n{message.Message?.Entries.Count}{(message.Message?.Reject == true ? " reject" : "")}");
+
+    // What "{message?.MsgType}" renders (empty when there is no message), each name made once.
+    private static string NameOf(Message? message)
+    {
+        if (message is null)
+        {
+            return "";
+        }
+
+        var type = (int)message.MsgType;
+        return (uint)type < (uint)MessageTypeNames.Length ? MessageTypeNames[type] : message.MsgType.ToString();
+    }
+
+    private static readonly string[] MessageTypeNames = [.. Enumerable.Range(0, 32).Select(t => ((MessageType)t).ToString())];
 
     private static string DescribeRequest(RaftCmdRequest request) =>
         string.Join(", ", request.Requests.Select(r => r.CmdType switch

@@ -25,6 +25,8 @@ public sealed class SimulatedNetwork<TMessage>
     private readonly SortedDictionary<ulong, Action<TMessage>> _endpoints = [];
     private readonly List<(ulong? From, ulong? To, INetworkFilter Filter)> _filters = [];
     private readonly Func<TMessage, string> _describe;
+    private readonly string _sendKind;
+    private readonly string _deliverKind;
     private long _nextId = 1;
     private ulong _filterStreams;
 
@@ -41,6 +43,8 @@ public sealed class SimulatedNetwork<TMessage>
         _simulator = simulator;
         BaseLatencyMicros = baseLatencyMicros;
         Name = name;
+        _sendKind = name + ".send";
+        _deliverKind = name + ".deliver";
         _describe = describe ?? (message => message.ToString() ?? string.Empty);
     }
 
@@ -87,8 +91,9 @@ public sealed class SimulatedNetwork<TMessage>
         ArgumentNullException.ThrowIfNull(message);
         var bytes = message.ToByteArray();
         var transmission = new Transmission(_nextId++, from, to, message, BaseLatencyMicros);
+        var link = Link(transmission);
         Sent++;
-        _simulator.Record($"{Name}.send", $"{Link(transmission)} {_describe(message)}");
+        _simulator.Record(_sendKind, $"{link} {_describe(message)}");
         foreach (var (linkFrom, linkTo, filter) in _filters)
         {
             if (transmission.IsDropped)
@@ -105,13 +110,13 @@ public sealed class SimulatedNetwork<TMessage>
         if (transmission.IsDropped)
         {
             Dropped++;
-            _simulator.Record($"{Name}.drop", $"{Link(transmission)} by {transmission.DropReason}");
+            _simulator.Record($"{Name}.drop", $"{link} by {transmission.DropReason}");
             return false;
         }
 
         for (var copy = 0; copy < transmission.Delays.Count; copy++)
         {
-            var label = copy == 0 ? Link(transmission) : string.Create(CultureInfo.InvariantCulture, $"{Link(transmission)} copy {copy}");
+            var label = copy == 0 ? link : string.Create(CultureInfo.InvariantCulture, $"{link} copy {copy}");
             _simulator.Schedule(transmission.Delays[copy], () => Deliver(to, label, bytes));
         }
 
@@ -191,8 +196,8 @@ public sealed class SimulatedNetwork<TMessage>
         }
 
         Delivered++;
-        _simulator.Record($"{Name}.deliver", label);
-        handler(Parser.ParseFrom(bytes));
+        _simulator.Record(_deliverKind, label);
+        handler(Parser.ParseFrom(bytes.AsSpan()));
     }
 
     private static string Link(Transmission transmission) =>

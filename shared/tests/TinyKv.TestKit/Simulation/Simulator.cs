@@ -205,12 +205,12 @@ public sealed class Simulator : IScheduler, IDisposable
 
         Now = next.Time;
         EventsRun++;
-        next.MarkRun();
+        var action = next.TakeToRun();
         var previousContext = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(_context);
         try
         {
-            next.Action();
+            action();
             foreach (var check in AfterEachEvent)
             {
                 check();
@@ -279,9 +279,12 @@ public sealed class Simulator : IScheduler, IDisposable
 
         private State _state;
 
-        public long Time { get; } = time;
+        // Dropped once the event ran or was cancelled: a cancelled timer waits in the queue until
+        // its time comes, and its closure (a client call's whole chain of awaits, say) should not
+        // live as long.
+        private Action? _action = action;
 
-        public Action Action { get; } = action;
+        public long Time { get; } = time;
 
         public bool IsPending => _state == State.Pending;
 
@@ -295,10 +298,18 @@ public sealed class Simulator : IScheduler, IDisposable
             }
 
             _state = State.Cancelled;
+            _action = null;
             return true;
         }
 
-        public void MarkRun() => _state = State.Ran;
+        /// <summary>Marks the event run and hands over its action, to be run once.</summary>
+        public Action TakeToRun()
+        {
+            var action = _action!;
+            _state = State.Ran;
+            _action = null;
+            return action;
+        }
     }
 }
 
