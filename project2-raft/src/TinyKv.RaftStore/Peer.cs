@@ -89,7 +89,7 @@ public sealed partial class Peer
     /// <summary>Whether this peer is the leader of its region.</summary>
     public bool IsLeader => RaftGroup.Raft.State == StateType.Leader;
 
-    /// <summary>The id of the leader this peer knows of, or <see cref="Raft.Raft.None"/>.</summary>
+    /// <summary>The id of the leader this peer knows of, or <see cref="RaftNode.None"/>.</summary>
     public ulong LeaderId => RaftGroup.Raft.Lead;
 
     /// <summary>This peer's current term.</summary>
