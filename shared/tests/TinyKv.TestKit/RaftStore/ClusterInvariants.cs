@@ -68,7 +68,7 @@ public sealed class ClusterInvariants : IRaftStoreObserver
     public void Trace(ulong storeId, string kind, string text) => _trace(storeId, kind, text);
 
     /// <summary>Checks the leaders and committed indexes of the running stores' peers.</summary>
-    public void Check(IEnumerable<TinyKv.RaftStore.RaftStore> stores)
+    public void Check(IEnumerable<StoreHost> stores)
     {
         ArgumentNullException.ThrowIfNull(stores);
         foreach (var store in stores)

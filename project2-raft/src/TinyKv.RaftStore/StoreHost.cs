@@ -18,7 +18,7 @@ namespace TinyKv.RaftStore;
 /// Everything here runs on the store's loop, one action at a time. The store is the router
 /// of the original course as well: it finds the peer a message or a command is for.
 /// </remarks>
-public sealed class RaftStore
+public sealed class StoreHost
 {
     private readonly SortedDictionary<ulong, Peer> _peers = [];
     private readonly SortedSet<ulong> _dirty = [];
@@ -38,7 +38,7 @@ public sealed class RaftStore
     /// <param name="randomForPeer">The generator of the Raft node of a peer, by peer id.</param>
     /// <param name="observer">Sees what the store does (tests); null for none.</param>
     /// <param name="snapshotFiles">The store's snapshot files, shared with the transport that receives snapshots; null for a fresh set.</param>
-    public RaftStore(
+    public StoreHost(
         ulong storeId,
         RaftStoreConfig config,
         Engines engines,
