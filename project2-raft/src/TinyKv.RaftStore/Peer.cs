@@ -28,11 +28,7 @@ public sealed partial class Peer
         Context = context;
         Meta = meta.Clone();
         Tag = $"[region {region.Id}] peer {meta.Id} (store {context.StoreId})";
-        Storage = new PeerStorage(context.Engines, region, Tag)
-        {
-            SnapshotFiles = context.SnapshotFiles,
-            Worker = context.Scheduler,
-        };
+        Storage = new PeerStorage(context.Engines, region, context.SnapshotFiles, context.Scheduler, Tag);
         RaftGroup = new RawNode(new Config
         {
             Id = meta.Id,
