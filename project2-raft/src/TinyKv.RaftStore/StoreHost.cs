@@ -172,7 +172,12 @@ public sealed class StoreHost
         MarkDirty(peer);
     }
 
-    /// <summary>Proposes a client command on the peer of its region; answers at once with a region error when it cannot.</summary>
+    /// <summary>
+    /// Proposes a client command on the peer of its region; answers at once with a region error
+    /// when it cannot. The store checks what concerns it — the store runs, the request has a
+    /// header, names this store and a region it holds — and the peer the rest (its
+    /// <see cref="Peer.PreProposeError"/>: leader, peer, term, epoch).
+    /// </summary>
     public void ProposeCommand(RaftCmdRequest request, Callback callback)
     {
         ArgumentNullException.ThrowIfNull(request);
