@@ -1,9 +1,9 @@
 namespace TinyKv.Raft;
 
-/// <summary>The parameters to start a <see cref="Raft"/> node (and a <see cref="RawNode"/>).</summary>
+/// <summary>The parameters to start a <see cref="RaftNode"/> (and a <see cref="RawNode"/>).</summary>
 public sealed class Config
 {
-    /// <summary>This node's id; never <see cref="Raft.None"/> (0).</summary>
+    /// <summary>This node's id; never <see cref="RaftNode.None"/> (0).</summary>
     public ulong Id { get; init; }
 
     /// <summary>
@@ -13,7 +13,7 @@ public sealed class Config
     public IReadOnlyList<ulong> Peers { get; init; } = [];
 
     /// <summary>
-    /// The number of <see cref="Raft.Tick"/> calls a follower waits without hearing from a
+    /// The number of <see cref="RaftNode.Tick"/> calls a follower waits without hearing from a
     /// leader before it campaigns. The actual timeout is drawn from <c>[ElectionTick, 2·ElectionTick)</c>
     /// after every reset, so nodes rarely time out together. Must be greater than <see cref="HeartbeatTick"/>.
     /// </summary>
@@ -41,9 +41,9 @@ public sealed class Config
     /// <exception cref="ArgumentException">A field is missing or out of range.</exception>
     public void Validate()
     {
-        if (Id == Raft.None)
+        if (Id == RaftNode.None)
         {
-            throw new ArgumentException("Config.Id cannot be 0 (Raft.None)", nameof(Id));
+            throw new ArgumentException("Config.Id cannot be 0 (RaftNode.None)", nameof(Id));
         }
 
         if (HeartbeatTick <= 0)

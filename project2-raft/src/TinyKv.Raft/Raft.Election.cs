@@ -3,7 +3,7 @@ using TinyKv.Proto.Eraftpb;
 namespace TinyKv.Raft;
 
 // Leader election: campaigning, granting votes, counting them (2AA).
-public sealed partial class Raft
+public sealed partial class RaftNode
 {
     /// <summary>
     /// Starts an election: becomes a candidate and asks every other member for its vote. A

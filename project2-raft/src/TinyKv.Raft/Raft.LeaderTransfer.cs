@@ -4,7 +4,7 @@ namespace TinyKv.Raft;
 
 // Leader transfer (3A, Raft thesis §3.10): the leader brings the transferee's log up to date,
 // then tells it to campaign at once with MsgTimeoutNow.
-public sealed partial class Raft
+public sealed partial class RaftNode
 {
     /// <summary>
     /// A request to hand leadership to <c>m.From</c>. A follower passes it to its leader; the

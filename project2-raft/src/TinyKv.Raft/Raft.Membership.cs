@@ -1,7 +1,7 @@
 namespace TinyKv.Raft;
 
 // Membership change, one node at a time (3A).
-public sealed partial class Raft
+public sealed partial class RaftNode
 {
     /// <summary>Adds a member (a committed configuration change being applied); adding one twice changes nothing.</summary>
     internal void AddNode(ulong id)

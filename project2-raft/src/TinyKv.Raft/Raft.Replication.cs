@@ -3,7 +3,7 @@ using TinyKv.Proto.Eraftpb;
 namespace TinyKv.Raft;
 
 // Log replication: heartbeats (2AA), proposals, AppendEntries and the commit rule (2AB).
-public sealed partial class Raft
+public sealed partial class RaftNode
 {
     /// <summary>Sends a heartbeat to <paramref name="to"/>, carrying the commit index as far as that peer is known to match.</summary>
     internal void SendHeartbeat(ulong to)

@@ -3,7 +3,7 @@ using TinyKv.Proto.Eraftpb;
 namespace TinyKv.Raft;
 
 // Snapshots: sending one to a follower that is too far behind, installing one (2C).
-public sealed partial class Raft
+public sealed partial class RaftNode
 {
     /// <summary>
     /// Sends <paramref name="to"/> the storage's latest snapshot, for a peer whose next entry

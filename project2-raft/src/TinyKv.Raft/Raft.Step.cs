@@ -3,7 +3,7 @@ using TinyKv.Proto.Eraftpb;
 namespace TinyKv.Raft;
 
 // The entrance for every message: term bookkeeping first, then what each role does with it.
-public sealed partial class Raft
+public sealed partial class RaftNode
 {
     /// <summary>
     /// Handles one message. Messages of a higher term first turn this node into a follower of

@@ -14,7 +14,7 @@ namespace TinyKv.Raft;
 /// <c>Raft.Replication.cs</c> log replication, <c>Raft.Snapshot.cs</c> snapshots (2C),
 /// <c>Raft.Membership.cs</c> and <c>Raft.LeaderTransfer.cs</c> the 3A extensions.
 /// </remarks>
-public sealed partial class Raft
+public sealed partial class RaftNode
 {
     /// <summary>The id that means "nobody": no leader, no vote.</summary>
     public const ulong None = 0;
@@ -23,7 +23,7 @@ public sealed partial class Raft
 
     /// <summary>Starts a node from <paramref name="config"/>: as a follower, with the term, vote and commit its storage remembers.</summary>
     /// <exception cref="ArgumentException">The configuration is invalid.</exception>
-    public Raft(Config config)
+    public RaftNode(Config config)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();

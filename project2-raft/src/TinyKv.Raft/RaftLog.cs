@@ -27,7 +27,7 @@ public sealed partial class RaftLog
 
     /// <summary>
     /// Creates the log of a node that starts on <paramref name="storage"/>: every stable entry
-    /// is loaded and counts as stabled. <see cref="Raft"/> then sets the commit index from the
+    /// is loaded and counts as stabled. <see cref="RaftNode"/> then sets the commit index from the
     /// hard state and the applied index from <see cref="Config.Applied"/> (or from the snapshot
     /// the storage starts with, see <see cref="StartAfterSnapshot"/>).
     /// </summary>

@@ -19,7 +19,7 @@ public sealed class RawNode
     public RawNode(Config config)
     {
 #if TINYKV_REF_2AC
-        Raft = new Raft(config);
+        Raft = new RaftNode(config);
         _previousSoftState = Raft.SoftState;
         _previousHardState = Raft.HardState;
 #else
@@ -31,7 +31,7 @@ public sealed class RawNode
     }
 
     /// <summary>The Raft state machine this node wraps.</summary>
-    public Raft Raft { get; }
+    public RaftNode Raft { get; }
 
     /// <summary>Advances the logical clock by one tick.</summary>
     public void Tick() => Raft.Tick();
@@ -61,12 +61,12 @@ public sealed class RawNode
 
     /// <summary>
     /// Applies a committed configuration change to this node and returns the members after it.
-    /// A change with node id <see cref="Raft.None"/> changes nothing and only reports them.
+    /// A change with node id <see cref="RaftNode.None"/> changes nothing and only reports them.
     /// </summary>
     public ConfState ApplyConfChange(ConfChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (change.NodeId != Raft.None)
+        if (change.NodeId != RaftNode.None)
         {
             switch (change.ChangeType)
             {

@@ -25,6 +25,7 @@ public sealed partial class Peer
 
         var batch = new WriteBatch();
         var sync = false;
+        var effects = ApplyEffects.None;
         var executed = new List<ExecutedEntry>(entries.Count);
         foreach (var entry in entries)
         {
@@ -36,7 +37,8 @@ public sealed partial class Peer
                 request = RaftCmdRequest.Parser.ParseFrom(entry.Data.Span);
                 if (request.AdminRequest is { } admin)
                 {
-                    response = ApplyAdmin(admin, batch);
+                    (response, var changed) = ApplyAdmin(admin, batch);
+                    effects |= changed;
                     sync |= admin.CmdType == AdminCmdType.CompactLog;
                 }
                 else
@@ -51,7 +53,7 @@ public sealed partial class Peer
 
         batch.PutMessage(Keys.ApplyStateKey(RegionId), Storage.ApplyState);
         Context.Engines.Kv.Write(batch, sync);
-        AfterApply();
+        AfterApply(effects);
 
         // Reads see the kv engine after the whole batch: every entry of it was committed while
         // all of their clients waited, so a read may be ordered after every write beside it.
@@ -76,6 +78,41 @@ public sealed partial class Peer
     /// <summary>A committed entry executed into the apply batch, waiting for the batch to be written.</summary>
     private sealed record ExecutedEntry(Entry Entry, RaftCmdRequest? Request, RaftCmdResponse? Response, bool NeedsSnapshot);
 #endif
+
+    /// <summary>
+    /// Executes an admin command into <paramref name="batch"/>: stage 2C handles CompactLog
+    /// (<see cref="ApplyCompactLog"/>), stage 3B the others.
+    /// </summary>
+    /// <returns>
+    /// The command's response, and what applying it changed beyond the kv data, for
+    /// <see cref="AfterApply"/> to act on once the batch is written.
+    /// </returns>
+    private (RaftCmdResponse Response, ApplyEffects Effects) ApplyAdmin(AdminRequest admin, WriteBatch batch)
+    {
+        var response = new RaftCmdResponse { Header = new RaftResponseHeader(), AdminResponse = new AdminResponse { CmdType = admin.CmdType } };
+        switch (admin.CmdType)
+        {
+            case AdminCmdType.CompactLog:
+                var effects = ApplyCompactLog(admin.CompactLog);
+                response.AdminResponse.CompactLog = new CompactLogResponse();
+                return (response, effects);
+            default:
+                return (RegionErrors.Response(new Proto.Errorpb.Error { Message = $"admin command {admin.CmdType} is not supported by this store" }), ApplyEffects.None);
+        }
+    }
+
+    /// <summary>
+    /// After the apply batch of a Ready is written: acts on what its admin commands changed
+    /// (<paramref name="effects"/>, gathered from <see cref="ApplyAdmin"/>). A compaction hands
+    /// the truncated entries to the raft log GC worker (2C).
+    /// </summary>
+    private void AfterApply(ApplyEffects effects)
+    {
+        if (effects.HasFlag(ApplyEffects.LogCompacted))
+        {
+            ScheduleLogGc();
+        }
+    }
 
     /// <summary>
     /// Answers the proposals the applied <paramref name="entry"/> settles: the one proposed at

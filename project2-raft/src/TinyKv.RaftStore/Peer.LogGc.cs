@@ -1,17 +1,14 @@
 using TinyKv.Proto.RaftCmdpb;
-using TinyKv.Storage.Engine;
 
 namespace TinyKv.RaftStore;
 
 // Raft log garbage collection: proposing CompactLog, applying it, deleting the entries (2C).
 public sealed partial class Peer
 {
-    private bool _compactedInThisEntry;
-
     /// <summary>
     /// On the leader, every GC tick: once more than the configured number of applied entries
     /// sit in the log, proposes a CompactLog command that truncates the log up to the applied
-    /// index. Every peer applies it for itself (<see cref="ApplyAdmin"/>).
+    /// index. Every peer applies it for itself (<see cref="ApplyCompactLog"/>).
     /// </summary>
     internal void OnRaftLogGcTick()
     {
@@ -43,41 +40,39 @@ public sealed partial class Peer
 #endif
     }
 
-    /// <summary>Applies an admin command; stage 2C handles CompactLog, stage 3B the others.</summary>
-    private RaftCmdResponse ApplyAdmin(AdminRequest admin, WriteBatch batch)
+    /// <summary>
+    /// Applies a CompactLog command (every peer, leader and followers): moves the truncated state
+    /// forward to the compact index and term. The truncated state is part of the apply state, so
+    /// it is written with the applied index, in the same batch. A stale command (at or before the
+    /// truncated index) changes nothing.
+    /// </summary>
+    /// <returns>
+    /// <see cref="ApplyEffects.LogCompacted"/> when the truncated state moved, so that
+    /// <see cref="AfterApply"/> has the old entries deleted once the batch is written;
+    /// <see cref="ApplyEffects.None"/> otherwise.
+    /// </returns>
+    private ApplyEffects ApplyCompactLog(CompactLogRequest compact)
     {
-        var response = new RaftCmdResponse { Header = new RaftResponseHeader(), AdminResponse = new AdminResponse { CmdType = admin.CmdType } };
-        switch (admin.CmdType)
-        {
-            case AdminCmdType.CompactLog:
 #if TINYKV_REF_2C
-                var compact = admin.CompactLog;
-                if (compact.CompactIndex > Storage.TruncatedIndex)
-                {
-                    Storage.ApplyState.TruncatedState.Index = compact.CompactIndex;
-                    Storage.ApplyState.TruncatedState.Term = compact.CompactTerm;
-                    _compactedInThisEntry = true;
-                }
-
-                response.AdminResponse.CompactLog = new CompactLogResponse();
-                return response;
-#else
-                throw Todo.Slot("2C", "apply CompactLog: move the truncated state forward (it is written with the applied index) and have the old entries deleted; see the 2C handout, 'Log compaction'");
-#endif
-            default:
-                return RegionErrors.Response(new Proto.Errorpb.Error { Message = $"admin command {admin.CmdType} is not supported by this store" });
+        if (compact.CompactIndex <= Storage.TruncatedIndex)
+        {
+            return ApplyEffects.None;
         }
+
+        Storage.ApplyState.TruncatedState.Index = compact.CompactIndex;
+        Storage.ApplyState.TruncatedState.Term = compact.CompactTerm;
+        return ApplyEffects.LogCompacted;
+#else
+        throw Todo.Slot("2C", "apply CompactLog: move the truncated state forward (it is written with the applied index) and return LogCompacted, so the old entries get deleted; see the 2C handout, 'Log compaction'");
+#endif
     }
 
-    /// <summary>After an entry is applied and written: hands the truncated entries to the GC worker.</summary>
-    private void AfterApply()
+    /// <summary>
+    /// After a compaction is written: hands the entries from <see cref="LastCompactedIndex"/> up
+    /// to the truncated index to the raft log GC worker.
+    /// </summary>
+    private void ScheduleLogGc()
     {
-        if (!_compactedInThisEntry)
-        {
-            return;
-        }
-
-        _compactedInThisEntry = false;
         var truncated = Storage.TruncatedIndex;
         Context.GcWorker.Schedule(RegionId, LastCompactedIndex, truncated + 1);
         LastCompactedIndex = truncated + 1;

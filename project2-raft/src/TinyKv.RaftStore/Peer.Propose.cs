@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Google.Protobuf;
 using TinyKv.Proto.Errorpb;
 using TinyKv.Proto.RaftCmdpb;
@@ -118,19 +119,14 @@ public sealed partial class Peer
 #endif
 
     /// <summary>Why <paramref name="request"/> cannot be proposed on this peer, or null when it can.</summary>
+    /// <remarks>
+    /// What concerns the store — a header to route by, the store it is meant for — the store
+    /// checked before it handed the request to this peer (<see cref="StoreHost.ProposeCommand"/>).
+    /// </remarks>
     internal Error? PreProposeError(RaftCmdRequest request)
     {
         var header = request.Header;
-        if (header is null)
-        {
-            return new Error { Message = "the request has no header" };
-        }
-
-        if (header.Peer is { } target && target.StoreId != Context.StoreId)
-        {
-            return RegionErrors.StoreNotMatch(target.StoreId, Context.StoreId);
-        }
-
+        Debug.Assert(header is not null, "the store hands a peer only requests with a header");
         if (!IsLeader)
         {
             return RegionErrors.NotLeader(RegionId, PeerFromCache(LeaderId));

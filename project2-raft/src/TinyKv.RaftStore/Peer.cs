@@ -29,11 +29,7 @@ public sealed partial class Peer
         Context = context;
         Meta = meta.Clone();
         Tag = $"[region {region.Id}] peer {meta.Id} (store {context.StoreId})";
-        Storage = new PeerStorage(context.Engines, region, Tag)
-        {
-            SnapshotFiles = context.SnapshotFiles,
-            Worker = context.Scheduler,
-        };
+        Storage = new PeerStorage(context.Engines, region, context.SnapshotFiles, context.Scheduler, Tag);
         RaftGroup = new RawNode(new Config
         {
             Id = meta.Id,
@@ -90,7 +86,7 @@ public sealed partial class Peer
     /// <summary>Whether this peer is the leader of its region.</summary>
     public bool IsLeader => RaftGroup.Raft.State == StateType.Leader;
 
-    /// <summary>The id of the leader this peer knows of, or <see cref="Raft.Raft.None"/>.</summary>
+    /// <summary>The id of the leader this peer knows of, or <see cref="RaftNode.None"/>.</summary>
     public ulong LeaderId => RaftGroup.Raft.Lead;
 
     /// <summary>This peer's current term.</summary>

@@ -15,11 +15,11 @@ public sealed partial class PeerStorage
     private Snapshot? _generated;
     private bool _generating;
 
-    /// <summary>Where generated and received snapshot data is kept; set by the peer.</summary>
-    internal SnapshotFiles? SnapshotFiles { get; set; }
+    /// <summary>Where generated and received snapshot data is kept: the store's snapshot files.</summary>
+    internal SnapshotFiles SnapshotFiles { get; }
 
-    /// <summary>The loop snapshot generation runs on (the region worker of the original course); set by the peer.</summary>
-    internal IScheduler? Worker { get; set; }
+    /// <summary>The loop snapshot generation runs on (the region worker of the original course).</summary>
+    internal IScheduler Worker { get; }
 
     /// <summary>How many snapshots this storage generated.</summary>
     public int SnapshotsGenerated { get; private set; }
@@ -40,8 +40,7 @@ public sealed partial class PeerStorage
         if (!_generating)
         {
             _generating = true;
-            var worker = Worker ?? throw new InvalidOperationException($"{Tag} has no worker to generate snapshots on");
-            worker.Post(GenerateSnapshot);
+            Worker.Post(GenerateSnapshot);
         }
 
         throw new SnapshotTemporarilyUnavailableException();
@@ -66,9 +65,8 @@ public sealed partial class PeerStorage
             : (MetaStore.RaftEntry(Engines.Raft, Region.Id, index) ?? throw new InvalidOperationException($"{Tag} lost entry {index}")).Term;
         var (data, meta) = SnapshotData.Build(view, regionState.Region);
         var key = new SnapKey(Region.Id, term, index);
-        var files = SnapshotFiles ?? throw new InvalidOperationException($"{Tag} has nowhere to keep snapshot files");
-        files.DeleteOlder(Region.Id, index);
-        files.Put(key, data);
+        SnapshotFiles.DeleteOlder(Region.Id, index);
+        SnapshotFiles.Put(key, data);
         var snapshot = new Snapshot
         {
             Metadata = new SnapshotMetadata { Index = index, Term = term, ConfState = new ConfState() },
@@ -93,7 +91,7 @@ public sealed partial class PeerStorage
         var description = RaftSnapshotData.Parser.ParseFrom(snapshot.Data);
         var metadata = snapshot.Metadata;
         var key = new SnapKey(Region.Id, metadata.Term, metadata.Index);
-        var data = SnapshotFiles?.Get(key) ?? throw new InvalidDataException($"{Tag} has no data for snapshot {key}");
+        var data = SnapshotFiles.Get(key) ?? throw new InvalidDataException($"{Tag} has no data for snapshot {key}");
         if (IsInitialized)
         {
             ClearMeta(kvBatch, raftBatch);
@@ -110,7 +108,7 @@ public sealed partial class PeerStorage
         ApplyState.TruncatedState.Term = metadata.Term;
         kvBatch.PutMessage(Keys.ApplyStateKey(Region.Id), ApplyState);
         kvBatch.PutRegionState(Region, PeerState.Normal);
-        SnapshotFiles?.Delete(key);
+        SnapshotFiles.Delete(key);
         return new ApplySnapshotResult(previous, Region);
 #else
         throw Todo.Slot("2C", "install the snapshot: clear the old log and data, write the snapshot's data and the new raft, apply and region states; see the 2C handout, 'Installing a snapshot on a store'");

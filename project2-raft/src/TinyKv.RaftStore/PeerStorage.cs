@@ -3,6 +3,8 @@ using TinyKv.Proto.Metapb;
 using TinyKv.Proto.RaftServerpb;
 using TinyKv.Raft;
 using TinyKv.RaftStore.Meta;
+using TinyKv.RaftStore.Snap;
+using TinyKv.Runtime;
 using TinyKv.Storage.Engine;
 
 namespace TinyKv.RaftStore;
@@ -21,13 +23,22 @@ namespace TinyKv.RaftStore;
 public sealed partial class PeerStorage : IRaftStorage
 {
     /// <summary>Opens the storage of the peer of <paramref name="region"/> on a store with <paramref name="engines"/>.</summary>
+    /// <param name="engines">The store's engines.</param>
+    /// <param name="region">The region as the store knows it.</param>
+    /// <param name="snapshotFiles">The store's snapshot files: where generated snapshots are kept and received ones are found (2C).</param>
+    /// <param name="worker">The loop snapshot generation runs on (the region worker of the original course).</param>
+    /// <param name="tag">A label for messages: region and peer.</param>
     /// <exception cref="InvalidOperationException">The stored states contradict each other (the raft log ends before the applied index).</exception>
-    public PeerStorage(Engines engines, Region region, string tag)
+    public PeerStorage(Engines engines, Region region, SnapshotFiles snapshotFiles, IScheduler worker, string tag)
     {
         ArgumentNullException.ThrowIfNull(engines);
         ArgumentNullException.ThrowIfNull(region);
+        ArgumentNullException.ThrowIfNull(snapshotFiles);
+        ArgumentNullException.ThrowIfNull(worker);
         Engines = engines;
         Region = region;
+        SnapshotFiles = snapshotFiles;
+        Worker = worker;
         Tag = tag;
         RaftState = MetaStore.InitRaftState(engines.Raft, region);
         ApplyState = MetaStore.InitApplyState(engines.Kv, region);

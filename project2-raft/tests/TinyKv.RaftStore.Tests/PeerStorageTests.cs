@@ -5,6 +5,8 @@ using TinyKv.Proto.Metapb;
 using TinyKv.Proto.RaftServerpb;
 using TinyKv.Raft;
 using TinyKv.RaftStore.Meta;
+using TinyKv.RaftStore.Snap;
+using TinyKv.Runtime;
 using TinyKv.Storage.Engine;
 using TinyKv.TestKit;
 using Xunit;
@@ -104,7 +106,7 @@ public sealed class PeerStorageTests
         var storage = StorageWith(Entries((3, 3), (4, 4)));
         AppendAndPersist(storage, Entries((5, 5)));
 
-        var reopened = new PeerStorage(storage.Engines, storage.Region, "reopened");
+        var reopened = new PeerStorage(storage.Engines, storage.Region, new SnapshotFiles(), NoSnapshotWorker.Instance, "reopened");
 
         reopened.LastIndex().Should().Be(5);
         reopened.FirstIndex().Should().Be(4);
@@ -122,7 +124,7 @@ public sealed class PeerStorageTests
         var region = new Region { Id = 1, RegionEpoch = new RegionEpoch { Version = 1, ConfVer = 1 } };
         region.Peers.Add(new Proto.Metapb.Peer { Id = 1, StoreId = 1 });
         Bootstrap.PrepareBootstrapCluster(engines, region);
-        var storage = new PeerStorage(engines, region, "test")
+        var storage = new PeerStorage(engines, region, new SnapshotFiles(), NoSnapshotWorker.Instance, "test")
         {
             RaftState = new RaftLocalState { HardState = new HardState() },
             ApplyState = new RaftApplyState
@@ -166,5 +168,19 @@ public sealed class PeerStorageTests
         }
 
         return count;
+    }
+
+    /// <summary>The worker of a storage whose tests generate no snapshot: it refuses any work.</summary>
+    private sealed class NoSnapshotWorker : IScheduler
+    {
+        public static NoSnapshotWorker Instance { get; } = new();
+
+        public long Now => 0;
+
+        public ITimerHandle Schedule(long delayMicros, Action action) =>
+            throw new InvalidOperationException("these tests generate no snapshot");
+
+        public void Post(Action action) =>
+            throw new InvalidOperationException("these tests generate no snapshot");
     }
 }

@@ -122,7 +122,7 @@ public sealed class ElectionTests
     [Fact]
     public void A_leader_ignores_a_request_to_campaign()
     {
-        var node = new Raft(RaftTestNodes.Config(1, [1], 5, 1, new MemoryStorage()));
+        var node = new RaftNode(RaftTestNodes.Config(1, [1], 5, 1, new MemoryStorage()));
         node.State.Should().Be(StateType.Follower, "every node starts as a follower");
 
         // Go through Step rather than campaigning directly: the role check sits in front of the campaign.
@@ -142,9 +142,9 @@ public sealed class ElectionTests
         var n1 = RaftTestNodes.NewRaft(1, [1, 2, 3], 10, 1, new MemoryStorage());
         var n2 = RaftTestNodes.NewRaft(2, [1, 2, 3], 10, 1, new MemoryStorage());
         var n3 = RaftTestNodes.NewRaft(3, [1, 2, 3], 10, 1, new MemoryStorage());
-        n1.BecomeFollower(1, Raft.None);
-        n2.BecomeFollower(1, Raft.None);
-        n3.BecomeFollower(1, Raft.None);
+        n1.BecomeFollower(1, RaftNode.None);
+        n2.BecomeFollower(1, RaftNode.None);
+        n3.BecomeFollower(1, RaftNode.None);
         var network = new RaftNetwork(n1, n2, n3);
         network.Send(Hup(1));
 

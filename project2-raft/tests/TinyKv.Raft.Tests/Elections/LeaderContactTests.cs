@@ -34,9 +34,9 @@ public sealed class LeaderContactTests
         var n1 = RaftTestNodes.NewRaft(1, [1, 2, 3], 10, 1, new MemoryStorage());
         var n2 = RaftTestNodes.NewRaft(2, [1, 2, 3], 10, 1, new MemoryStorage());
         var n3 = RaftTestNodes.NewRaft(3, [1, 2, 3], 10, 1, new MemoryStorage());
-        n1.BecomeFollower(1, Raft.None);
-        n2.BecomeFollower(1, Raft.None);
-        n3.BecomeFollower(1, Raft.None);
+        n1.BecomeFollower(1, RaftNode.None);
+        n2.BecomeFollower(1, RaftNode.None);
+        n3.BecomeFollower(1, RaftNode.None);
         var network = new RaftNetwork(n1, n2, n3);
 
         network.Send(Hup(1));
@@ -123,7 +123,7 @@ public sealed class LeaderContactTests
         c.Term.Should().Be(a.Term, "the candidate takes the leader's term from the {0}", type);
     }
 
-    private static void TickUntilCandidate(Raft node)
+    private static void TickUntilCandidate(RaftNode node)
     {
         for (var tick = 0; tick < TickLimit && node.State != StateType.Candidate; tick++)
         {

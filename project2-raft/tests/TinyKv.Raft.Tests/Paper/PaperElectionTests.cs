@@ -135,8 +135,8 @@ public sealed class PaperElectionTests
         // §5.2: each server votes for at most one candidate in a term, the first that asks.
         var cases = new (ulong VotedFor, ulong Candidate, bool Reject)[]
         {
-            (Raft.None, 1, false),
-            (Raft.None, 2, false),
+            (RaftNode.None, 1, false),
+            (RaftNode.None, 2, false),
             (1, 1, false),
             (2, 2, false),
             (1, 2, true),
@@ -162,7 +162,7 @@ public sealed class PaperElectionTests
             RaftTestNodes.ReadMessages(node).Should().Equal(
                 new[] { expected },
                 "a node that voted for {0} in this term should {1} node {2} with one vote response",
-                votedFor == Raft.None ? "nobody" : $"node {votedFor}",
+                votedFor == RaftNode.None ? "nobody" : $"node {votedFor}",
                 reject ? "refuse" : "grant its vote to",
                 candidate);
         }
@@ -298,7 +298,7 @@ public sealed class PaperElectionTests
         {
             foreach (var node in nodes)
             {
-                BecomeRole(node, role, lead: Raft.None);
+                BecomeRole(node, role, lead: RaftNode.None);
             }
 
             // Tick all five in lockstep until at least one campaigns; count how many did at that tick.
@@ -337,7 +337,7 @@ public sealed class PaperElectionTests
     }
 
     /// <summary>Ticks until the node sends something (its vote requests); returns how many ticks that took.</summary>
-    private static int TicksUntilCampaign(Raft node, StateType role, int round)
+    private static int TicksUntilCampaign(RaftNode node, StateType role, int round)
     {
         var ticks = 0;
         while (RaftTestNodes.ReadMessages(node).Count == 0)
@@ -359,7 +359,7 @@ public sealed class PaperElectionTests
     /// Moves a node into <paramref name="role"/> in its next term: a follower of
     /// <paramref name="lead"/>, a candidate, or a leader (a candidate that then wins).
     /// </summary>
-    private static void BecomeRole(Raft node, StateType role, ulong lead = 2)
+    private static void BecomeRole(RaftNode node, StateType role, ulong lead = 2)
     {
         switch (role)
         {

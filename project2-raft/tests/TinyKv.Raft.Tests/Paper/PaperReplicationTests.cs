@@ -490,7 +490,7 @@ public sealed class PaperReplicationTests
     /// Gets a new leader's no-op entry committed as if every follower acknowledged it, then plays
     /// the application: persists and applies everything, and drops the messages that follow.
     /// </summary>
-    private static void CommitNoOpEntry(Raft leader, MemoryStorage storage)
+    private static void CommitNoOpEntry(RaftNode leader, MemoryStorage storage)
     {
         leader.State.Should().Be(StateType.Leader, "only a leader has a no-op entry to get committed");
         // A leader sends its no-op when it takes office; one that waits for its next round is

@@ -45,7 +45,7 @@ public sealed class AppendEntriesTests
             var storage = new MemoryStorage();
             storage.Append([new Entry { Index = 1, Term = 1 }, new Entry { Index = 2, Term = 2 }]);
             var follower = RaftTestNodes.NewRaft(1, [1], 10, 1, storage);
-            follower.BecomeFollower(2, Raft.None);
+            follower.BecomeFollower(2, RaftNode.None);
 
             follower.HandleAppendEntries(append);
 
@@ -120,7 +120,7 @@ public sealed class AppendEntriesTests
             switch (state)
             {
                 case StateType.Follower:
-                    node.BecomeFollower(1, Raft.None);
+                    node.BecomeFollower(1, RaftNode.None);
                     break;
                 case StateType.Candidate:
                     node.BecomeCandidate();
@@ -141,7 +141,7 @@ public sealed class AppendEntriesTests
                 node.RaftLog.AllEntries().Should().HaveCount((int)expectedIndex, "a {0} keeps its entries after a {1}", state, type);
 
                 // A vote request comes from a candidate, an append from the leader.
-                var lead = type == MessageType.MsgRequestVote ? Raft.None : 2;
+                var lead = type == MessageType.MsgRequestVote ? RaftNode.None : 2;
                 node.Lead.Should().Be(lead, "a {0} that gets a {1} knows its leader is {2}", state, type, lead);
             }
         }

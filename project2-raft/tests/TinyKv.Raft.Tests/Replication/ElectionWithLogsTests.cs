@@ -75,7 +75,7 @@ public sealed class ElectionWithLogsTests
         network.Send(Hup(3));
 
         var committedEntry = RaftTestNodes.Describe(RaftTestNodes.LogOf(1, new Entry { Term = 1, Index = 1 }));
-        var cases = new (string Label, Raft Node, StateType State, ulong Term, string Log)[]
+        var cases = new (string Label, RaftNode Node, StateType State, ulong Term, string Log)[]
         {
             ("node 1", a, StateType.Follower, 2, committedEntry),
             ("node 2", b, StateType.Follower, 2, committedEntry),
@@ -128,25 +128,25 @@ public sealed class ElectionWithLogsTests
         // The voter's log is (index 1, term 2), (index 2, term 2).
         var cases = new (StateType State, ulong Index, ulong LogTerm, ulong VoteFor, bool Reject)[]
         {
-            (StateType.Follower, 0, 0, Raft.None, true),
-            (StateType.Follower, 0, 1, Raft.None, true),
-            (StateType.Follower, 0, 2, Raft.None, true),
-            (StateType.Follower, 0, 3, Raft.None, false),
+            (StateType.Follower, 0, 0, RaftNode.None, true),
+            (StateType.Follower, 0, 1, RaftNode.None, true),
+            (StateType.Follower, 0, 2, RaftNode.None, true),
+            (StateType.Follower, 0, 3, RaftNode.None, false),
 
-            (StateType.Follower, 1, 0, Raft.None, true),
-            (StateType.Follower, 1, 1, Raft.None, true),
-            (StateType.Follower, 1, 2, Raft.None, true),
-            (StateType.Follower, 1, 3, Raft.None, false),
+            (StateType.Follower, 1, 0, RaftNode.None, true),
+            (StateType.Follower, 1, 1, RaftNode.None, true),
+            (StateType.Follower, 1, 2, RaftNode.None, true),
+            (StateType.Follower, 1, 3, RaftNode.None, false),
 
-            (StateType.Follower, 2, 0, Raft.None, true),
-            (StateType.Follower, 2, 1, Raft.None, true),
-            (StateType.Follower, 2, 2, Raft.None, false),
-            (StateType.Follower, 2, 3, Raft.None, false),
+            (StateType.Follower, 2, 0, RaftNode.None, true),
+            (StateType.Follower, 2, 1, RaftNode.None, true),
+            (StateType.Follower, 2, 2, RaftNode.None, false),
+            (StateType.Follower, 2, 3, RaftNode.None, false),
 
-            (StateType.Follower, 3, 0, Raft.None, true),
-            (StateType.Follower, 3, 1, Raft.None, true),
-            (StateType.Follower, 3, 2, Raft.None, false),
-            (StateType.Follower, 3, 3, Raft.None, false),
+            (StateType.Follower, 3, 0, RaftNode.None, true),
+            (StateType.Follower, 3, 1, RaftNode.None, true),
+            (StateType.Follower, 3, 2, RaftNode.None, false),
+            (StateType.Follower, 3, 3, RaftNode.None, false),
 
             // Already voted in this term: again for the same candidate, never for another.
             (StateType.Follower, 3, 2, 2, false),

@@ -31,7 +31,7 @@ public sealed class ConfigTests
     [Fact]
     public void Id_zero_is_refused()
     {
-        ShouldRefuse(Valid(id: Raft.None), nameof(Config.Id), "*cannot be 0*", "0 is Raft.None, the id of nobody");
+        ShouldRefuse(Valid(id: RaftNode.None), nameof(Config.Id), "*cannot be 0*", "0 is RaftNode.None, the id of nobody");
     }
 
     [Fact]
@@ -99,9 +99,9 @@ public sealed class ConfigTests
     [Fact]
     public void A_raft_node_refuses_an_invalid_configuration()
     {
-        var config = Valid(id: Raft.None);
+        var config = Valid(id: RaftNode.None);
 
-        var start = () => new Raft(config);
+        var start = () => new RaftNode(config);
 
         start.Should().Throw<ArgumentException>("a node must not start on a configuration Validate refuses")
             .Which.ParamName.Should().Be(nameof(Config.Id), "the exception names the field at fault");

@@ -4,7 +4,6 @@ using TinyKv.Raft;
 using TinyKv.Raft.Testing;
 using TinyKv.TestKit;
 using Xunit;
-using RaftNode = TinyKv.Raft.Raft;
 
 namespace TinyKv.MultiRaft.Tests.LeaderTransfer;
 

@@ -31,12 +31,12 @@ public sealed class ReplicatedStore : IAsyncDisposable
     private readonly Engines _engines;
     private readonly StoreLoop _loop;
     private readonly GrpcRaftTransport _transport;
-    private readonly RaftStore.RaftStore _store;
+    private readonly StoreHost _store;
     private readonly SnapshotFiles _files;
     private int _stopping;
     private int _snapshotsReceived;
 
-    private ReplicatedStore(ulong storeId, Engines engines, StoreLoop loop, GrpcRaftTransport transport, RaftStore.RaftStore store, SnapshotFiles files)
+    private ReplicatedStore(ulong storeId, Engines engines, StoreLoop loop, GrpcRaftTransport transport, StoreHost store, SnapshotFiles files)
     {
         StoreId = storeId;
         _engines = engines;
@@ -81,7 +81,7 @@ public sealed class ReplicatedStore : IAsyncDisposable
             // randomness (election timeouts) is at least known, and drawn as the simulator does.
             var streams = new RandomStreams(Random.Shared.NextInt64());
             loggers.CreateLogger<ReplicatedStore>().LogRandomSeed(storeId, streams.Seed);
-            var store = new RaftStore.RaftStore(
+            var store = new StoreHost(
                 storeId, config, engines, loop, transport, new LoggingSchedulerClient(loggers.CreateLogger<LoggingSchedulerClient>(), loop),
                 streams.Stream("store", storeId), peerId => streams.Stream("raft", peerId), snapshotFiles: files);
             await loop.InvokeAsync(() =>

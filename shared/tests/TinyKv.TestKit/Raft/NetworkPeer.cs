@@ -9,18 +9,18 @@ namespace TinyKv.Raft.Testing;
 /// </summary>
 public sealed class NetworkPeer
 {
-    private NetworkPeer(Raft? raft) => Raft = raft;
+    private NetworkPeer(RaftNode? raft) => Raft = raft;
 
     /// <summary>A peer that accepts every message and never answers.</summary>
     public static NetworkPeer BlackHole { get; } = new(null);
 
     /// <summary>The Raft node, or null for a black hole.</summary>
-    public Raft? Raft { get; }
+    public RaftNode? Raft { get; }
 
-    public static implicit operator NetworkPeer(Raft raft) => FromRaft(raft);
+    public static implicit operator NetworkPeer(RaftNode raft) => FromRaft(raft);
 
     /// <summary>Wraps a Raft node.</summary>
-    public static NetworkPeer FromRaft(Raft raft)
+    public static NetworkPeer FromRaft(RaftNode raft)
     {
         ArgumentNullException.ThrowIfNull(raft);
         return new NetworkPeer(raft);

@@ -61,7 +61,7 @@ public sealed class RaftNetwork
 
     /// <summary>The Raft node with <paramref name="id"/>.</summary>
     /// <exception cref="InvalidOperationException">That peer is a black hole.</exception>
-    public Raft Node(ulong id) =>
+    public RaftNode Node(ulong id) =>
         _peers[id].Raft ?? throw new InvalidOperationException($"peer {id} is a black hole, not a Raft node");
 
     /// <summary>The storage of a node the network created itself (from a null peer).</summary>

@@ -28,14 +28,14 @@ public static class RaftTestNodes
         };
 
     /// <summary>A fresh node (a follower in term 0, unless the storage remembers more).</summary>
-    public static Raft NewRaft(ulong id, IReadOnlyList<ulong> peers, int election, int heartbeat, IRaftStorage storage) =>
+    public static RaftNode NewRaft(ulong id, IReadOnlyList<ulong> peers, int election, int heartbeat, IRaftStorage storage) =>
         new(Config(id, peers, election, heartbeat, storage));
 
     /// <summary>
     /// A node whose storage holds one entry per term given (index 1, 2, …), in the term of the
     /// last entry; election 5 ticks, heartbeat 1.
     /// </summary>
-    public static Raft WithEntries(ulong id, IReadOnlyList<ulong> peers, params ulong[] terms)
+    public static RaftNode WithEntries(ulong id, IReadOnlyList<ulong> peers, params ulong[] terms)
     {
         var storage = new MemoryStorage();
         for (var i = 0; i < terms.Length; i++)
@@ -49,7 +49,7 @@ public static class RaftTestNodes
     }
 
     /// <summary>A node that voted for <paramref name="vote"/> in <paramref name="term"/> and holds no entries; election 5 ticks, heartbeat 1.</summary>
-    public static Raft Voted(ulong id, IReadOnlyList<ulong> peers, ulong vote, ulong term)
+    public static RaftNode Voted(ulong id, IReadOnlyList<ulong> peers, ulong vote, ulong term)
     {
         var storage = new MemoryStorage();
         storage.SetHardState(new HardState { Vote = vote, Term = term });
@@ -62,7 +62,7 @@ public static class RaftTestNodes
     /// Plays the application for one round without a RawNode: persists the unstable entries,
     /// takes the committed ones and marks them applied. Returns the committed entries.
     /// </summary>
-    public static List<Entry> NextEntries(Raft raft, MemoryStorage storage)
+    public static List<Entry> NextEntries(RaftNode raft, MemoryStorage storage)
     {
         storage.Append(raft.RaftLog.UnstableEntries());
         raft.RaftLog.Stabled = raft.RaftLog.LastIndex();
@@ -95,9 +95,9 @@ public static class RaftTestNodes
     }
 
     /// <summary>Takes the messages a node wants sent, sorted the way the original tests sort them (by text).</summary>
-    public static List<Message> ReadSortedMessages(Raft raft) =>
+    public static List<Message> ReadSortedMessages(RaftNode raft) =>
         [.. raft.ReadMessages().OrderBy(m => m.ToString(), StringComparer.Ordinal)];
 
     /// <summary>Takes the messages a node wants sent, in the order it queued them.</summary>
-    public static List<Message> ReadMessages(Raft raft) => raft.ReadMessages();
+    public static List<Message> ReadMessages(RaftNode raft) => raft.ReadMessages();
 }

@@ -20,7 +20,7 @@ public sealed class ClusterInvariants : IRaftStoreObserver
     private readonly Dictionary<(ulong Region, ulong Term), (ulong Store, ulong Peer)> _leaders = [];
     private readonly Dictionary<(ulong Region, ulong Index), (ulong Term, ByteString Data, ulong Store)> _applied = [];
     private readonly Dictionary<RawNode, NodeChecks> _checked = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<TinyKv.RaftStore.RaftStore, Peer[]> _peersOf = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<StoreHost, Peer[]> _peersOf = new(ReferenceEqualityComparer.Instance);
     private readonly Action<ulong, string, string> _trace;
     private readonly Func<ulong, Engines?>? _enginesOf;
 
@@ -148,7 +148,7 @@ public sealed class ClusterInvariants : IRaftStoreObserver
     /// is never replaced: a second leader throws), a truncated state already matched with the
     /// entry applied at its index (applied entries are never replaced either).
     /// </remarks>
-    public void Check(IReadOnlyList<TinyKv.RaftStore.RaftStore> stores)
+    public void Check(IReadOnlyList<StoreHost> stores)
     {
         ArgumentNullException.ThrowIfNull(stores);
         for (var s = 0; s < stores.Count; s++)
@@ -163,7 +163,7 @@ public sealed class ClusterInvariants : IRaftStoreObserver
 
     // A store's peers in its order, without walking its sorted dictionary (which allocates) when
     // the peers are the ones of the last call: as many, and each still the store's peer of its region.
-    private Peer[] PeersOf(TinyKv.RaftStore.RaftStore store)
+    private Peer[] PeersOf(StoreHost store)
     {
         if (_peersOf.TryGetValue(store, out var peers) && peers.Length == store.Peers.Count)
         {
@@ -188,7 +188,7 @@ public sealed class ClusterInvariants : IRaftStoreObserver
         return peers;
     }
 
-    private void Check(TinyKv.RaftStore.RaftStore store, Peer peer)
+    private void Check(StoreHost store, Peer peer)
     {
         var node = peer.RaftGroup;
         if (!_checked.TryGetValue(node, out var seen))
@@ -236,7 +236,7 @@ public sealed class ClusterInvariants : IRaftStoreObserver
         }
     }
 
-    /// <summary>What <see cref="Check(IReadOnlyList{TinyKv.RaftStore.RaftStore})"/> last saw of one Raft node.</summary>
+    /// <summary>What <see cref="Check(IReadOnlyList{StoreHost})"/> last saw of one Raft node.</summary>
     private sealed class NodeChecks
     {
         public ulong Committed { get; set; }

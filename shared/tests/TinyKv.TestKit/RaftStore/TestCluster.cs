@@ -11,7 +11,6 @@ using TinyKv.RaftStore.Snap;
 using TinyKv.Storage.Engine;
 using TinyKv.TestKit.Simulation;
 using MetaPeer = TinyKv.Proto.Metapb.Peer;
-using Store = TinyKv.RaftStore.RaftStore;
 
 namespace TinyKv.TestKit.RaftStore;
 
@@ -52,9 +51,9 @@ public sealed class TestCluster
 {
     private readonly SortedDictionary<ulong, Engines> _engines = [];
     private readonly SortedDictionary<ulong, MemoryEngine[]> _memory = [];
-    private readonly SortedDictionary<ulong, Store> _stores = [];
+    private readonly SortedDictionary<ulong, StoreHost> _stores = [];
     private readonly Dictionary<(ulong Store, string Kind), string> _storeTraceKinds = [];
-    private Store[] _running = []; // _stores' values in id order, for the checks after every event
+    private StoreHost[] _running = []; // _stores' values in id order, for the checks after every event
     private readonly SortedDictionary<ulong, int> _incarnations = [];
     private readonly SortedDictionary<ulong, int> _snapshotsReceived = [];
     private readonly SortedDictionary<ulong, SnapshotStream> _streams = [];
@@ -120,7 +119,7 @@ public sealed class TestCluster
         _memory.Values.Sum(m => m[0].SyncedWrites));
 
     /// <summary>The running store <paramref name="storeId"/>, or null while it is stopped.</summary>
-    public Store? StoreOf(ulong storeId) => _stores.GetValueOrDefault(storeId);
+    public StoreHost? StoreOf(ulong storeId) => _stores.GetValueOrDefault(storeId);
 
     /// <summary>How many whole snapshots store <paramref name="storeId"/> received, over all its runs.</summary>
     public int SnapshotsReceivedBy(ulong storeId) =>
@@ -173,7 +172,7 @@ public sealed class TestCluster
         var streams = Simulator.Streams;
         var files = new SnapshotFiles();
         var stream = new SnapshotStream(Network, storeId, files, Config.SnapshotChunkBytes);
-        var store = new Store(
+        var store = new StoreHost(
             storeId,
             Config,
             _engines[storeId],

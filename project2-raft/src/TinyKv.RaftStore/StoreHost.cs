@@ -18,7 +18,7 @@ namespace TinyKv.RaftStore;
 /// Everything here runs on the store's loop, one action at a time. The store is the router
 /// of the original course as well: it finds the peer a message or a command is for.
 /// </remarks>
-public sealed class RaftStore
+public sealed class StoreHost
 {
     private readonly SortedDictionary<ulong, Peer> _peers = [];
     private readonly SortedSet<ulong> _dirty = [];
@@ -38,7 +38,7 @@ public sealed class RaftStore
     /// <param name="randomForPeer">The generator of the Raft node of a peer, by peer id.</param>
     /// <param name="observer">Sees what the store does (tests); null for none.</param>
     /// <param name="snapshotFiles">The store's snapshot files, shared with the transport that receives snapshots; null for a fresh set.</param>
-    public RaftStore(
+    public StoreHost(
         ulong storeId,
         RaftStoreConfig config,
         Engines engines,
@@ -172,7 +172,12 @@ public sealed class RaftStore
         MarkDirty(peer);
     }
 
-    /// <summary>Proposes a client command on the peer of its region; answers at once with a region error when it cannot.</summary>
+    /// <summary>
+    /// Proposes a client command on the peer of its region; answers at once with a region error
+    /// when it cannot. The store checks what concerns it — the store runs, the request has a
+    /// header, names this store and a region it holds — and the peer the rest (its
+    /// <see cref="Peer.PreProposeError"/>: leader, peer, term, epoch).
+    /// </summary>
     public void ProposeCommand(RaftCmdRequest request, Callback callback)
     {
         ArgumentNullException.ThrowIfNull(request);
