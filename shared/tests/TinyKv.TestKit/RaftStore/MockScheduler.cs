@@ -11,7 +11,7 @@ namespace TinyKv.TestKit.RaftStore;
 
 /// <summary>
 /// The scheduler of a test cluster, in memory. It learns regions and their leaders from the
-/// leaders' heartbeats (keeping them by start key), answers "which region holds this key" and
+/// leaders' heartbeats (keeping their ranges as a store does, in a <see cref="RegionRanges"/>), answers "which region holds this key" and
 /// "who leads region r", allocates ids (for new peers and for splits), and hands out the orders
 /// a test schedules — add a peer, remove a peer, transfer the leader — in its answers to the
 /// region's heartbeats, until a heartbeat shows the order took effect.
@@ -27,7 +27,7 @@ namespace TinyKv.TestKit.RaftStore;
 /// </remarks>
 public sealed class MockScheduler
 {
-    private readonly SortedDictionary<byte[], Region> _byStart = new(ByteComparer.Instance);
+    private readonly RegionRanges _ranges = new();
     private readonly Dictionary<ulong, Region> _byId = [];
     private readonly Dictionary<ulong, MetaPeer> _leaders = [];
     private readonly Dictionary<ulong, MetaPeer> _pendingPeers = [];
@@ -46,7 +46,7 @@ public sealed class MockScheduler
     public long StaleHeartbeats { get; private set; }
 
     /// <summary>Every region known, in key order.</summary>
-    public IReadOnlyList<Region> Regions => [.. _byStart.Values.Select(r => r.Clone())];
+    public IReadOnlyList<Region> Regions => [.. _ranges.Overlapping([], []).Select(r => r.Clone())];
 
     /// <summary>Registers the first region of the cluster.</summary>
     public void Bootstrap(Region region)
@@ -71,7 +71,7 @@ public sealed class MockScheduler
     }
 
     /// <summary>The region that holds <paramref name="key"/>, or null.</summary>
-    public Region? GetRegion(ReadOnlySpan<byte> key) => Find(key)?.Clone();
+    public Region? GetRegion(ReadOnlySpan<byte> key) => _ranges.RegionOf(key)?.Clone();
 
     /// <summary>Region <paramref name="regionId"/> and the leader last reported for it (null when none reported yet).</summary>
     public (Region? Region, MetaPeer? Leader) GetRegionById(ulong regionId) =>
@@ -185,7 +185,7 @@ public sealed class MockScheduler
             CheckStep(known, region);
         }
 
-        var overlapping = Overlapping(region).Where(r => r.Id != region.Id).ToList();
+        var overlapping = _ranges.Overlapping(region.StartKey.Span, region.EndKey.Span).Where(r => r.Id != region.Id).ToList();
         foreach (var other in overlapping)
         {
             if (other.RegionEpoch.Version == region.RegionEpoch.Version)
@@ -306,49 +306,15 @@ public sealed class MockScheduler
         return response;
     }
 
-    private Region? Find(ReadOnlySpan<byte> key)
-    {
-        Region? found = null;
-        foreach (var region in _byStart.Values)
-        {
-            if (ByteComparer.Compare(region.StartKey.Span, key) > 0)
-            {
-                break;
-            }
-
-            found = region;
-        }
-
-        return found is not null && RegionKeys.Contains(found, key) ? found : null;
-    }
-
-    private IEnumerable<Region> Overlapping(Region region)
-    {
-        foreach (var other in _byStart.Values)
-        {
-            var startsBeforeEnd = region.EndKey.IsEmpty || ByteComparer.Compare(other.StartKey.Span, region.EndKey.Span) < 0;
-            var endsAfterStart = other.EndKey.IsEmpty || ByteComparer.Compare(other.EndKey.Span, region.StartKey.Span) > 0;
-            if (!startsBeforeEnd)
-            {
-                yield break;
-            }
-
-            if (endsAfterStart)
-            {
-                yield return other;
-            }
-        }
-    }
-
     private void Insert(Region region)
     {
-        _byStart[region.StartKey.ToByteArray()] = region;
+        _ranges.Set(region);
         _byId[region.Id] = region;
     }
 
     private void Remove(Region region)
     {
-        _byStart.Remove(region.StartKey.ToByteArray());
+        _ranges.Remove(region.Id);
         _byId.Remove(region.Id);
         _leaders.Remove(region.Id);
     }
