@@ -26,20 +26,28 @@ public sealed partial class Peer
         var batch = new WriteBatch();
         var sync = false;
         var effects = ApplyEffects.None;
+        var created = new List<Proto.Metapb.Region>();
         var executed = new List<ExecutedEntry>(entries.Count);
         foreach (var entry in entries)
         {
             RaftCmdRequest? request = null;
             RaftCmdResponse? response = null;
             var needsSnapshot = false;
-            if (entry.EntryType == EntryType.EntryNormal && !entry.Data.IsEmpty)
+            if (entry.EntryType == EntryType.EntryConfChange)
+            {
+                // A membership change (3B): applied, and persisted with the region, in this batch.
+                (request, response, var changed) = ApplyConfChangeEntry(entry, batch);
+                effects |= changed;
+                sync = true;
+            }
+            else if (!entry.Data.IsEmpty)
             {
                 request = RaftCmdRequest.Parser.ParseFrom(entry.Data.Span);
                 if (request.AdminRequest is { } admin)
                 {
-                    (response, var changed) = ApplyAdmin(admin, batch);
+                    (response, var changed) = ApplyAdmin(request, batch, created);
                     effects |= changed;
-                    sync |= admin.CmdType == AdminCmdType.CompactLog;
+                    sync = true;
                 }
                 else
                 {
@@ -53,7 +61,6 @@ public sealed partial class Peer
 
         batch.PutMessage(Keys.ApplyStateKey(RegionId), Storage.ApplyState);
         Context.Engines.Kv.Write(batch, sync);
-        AfterApply(effects);
 
         // Reads see the kv engine after the whole batch: every entry of it was committed while
         // all of their clients waited, so a read may be ordered after every write beside it.
@@ -69,6 +76,8 @@ public sealed partial class Peer
             Context.Observer.Applied(Context.StoreId, RegionId, PeerId, entry);
             Answer(entry, response, snapshot);
         }
+
+        AfterApply(effects, created);
 #else
         throw Todo.Slot("2B", "apply the Ready's committed entries in one kv-engine write with the applied index of the last one, then read and answer their proposals; see the 2B handout, 'Applying'");
 #endif
@@ -81,36 +90,57 @@ public sealed partial class Peer
 
     /// <summary>
     /// Executes an admin command into <paramref name="batch"/>: stage 2C handles CompactLog
-    /// (<see cref="ApplyCompactLog"/>), stage 3B the others.
+    /// (<see cref="ApplyCompactLog"/>), stage 3B Split (<see cref="ApplySplit"/>; membership
+    /// changes come as their own kind of entry, <see cref="ApplyConfChangeEntry"/>).
     /// </summary>
     /// <returns>
     /// The command's response, and what applying it changed beyond the kv data, for
     /// <see cref="AfterApply"/> to act on once the batch is written.
     /// </returns>
-    private (RaftCmdResponse Response, ApplyEffects Effects) ApplyAdmin(AdminRequest admin, WriteBatch batch)
+    private (RaftCmdResponse Response, ApplyEffects Effects) ApplyAdmin(RaftCmdRequest request, WriteBatch batch, ICollection<Proto.Metapb.Region> created)
     {
-        var response = new RaftCmdResponse { Header = new RaftResponseHeader(), AdminResponse = new AdminResponse { CmdType = admin.CmdType } };
+        var admin = request.AdminRequest;
         switch (admin.CmdType)
         {
             case AdminCmdType.CompactLog:
                 var effects = ApplyCompactLog(admin.CompactLog);
-                response.AdminResponse.CompactLog = new CompactLogResponse();
-                return (response, effects);
+                return (AdminAnswer(AdminCmdType.CompactLog, answer => answer.CompactLog = new CompactLogResponse()), effects);
+            case AdminCmdType.Split:
+                return ApplySplit(admin.Split, request, batch, created);
             default:
                 return (RegionErrors.Response(new Proto.Errorpb.Error { Message = $"admin command {admin.CmdType} is not supported by this store" }), ApplyEffects.None);
         }
     }
 
     /// <summary>
-    /// After the apply batch of a Ready is written: acts on what its admin commands changed
-    /// (<paramref name="effects"/>, gathered from <see cref="ApplyAdmin"/>). A compaction hands
-    /// the truncated entries to the raft log GC worker (2C).
+    /// After the apply batch of a Ready is written and its proposals answered: acts on what its
+    /// admin commands changed (<paramref name="effects"/>). A compaction hands the truncated
+    /// entries to the raft log GC worker (2C); a changed region is reported to the scheduler by
+    /// its leader and its range recorded by the store, a region split off starts its peer here
+    /// (<paramref name="created"/>), and a peer that applied its own removal destroys itself (3B).
     /// </summary>
-    private void AfterApply(ApplyEffects effects)
+    private void AfterApply(ApplyEffects effects, IReadOnlyList<Proto.Metapb.Region> created)
     {
         if (effects.HasFlag(ApplyEffects.LogCompacted))
         {
             ScheduleLogGc();
+        }
+
+        if (effects.HasFlag(ApplyEffects.RemovedSelf))
+        {
+            Context.Host.DestroyPeer(this, "it applied its own removal");
+            return;
+        }
+
+        if (effects.HasFlag(ApplyEffects.RegionChanged))
+        {
+            Context.Host.OnRegionChanged(this);
+            HeartbeatScheduler();
+        }
+
+        foreach (var region in created)
+        {
+            Context.Host.CreateSplitPeer(this, region);
         }
     }
 
@@ -199,10 +229,12 @@ public sealed partial class Peer
             switch (item.CmdType)
             {
                 case CmdType.Put:
+                    CountWritten(item);
                     batch.Put(ColumnFamilyOf(item.Put.Cf), item.Put.Key.ToByteArray(), item.Put.Value.ToByteArray());
                     response.Responses.Add(new Response { CmdType = CmdType.Put, Put = new PutResponse() });
                     break;
                 case CmdType.Delete:
+                    CountWritten(item);
                     batch.Delete(ColumnFamilyOf(item.Delete.Cf), item.Delete.Key.ToByteArray());
                     response.Responses.Add(new Response { CmdType = CmdType.Delete, Delete = new DeleteResponse() });
                     break;

@@ -25,6 +25,20 @@ public sealed partial class Peer
             return;
         }
 
+        // Admin commands of stage 3B have their own ways in (CompactLog is proposed as any command).
+        switch (request.AdminRequest?.CmdType)
+        {
+            case AdminCmdType.TransferLeader:
+                ProposeTransferLeader(request, callback);
+                return;
+            case AdminCmdType.ChangePeer:
+                ProposeConfChange(request, callback);
+                return;
+            case AdminCmdType.Split:
+                ProposeSplit(request, callback);
+                return;
+        }
+
 #if TINYKV_REF_2B
         if (request.AdminRequest is null && request.Requests.Count > 0
             && request.Requests.All(r => r.CmdType is CmdType.Get or CmdType.Snap))
@@ -118,6 +132,33 @@ public sealed partial class Peer
     }
 #endif
 
+    /// <summary>
+    /// Answers every command waiting on this peer — proposals, the reads sharing their entries,
+    /// the reads of this round — with <paramref name="error"/>: the peer is going away.
+    /// </summary>
+    internal void AbortCommands(Error error)
+    {
+        foreach (var proposal in Proposals)
+        {
+            proposal.Callback.Done(RegionErrors.Response(error, Term));
+            foreach (var read in proposal.SharedReads)
+            {
+                read.Callback.Done(RegionErrors.Response(error, Term));
+            }
+        }
+
+        Proposals.Clear();
+#if TINYKV_REF_2B
+        foreach (var read in _pendingReads)
+        {
+            read.Callback.Done(RegionErrors.Response(error, Term));
+        }
+
+        _pendingReads.Clear();
+        _proposedThisRound = null;
+#endif
+    }
+
     /// <summary>Why <paramref name="request"/> cannot be proposed on this peer, or null when it can.</summary>
     /// <remarks>
     /// What concerns the store — a header to route by, the store it is meant for — the store
@@ -142,6 +183,20 @@ public sealed partial class Peer
             return RegionErrors.StaleCommand();
         }
 
-        return RegionEpochs.Check(request, Region, includeRegion: true);
+        if (RegionEpochs.Check(request, Region, includeRegion: true) is { } epochError)
+        {
+            return epochError;
+        }
+
+        // A key outside the region is refused now rather than after a trip through the log (3B).
+        foreach (var item in request.Requests)
+        {
+            if (KeyOf(item) is { } key && !RegionKeys.Contains(Region, key.Span))
+            {
+                return RegionErrors.KeyNotInRegion(key, Region);
+            }
+        }
+
+        return null;
     }
 }

@@ -94,7 +94,7 @@ public sealed partial class Peer
         message.MsgType is MessageType.MsgAppend or MessageType.MsgHeartbeat;
 #endif
 
-    /// <summary>After a snapshot replaced this peer's data: the region may have changed (2C).</summary>
+    /// <summary>After a snapshot replaced this peer's data: the region may have changed (2C), and the store records its range (3B).</summary>
     private void OnSnapshotApplied(ApplySnapshotResult result)
     {
         foreach (var peer in result.Region.Peers)
@@ -103,5 +103,6 @@ public sealed partial class Peer
         }
 
         LastCompactedIndex = Storage.TruncatedIndex;
+        Context.Host.OnRegionChanged(this);
     }
 }

@@ -15,7 +15,9 @@ namespace TinyKv.RaftStore;
 /// <remarks>
 /// The work is split by topic: <c>Peer.Propose.cs</c> turns client commands into proposals
 /// (2B), <c>Peer.Ready.cs</c> persists, sends and applies what Raft hands out (2B),
-/// <c>Peer.Apply.cs</c> executes committed commands (2B), <c>Peer.LogGc.cs</c> compacts the log (2C).
+/// <c>Peer.Apply.cs</c> executes committed commands (2B), <c>Peer.LogGc.cs</c> compacts the log (2C),
+/// <c>Peer.ConfChange.cs</c> changes the region's members and transfers its leader, and
+/// <c>Peer.Split.cs</c> splits it (3B).
 /// </remarks>
 public sealed partial class Peer
 {
@@ -148,7 +150,7 @@ public sealed partial class Peer
             return;
         }
 
-        var request = new RegionHeartbeatRequest { Region = Region.Clone(), Leader = Meta.Clone() };
+        var request = new RegionHeartbeatRequest { Region = Region.Clone(), Leader = Meta.Clone(), ApproximateSize = ApproximateSize ?? 0 };
         foreach (var (id, progress) in RaftGroup.Raft.Prs)
         {
             if (id != PeerId && progress.Match < Storage.TruncatedIndex && PeerFromCache(id) is { } peer)

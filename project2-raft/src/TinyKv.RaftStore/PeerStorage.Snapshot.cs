@@ -25,16 +25,23 @@ public sealed partial class PeerStorage
     public int SnapshotsGenerated { get; private set; }
 
     /// <summary>
-    /// The latest snapshot of the region, for Raft to send to a follower whose next entry was
-    /// compacted away. Generating one takes time, so the first call starts the work on the
-    /// worker and says "temporarily unavailable"; Raft asks again later and gets it.
+    /// A fresh snapshot of the region, for Raft to send to a follower whose next entry was
+    /// compacted away (or a new peer with no log). Generating one takes time, so the first call
+    /// starts the work on the worker and says "temporarily unavailable"; Raft asks again later
+    /// and gets it. A snapshot is handed out once: the next follower that needs one gets one
+    /// generated after it asked, so a peer added to the region finds itself in the snapshot's
+    /// region (an older snapshot would make it replay its own earlier removal).
     /// </summary>
     /// <exception cref="SnapshotTemporarilyUnavailableException">The snapshot is being generated.</exception>
     public Snapshot Snapshot()
     {
-        if (_generated is { } generated && generated.Metadata.Index >= TruncatedIndex)
+        if (_generated is { } generated)
         {
-            return generated;
+            _generated = null;
+            if (generated.Metadata.Index >= TruncatedIndex)
+            {
+                return generated;
+            }
         }
 
         if (!_generating)

@@ -34,6 +34,9 @@ public sealed record RaftStoreConfig
     /// <summary>The interval at which a leader considers checking whether its region should split.</summary>
     public long SplitRegionCheckTickMicros { get; init; } = 10_000_000;
 
+    /// <summary>How often the store reports itself to the scheduler.</summary>
+    public long StoreHeartbeatTickMicros { get; init; } = 10_000_000;
+
     /// <summary>A region whose data passes this many bytes splits.</summary>
     public ulong RegionMaxSize { get; init; } = 144UL * 1024 * 1024;
 
@@ -57,5 +60,6 @@ public sealed record RaftStoreConfig
         SchedulerHeartbeatTickMicros = 100_000,
         SnapshotChunkBytes = 4096,
         SplitRegionCheckTickMicros = 100_000,
+        StoreHeartbeatTickMicros = 500_000,
     };
 }

@@ -33,6 +33,13 @@ public sealed class RegionRanges
         _endOf[region.Id] = end;
     }
 
+    /// <summary>Forgets every region.</summary>
+    public void Clear()
+    {
+        _byEnd.Clear();
+        _endOf.Clear();
+    }
+
     /// <summary>Forgets region <paramref name="regionId"/>; returns whether it was kept.</summary>
     public bool Remove(ulong regionId)
     {

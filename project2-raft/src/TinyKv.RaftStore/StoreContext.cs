@@ -18,8 +18,11 @@ public sealed class StoreContext
         ISchedulerClient schedulerClient,
         RaftLogGcWorker gcWorker,
         Snap.SnapshotFiles snapshotFiles,
-        IRaftStoreObserver observer)
+        IRaftStoreObserver observer,
+        StoreHost host)
     {
+        Host = host;
+        SplitChecker = new SplitCheckWorker(engines.Kv, scheduler, config);
         SnapshotFiles = snapshotFiles;
         StoreId = storeId;
         Config = config;
@@ -57,6 +60,12 @@ public sealed class StoreContext
 
     /// <summary>Told what the store applies, for tests' invariant checks.</summary>
     public IRaftStoreObserver Observer { get; }
+
+    /// <summary>Measures regions for splitting (3B).</summary>
+    public SplitCheckWorker SplitChecker { get; }
+
+    /// <summary>The store itself: peers ask it to create, destroy and route (3B).</summary>
+    internal StoreHost Host { get; }
 }
 
 /// <summary>

@@ -1,8 +1,13 @@
+using TinyKv.Proto.Eraftpb;
+using TinyKv.Proto.Metapb;
 using TinyKv.Proto.RaftCmdpb;
 using TinyKv.Proto.RaftServerpb;
+using TinyKv.Proto.Schedulerpb;
 using TinyKv.RaftStore.Meta;
 using TinyKv.Runtime;
 using TinyKv.Storage.Engine;
+
+using MetaPeer = TinyKv.Proto.Metapb.Peer;
 
 namespace TinyKv.RaftStore;
 
@@ -21,6 +26,7 @@ namespace TinyKv.RaftStore;
 public sealed class StoreHost
 {
     private readonly SortedDictionary<ulong, Peer> _peers = [];
+    private readonly RegionRanges _ranges = new();
     private readonly SortedSet<ulong> _dirty = [];
     private readonly Func<ulong, Random> _randomForPeer;
     private readonly List<ITimerHandle> _timers = [];
@@ -59,7 +65,7 @@ public sealed class StoreHost
         ArgumentNullException.ThrowIfNull(randomForPeer);
         Context = new StoreContext(
             storeId, config, engines, scheduler, transport, schedulerClient,
-            new RaftLogGcWorker(engines.Raft, scheduler), snapshotFiles ?? new Snap.SnapshotFiles(), observer ?? IRaftStoreObserver.None);
+            new RaftLogGcWorker(engines.Raft, scheduler), snapshotFiles ?? new Snap.SnapshotFiles(), observer ?? IRaftStoreObserver.None, this);
         _randomForPeer = randomForPeer;
         _tickOffset = random.NextInt64(0, config.RaftBaseTickMicros);
     }
@@ -94,6 +100,7 @@ public sealed class StoreHost
         }
 
         _peers.Clear();
+        _ranges.Clear();
         foreach (var state in RegionStates())
         {
             if (state.State == PeerState.Tombstone)
@@ -104,12 +111,16 @@ public sealed class StoreHost
             var meta = state.Region.Peers.FirstOrDefault(p => p.StoreId == StoreId)
                 ?? throw new InvalidOperationException($"region {state.Region.Id} has no peer on store {StoreId}");
             _peers[state.Region.Id] = new Peer(Context, state.Region, meta, _randomForPeer(meta.Id));
+            _ranges.Set(state.Region);
         }
 
         IsRunning = true;
+        Context.SchedulerClient.SetRegionHeartbeatHandler(OnRegionHeartbeatResponse);
         Every(Context.Config.RaftBaseTickMicros, _tickOffset, OnBaseTick);
         Every(Context.Config.RaftLogGcTickMicros, _tickOffset, OnRaftLogGcTick);
         Every(Context.Config.SchedulerHeartbeatTickMicros, _tickOffset, OnSchedulerHeartbeatTick);
+        Every(Context.Config.SplitRegionCheckTickMicros, _tickOffset, OnSplitCheckTick);
+        Every(Context.Config.StoreHeartbeatTickMicros, _tickOffset, OnStoreHeartbeatTick);
         foreach (var peer in _peers.Values)
         {
             MarkDirty(peer);
@@ -135,10 +146,15 @@ public sealed class StoreHost
         }
 
         _peers.Clear();
+        _ranges.Clear();
         _dirty.Clear();
     }
 
-    /// <summary>Steps a raft message from another store into the peer it is for; drops what is not for this store.</summary>
+    /// <summary>
+    /// Steps a raft message from another store into the peer it is for. A message for a region
+    /// this store has no peer of may create one (<see cref="MaybeCreatePeer"/>); a stale one is
+    /// dropped, and a peer that learns it was removed destroys itself (3B).
+    /// </summary>
     public void OnRaftMessage(RaftMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -147,15 +163,36 @@ public sealed class StoreHost
             return;
         }
 
-        if (message.ToPeer is not { } to || to.StoreId != StoreId || message.Message is null)
+        if (message.ToPeer is not { } to || to.StoreId != StoreId || message.Message is null || message.FromPeer is null)
         {
             Context.Observer.Trace(StoreId, "drop", $"message for store {message.ToPeer?.StoreId} reached store {StoreId}");
             return;
         }
 
-        if (!_peers.TryGetValue(message.RegionId, out var peer) || peer.PeerId != to.Id)
+        if (message.IsTombstone)
         {
-            Context.Observer.Trace(StoreId, "drop", $"no peer {to.Id} of region {message.RegionId} here");
+            OnGcMessage(message);
+            return;
+        }
+
+        if (_peers.TryGetValue(message.RegionId, out var peer))
+        {
+            if (IsStaleFor(peer, message))
+            {
+                return;
+            }
+        }
+        else if (MaybeCreatePeer(message) is { } created)
+        {
+            peer = created;
+        }
+        else
+        {
+            return;
+        }
+
+        if (message.Message.MsgType == MessageType.MsgSnapshot && !SnapshotFits(peer, message))
+        {
             return;
         }
 
@@ -210,6 +247,297 @@ public sealed class StoreHost
         MarkDirty(peer);
     }
 
+    /// <summary>
+    /// Destroys <paramref name="peer"/>: its region becomes a tombstone on this store (so stale
+    /// messages cannot bring it back), its raft log, states and data are deleted, and its
+    /// waiting commands are answered RegionNotFound.
+    /// </summary>
+    internal void DestroyPeer(Peer peer, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        var kvBatch = new WriteBatch();
+        var raftBatch = new WriteBatch();
+        peer.Storage.ClearMeta(kvBatch, raftBatch);
+        if (peer.Storage.IsInitialized)
+        {
+            Snap.SnapshotData.DeleteRange(Context.Engines.Kv, peer.Region, kvBatch);
+        }
+
+        kvBatch.PutRegionState(peer.Region, PeerState.Tombstone);
+
+        // The tombstone first: a crash between the writes leaves a tombstone, never a live region without its log.
+        Context.Engines.Kv.Write(kvBatch, sync: true);
+        Context.Engines.Raft.Write(raftBatch, sync: true);
+        peer.Stopped = true;
+        peer.AbortCommands(RegionErrors.RegionNotFound(peer.RegionId));
+        if (_peers.TryGetValue(peer.RegionId, out var current) && ReferenceEquals(current, peer))
+        {
+            _peers.Remove(peer.RegionId);
+            _ranges.Remove(peer.RegionId);
+        }
+
+        Context.Observer.Trace(StoreId, "destroy", $"{peer}: {reason}");
+    }
+
+    /// <summary>The region of <paramref name="peer"/> changed its peers or its range: records its range.</summary>
+    internal void OnRegionChanged(Peer peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        if (peer.Storage.IsInitialized && _peers.TryGetValue(peer.RegionId, out var current) && ReferenceEquals(current, peer))
+        {
+            _ranges.Set(peer.Region);
+        }
+    }
+
+    /// <summary>
+    /// Whether a split may create the peer of <paramref name="region"/> (the right half) here:
+    /// not when the region already has an initialized peer on this store (it got a snapshot of
+    /// a later state) or was removed from this store already (a tombstone).
+    /// </summary>
+    internal bool MayCreateSplitPeer(Region region)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        if (_peers.TryGetValue(region.Id, out var existing) && existing.Storage.IsInitialized)
+        {
+            return false;
+        }
+
+        return MetaStore.RegionState(Context.Engines.Kv, region.Id) is not { State: PeerState.Tombstone };
+    }
+
+    /// <summary>
+    /// Starts the peer of <paramref name="region"/>, split off <paramref name="origin"/>'s region,
+    /// replacing an uninitialized peer that messages of the new region created here before (its
+    /// raft state, with its vote, is kept). When the origin leads, the new peer campaigns at once.
+    /// </summary>
+    internal void CreateSplitPeer(Peer origin, Region region)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(region);
+        if (_peers.Remove(region.Id, out var uninitialized))
+        {
+            uninitialized.Stopped = true;
+            uninitialized.AbortCommands(RegionErrors.RegionNotFound(region.Id));
+        }
+
+        var meta = region.Peers.First(p => p.StoreId == StoreId);
+        var peer = new Peer(Context, region, meta, _randomForPeer(meta.Id));
+        _peers[region.Id] = peer;
+        _ranges.Set(region);
+        Context.Observer.Trace(StoreId, "split", $"{origin} split off {peer}");
+        if (origin.IsLeader)
+        {
+            peer.RaftGroup.Campaign();
+        }
+
+        MarkDirty(peer);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="message"/> is stale for <paramref name="peer"/> and was dealt with
+    /// here: from a peer no longer in the region (a removed peer that campaigns is told to destroy
+    /// itself), for an older peer of this store than the current one, or for a newer one — this
+    /// peer was removed and added again under a new id, so it makes way for the new one.
+    /// </summary>
+    private bool IsStaleFor(Peer peer, RaftMessage message)
+    {
+        if (message.RegionEpoch is { } fromEpoch && peer.Region.RegionEpoch is { } epoch
+            && RegionEpochs.IsStale(fromEpoch, epoch) && peer.PeerOnStore(message.FromPeer.StoreId) is null)
+        {
+            if (message.Message.MsgType == MessageType.MsgRequestVote)
+            {
+                SendGcMessage(peer.Meta, peer.Region.RegionEpoch, message);
+            }
+
+            Context.Observer.Trace(StoreId, "drop", $"{peer} drops a stale {message.Message.MsgType} of peer {message.FromPeer.Id}, not in the region");
+            return true;
+        }
+
+        if (message.ToPeer.Id < peer.PeerId)
+        {
+            Context.Observer.Trace(StoreId, "drop", $"{peer} drops a message for its older peer {message.ToPeer.Id}");
+            return true;
+        }
+
+        if (message.ToPeer.Id > peer.PeerId)
+        {
+            DestroyPeer(peer, $"peer {message.ToPeer.Id} of its region is addressed on this store");
+            if (MaybeCreatePeer(message) is { } created)
+            {
+                Step(created, message);
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Creates the peer a message is for, when the store has none of its region: only for a
+    /// message that can start a peer (a vote request, or a leader's heartbeat to a peer it has
+    /// not replicated to), only if the region was not removed from this store after the
+    /// message's epoch, and only if its range overlaps no region this store holds (that data is
+    /// the other region's until it splits here). The new peer knows nothing of its region until
+    /// the leader sends it a snapshot.
+    /// </summary>
+    private Peer? MaybeCreatePeer(RaftMessage message)
+    {
+        var raft = message.Message;
+        if (raft.MsgType != MessageType.MsgRequestVote && !(raft.MsgType == MessageType.MsgHeartbeat && raft.Commit == 0))
+        {
+            Context.Observer.Trace(StoreId, "drop", $"no peer of region {message.RegionId} here for a {raft.MsgType}");
+            return null;
+        }
+
+        if (MetaStore.RegionState(Context.Engines.Kv, message.RegionId) is { } state)
+        {
+            var epoch = state.Region.RegionEpoch ?? new RegionEpoch();
+            if (state.State != PeerState.Tombstone || message.RegionEpoch is null
+                || RegionEpochs.IsStale(message.RegionEpoch, epoch) || message.RegionEpoch.ConfVer == epoch.ConfVer)
+            {
+                if (state.State == PeerState.Tombstone && raft.MsgType == MessageType.MsgRequestVote
+                    && state.Region.Peers.All(p => p.StoreId != message.FromPeer.StoreId))
+                {
+                    SendGcMessage(message.ToPeer, epoch, message);
+                }
+
+                Context.Observer.Trace(StoreId, "drop", $"region {message.RegionId} was removed from this store; a {raft.MsgType} of its epoch does not bring it back");
+                return null;
+            }
+        }
+
+        if (_ranges.Overlapping(message.StartKey.Span, message.EndKey.Span) is { Count: > 0 } overlapping)
+        {
+            Context.Observer.Trace(StoreId, "drop", $"region {message.RegionId} overlaps region {overlapping[0].Id} here: no peer created");
+            return null;
+        }
+
+        var region = new Region { Id = message.RegionId, RegionEpoch = new RegionEpoch() };
+        var peer = new Peer(Context, region, message.ToPeer, _randomForPeer(message.ToPeer.Id));
+        _peers[region.Id] = peer;
+        Context.Observer.Trace(StoreId, "create", $"{peer} created by a {raft.MsgType} of peer {message.FromPeer.Id}");
+        return peer;
+    }
+
+    /// <summary>
+    /// Whether the snapshot in <paramref name="message"/> may be installed on <paramref name="peer"/>:
+    /// its region must be the peer's, must list the peer (a snapshot from before the peer was
+    /// added would replay history the peer has no part in), and its range must not overlap
+    /// another region of this store (one that has not applied a split yet still holds those keys). A snapshot that does not fit
+    /// is dropped with its data; the leader sends another later.
+    /// </summary>
+    private bool SnapshotFits(Peer peer, RaftMessage message)
+    {
+        var snapshot = message.Message.Snapshot;
+        Region? region = null;
+        try
+        {
+            region = snapshot?.Data is { IsEmpty: false } data ? RaftSnapshotData.Parser.ParseFrom(data).Region : null;
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+        }
+
+        var fits = region is not null && region.Id == peer.RegionId
+            && region.Peers.Any(p => p.Id == message.ToPeer.Id)
+            && _ranges.Overlapping(region.StartKey.Span, region.EndKey.Span).All(r => r.Id == peer.RegionId);
+        if (!fits)
+        {
+            if (snapshot?.Metadata is { } metadata)
+            {
+                Context.SnapshotFiles.Delete(new Snap.SnapKey(message.RegionId, metadata.Term, metadata.Index));
+            }
+
+            Context.Observer.Trace(StoreId, "drop", $"{peer} drops a snapshot whose region does not fit this store");
+        }
+
+        return fits;
+    }
+
+    /// <summary>A destroyed or removed peer of this store is told by <paramref name="message"/> to destroy itself, when its epoch is older than the sender's.</summary>
+    private void OnGcMessage(RaftMessage message)
+    {
+        if (_peers.TryGetValue(message.RegionId, out var peer) && peer.PeerId == message.ToPeer.Id
+            && message.RegionEpoch is { } fromEpoch && RegionEpochs.IsStale(peer.Region.RegionEpoch ?? new RegionEpoch(), fromEpoch))
+        {
+            DestroyPeer(peer, $"peer {message.FromPeer.Id} says it was removed");
+        }
+    }
+
+    /// <summary>Tells the sender of <paramref name="stale"/> that it was removed from its region (as of <paramref name="epoch"/>).</summary>
+    private void SendGcMessage(MetaPeer from, RegionEpoch epoch, RaftMessage stale)
+    {
+        Context.Transport.Send(new RaftMessage
+        {
+            RegionId = stale.RegionId,
+            FromPeer = from.Clone(),
+            ToPeer = stale.FromPeer.Clone(),
+            RegionEpoch = epoch.Clone(),
+            IsTombstone = true,
+            Message = new Message(),
+        });
+    }
+
+    private void Step(Peer peer, RaftMessage message)
+    {
+        try
+        {
+            peer.Step(message);
+        }
+        catch (ArgumentException ex)
+        {
+            Context.Observer.Trace(StoreId, "drop", $"{peer} refused a message: {ex.Message}");
+            return;
+        }
+
+        MarkDirty(peer);
+    }
+
+    /// <summary>
+    /// The scheduler's answer to a leader's heartbeat: an order to add or remove a peer or to
+    /// transfer the leader becomes an admin command on the leader, built with the epoch the
+    /// scheduler knew (a command built for an older membership is refused by the epoch check).
+    /// </summary>
+    private void OnRegionHeartbeatResponse(RegionHeartbeatResponse response)
+    {
+        if (!IsRunning || !_peers.TryGetValue(response.RegionId, out var peer) || !peer.IsLeader)
+        {
+            return;
+        }
+
+        var admin = response switch
+        {
+            { ChangePeer.Peer: { } target } => new AdminRequest
+            {
+                CmdType = AdminCmdType.ChangePeer,
+                ChangePeer = new ChangePeerRequest { ChangeType = response.ChangePeer.ChangeType, Peer = target.Clone() },
+            },
+            { TransferLeader.Peer: { } target } => new AdminRequest
+            {
+                CmdType = AdminCmdType.TransferLeader,
+                TransferLeader = new TransferLeaderRequest { Peer = target.Clone() },
+            },
+            _ => null,
+        };
+        if (admin is null)
+        {
+            return;
+        }
+
+        var request = new RaftCmdRequest
+        {
+            Header = new RaftRequestHeader
+            {
+                RegionId = peer.RegionId,
+                Peer = peer.Meta.Clone(),
+                RegionEpoch = (response.RegionEpoch ?? peer.Region.RegionEpoch)?.Clone(),
+            },
+            AdminRequest = admin,
+        };
+        ProposeCommand(request, new Callback((_, snapshot) => snapshot?.Dispose()));
+    }
+
     private List<RegionLocalState> RegionStates()
     {
         using var snapshot = Context.Engines.Kv.GetSnapshot();
@@ -262,6 +590,24 @@ public sealed class StoreHost
             peer.OnRaftLogGcTick();
             MarkDirty(peer);
         }
+    }
+
+    private void OnSplitCheckTick()
+    {
+        foreach (var peer in _peers.Values)
+        {
+            peer.OnSplitCheckTick();
+        }
+    }
+
+    private void OnStoreHeartbeatTick()
+    {
+        Context.SchedulerClient.StoreHeartbeat(new StoreStats
+        {
+            StoreId = StoreId,
+            RegionCount = (uint)_peers.Count,
+            IsBusy = false,
+        });
     }
 
     private void OnSchedulerHeartbeatTick()

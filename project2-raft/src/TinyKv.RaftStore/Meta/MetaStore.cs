@@ -72,6 +72,19 @@ public static class MetaStore
         ArgumentNullException.ThrowIfNull(region);
         if (RaftState(raft, region.Id) is { } stored)
         {
+            if (region.Peers.Count > 0 && stored.LastIndex < RaftInitLogIndex)
+            {
+                // A peer that messages created before its region split off here: it may have
+                // voted (its hard state is kept) but holds no entries; the split starts its log
+                // where a new region's log starts.
+                stored.HardState ??= new HardState();
+                stored.LastIndex = RaftInitLogIndex;
+                stored.LastTerm = RaftInitLogTerm;
+                stored.HardState.Term = Math.Max(stored.HardState.Term, RaftInitLogTerm);
+                stored.HardState.Commit = Math.Max(stored.HardState.Commit, RaftInitLogIndex);
+                raft.Write(new WriteBatch().PutMessage(Keys.RaftStateKey(region.Id), stored), sync: true);
+            }
+
             return stored;
         }
 
