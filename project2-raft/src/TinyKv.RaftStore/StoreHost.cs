@@ -27,6 +27,8 @@ public sealed class StoreHost
 {
     private readonly SortedDictionary<ulong, Peer> _peers = [];
     private readonly RegionRanges _ranges = new();
+    private readonly List<RaftMessage> _pendingVotes = []; // for regions a split will create here (see MaybeCreatePeer)
+    private const int MaxPendingVotes = 64;
     private readonly SortedSet<ulong> _dirty = [];
     private readonly Func<ulong, Random> _randomForPeer;
     private readonly List<ITimerHandle> _timers = [];
@@ -147,6 +149,7 @@ public sealed class StoreHost
 
         _peers.Clear();
         _ranges.Clear();
+        _pendingVotes.Clear();
         _dirty.Clear();
     }
 
@@ -330,6 +333,12 @@ public sealed class StoreHost
             peer.RaftGroup.Campaign();
         }
 
+        foreach (var vote in _pendingVotes.Where(v => v.RegionId == region.Id && v.ToPeer.Id == meta.Id).ToList())
+        {
+            Step(peer, vote);
+        }
+
+        _pendingVotes.RemoveAll(v => v.RegionId == region.Id);
         MarkDirty(peer);
     }
 
@@ -409,6 +418,13 @@ public sealed class StoreHost
 
         if (_ranges.Overlapping(message.StartKey.Span, message.EndKey.Span) is { Count: > 0 } overlapping)
         {
+            if (raft.MsgType == MessageType.MsgRequestVote && _pendingVotes.Count < MaxPendingVotes)
+            {
+                // Most likely a region just split off one of ours and this store has not applied
+                // the split yet: the vote is kept for the peer the split will create here.
+                _pendingVotes.Add(message);
+            }
+
             Context.Observer.Trace(StoreId, "drop", $"region {message.RegionId} overlaps region {overlapping[0].Id} here: no peer created");
             return null;
         }
