@@ -57,6 +57,10 @@ public sealed partial class Peer
 
             Storage.ApplyState.AppliedIndex = entry.Index;
             executed.Add(new ExecutedEntry(entry, request, response, needsSnapshot));
+            if (effects.HasFlag(ApplyEffects.RemovedSelf))
+            {
+                break; // This peer is out of the region: what follows is not its to apply.
+            }
         }
 
         batch.PutMessage(Keys.ApplyStateKey(RegionId), Storage.ApplyState);
@@ -126,13 +130,7 @@ public sealed partial class Peer
             ScheduleLogGc();
         }
 
-        if (effects.HasFlag(ApplyEffects.RemovedSelf))
-        {
-            Context.Host.DestroyPeer(this, "it applied its own removal");
-            return;
-        }
-
-        if (effects.HasFlag(ApplyEffects.RegionChanged))
+        if (effects.HasFlag(ApplyEffects.RegionChanged) && !effects.HasFlag(ApplyEffects.RemovedSelf))
         {
             Context.Host.OnRegionChanged(this);
             HeartbeatScheduler();
@@ -141,6 +139,11 @@ public sealed partial class Peer
         foreach (var region in created)
         {
             Context.Host.CreateSplitPeer(this, region);
+        }
+
+        if (effects.HasFlag(ApplyEffects.RemovedSelf))
+        {
+            Context.Host.DestroyPeer(this, "it applied its own removal");
         }
     }
 

@@ -80,7 +80,11 @@ public sealed partial class Peer
     public ulong LastCompactedIndex { get; internal set; }
 
     /// <summary>Whether the peer was stopped (its store stopped, or it was destroyed); a stopped peer does nothing.</summary>
-    public bool Stopped { get; internal set; }
+    public bool Stopped
+    {
+        get => Storage.Closed;
+        internal set => Storage.Closed = value;
+    }
 
     /// <summary>The role and term last written to the trace (see <see cref="IRaftStoreObserver.Trace"/>).</summary>
     internal (StateType State, ulong Term) LastTracedRole { get; set; }

@@ -21,6 +21,9 @@ public sealed partial class PeerStorage
     /// <summary>The loop snapshot generation runs on (the region worker of the original course).</summary>
     internal IScheduler Worker { get; }
 
+    /// <summary>Whether the peer is gone (destroyed, or its store stopped): nothing is generated for it any more.</summary>
+    internal bool Closed { get; set; }
+
     /// <summary>How many snapshots this storage generated.</summary>
     public int SnapshotsGenerated { get; private set; }
 
@@ -61,6 +64,11 @@ public sealed partial class PeerStorage
     private void GenerateSnapshot()
     {
         _generating = false;
+        if (Closed)
+        {
+            return; // The peer was destroyed (or its store stopped) after it asked.
+        }
+
         using var view = Engines.Kv.GetSnapshot();
         var applyState = MetaStore.Get(view, Keys.ApplyStateKey(Region.Id), RaftApplyState.Parser)
             ?? throw new InvalidOperationException($"{Tag} has no apply state to snapshot");
