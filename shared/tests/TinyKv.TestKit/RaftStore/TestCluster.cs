@@ -337,8 +337,8 @@ public sealed partial class TestCluster
     /// (RegionNotFound), until <paramref name="timeoutMicros"/> passed (then null).
     /// </summary>
     /// <remarks>
-    /// An answer that the same request can never get past — EpochNotMatch, KeyNotInRegion, any
-    /// other error — is returned: the request names a region that changed, and only its caller
+    /// EpochNotMatch and KeyNotInRegion are returned, as is any other error: resending the same
+    /// request cannot get past them, since it names a region that changed, and only its caller
     /// can rebuild it (<see cref="RequestAsync"/> does, from the scheduler's current region).
     /// </remarks>
     public async Task<CommandResult?> CallCommandOnLeaderAsync(RaftCmdRequest request, long timeoutMicros, Action<AttemptOutcome>? onAttempt = null)
