@@ -4,25 +4,28 @@ using System.Globalization;
 using TinyKv.TestKit.RaftStore;
 using TinyKv.TestKit.Simulation;
 
-// Times the generic cluster scenarios of 2B and 2C on the simulator, one after another on one
+// Times the generic cluster scenarios of 2B, 2C and 3B on the simulator, one after another on one
 // thread, and prints a table: how much virtual time each simulates per second of wall time.
 // It also counts engine writes per entry applied (by any peer): raft-engine writes and syncs,
 // kv-engine writes. Each run's trace hash goes to the progress lines on stderr, so a change meant to
 // be behaviour-neutral can be checked against the hashes of the same seeds before it. A scenario that fails under a seed is listed at the end (exit code 1).
 var seeds = new Option<long[]>("--seed") { Description = "Seeds to run each scenario under (default: 1)", AllowMultipleArgumentsPerToken = true };
 var only = new Option<string?>("--only") { Description = "Run only the scenarios whose name contains this text" };
-var root = new RootCommand("raftstore-sim-bench: times the simulated 2B / 2C cluster scenarios") { seeds, only };
+var milestones = new Option<string[]>("--milestone") { Description = "Run only the scenarios of these milestones (default: all, 2B, 2C and 3B)", AllowMultipleArgumentsPerToken = true };
+var root = new RootCommand("raftstore-sim-bench: times the simulated 2B / 2C / 3B cluster scenarios") { seeds, only, milestones };
 root.SetAction(parse =>
 {
     var chosen = parse.GetValue(seeds) is { Length: > 0 } given ? given : [1L];
     var filter = parse.GetValue(only);
+    var chosenMilestones = parse.GetValue(milestones) is { Length: > 0 } named ? named : null;
     string[] header = ["milestone", "scenario", "seed", "virtual s", "wall s", "virtual/wall", "events", "events/s", "client ops", "applied", "raft writes/applied", "raft syncs/applied", "kv writes/applied", "raft syncs/op", "kv writes/op"];
     var rows = new List<string[]> { header };
     var total = Stopwatch.StartNew();
     var failures = new List<string>();
     foreach (var (milestone, name, options) in GenericScenarios.All)
     {
-        if (filter is not null && !name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+        if ((filter is not null && !name.Contains(filter, StringComparison.OrdinalIgnoreCase))
+            || (chosenMilestones is not null && !chosenMilestones.Contains(milestone, StringComparer.OrdinalIgnoreCase)))
         {
             continue;
         }

@@ -10,9 +10,11 @@ namespace TinyKv.TestKit.RaftStore;
 /// <summary>
 /// Safety properties checked while a cluster runs, after every simulated event: at most one
 /// leader per term per region; a peer's committed index never moves back while it runs; an
-/// index applied anywhere holds the same entry everywhere; a peer's truncated state (after log
-/// compaction or a snapshot) names the term of the entry applied at its index; an entry is applied
-/// only once its store's raft engine holds it (persisted before applied). A violation throws
+/// index of a region applied anywhere holds the same entry everywhere; a peer's truncated state
+/// (after log compaction or a snapshot) names the term of the entry applied at its index; an
+/// entry is applied only once its store's raft engine holds it (persisted before applied). With
+/// many regions (stage 3B): no two live peers of one store cover overlapping keys, and a region's
+/// epoch as a store shows it never goes back while the store runs. A violation throws
 /// <see cref="InvariantViolationException"/>, which fails the run with its seed.
 /// </summary>
 public sealed class ClusterInvariants : IRaftStoreObserver
@@ -21,6 +23,7 @@ public sealed class ClusterInvariants : IRaftStoreObserver
     private readonly Dictionary<(ulong Region, ulong Index), (ulong Term, ByteString Data, ulong Store)> _applied = [];
     private readonly Dictionary<RawNode, NodeChecks> _checked = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<StoreHost, Peer[]> _peersOf = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<StoreHost, StoreChecks> _stores = new(ReferenceEqualityComparer.Instance);
     private readonly Action<ulong, string, string> _trace;
     private readonly Func<ulong, Engines?>? _enginesOf;
 
@@ -141,12 +144,14 @@ public sealed class ClusterInvariants : IRaftStoreObserver
     /// <inheritdoc/>
     public void Trace(ulong storeId, string kind, string text) => _trace(storeId, kind, text);
 
-    /// <summary>Checks the leaders and committed indexes of the running stores' peers.</summary>
+    /// <summary>Checks the leaders, committed indexes, region ranges and epochs of the running stores' peers.</summary>
     /// <remarks>
     /// Runs after every event, so it remembers, per Raft node, what it last checked and skips the
     /// look-ups whose answer cannot have changed: a leader already recorded for its term (a record
     /// is never replaced: a second leader throws), a truncated state already matched with the
-    /// entry applied at its index (applied entries are never replaced either).
+    /// entry applied at its index (applied entries are never replaced either), and a store's
+    /// ranges while neither its set of peers nor any peer's region (object, epoch, whether it is
+    /// live) changed.
     /// </remarks>
     public void Check(IReadOnlyList<StoreHost> stores)
     {
@@ -154,9 +159,22 @@ public sealed class ClusterInvariants : IRaftStoreObserver
         for (var s = 0; s < stores.Count; s++)
         {
             var store = stores[s];
-            foreach (var peer in PeersOf(store))
+            var peers = PeersOf(store);
+            if (!_stores.TryGetValue(store, out var checks))
             {
-                Check(store, peer);
+                checks = _stores[store] = new StoreChecks();
+            }
+
+            var regionsChanged = !ReferenceEquals(peers, checks.Peers);
+            checks.Peers = peers;
+            foreach (var peer in peers)
+            {
+                regionsChanged |= Check(store, peer, checks);
+            }
+
+            if (regionsChanged)
+            {
+                CheckRanges(store, peers);
             }
         }
     }
@@ -188,7 +206,9 @@ public sealed class ClusterInvariants : IRaftStoreObserver
         return peers;
     }
 
-    private void Check(StoreHost store, Peer peer)
+    // Checks one peer; true when its region changed since the last check (its store's ranges
+    // must be checked again).
+    private bool Check(StoreHost store, Peer peer, StoreChecks storeChecks)
     {
         var node = peer.RaftGroup;
         if (!_checked.TryGetValue(node, out var seen))
@@ -234,6 +254,103 @@ public sealed class ClusterInvariants : IRaftStoreObserver
                 seen.MatchedTruncatedTerm = truncated.Term;
             }
         }
+
+        return CheckEpoch(store, peer, seen, storeChecks);
+    }
+
+    /// <summary>
+    /// Checks that the epoch of <paramref name="peer"/>'s region does not go back from what its
+    /// store showed for that region before; true when the region changed since the last look.
+    /// </summary>
+    /// <remarks>
+    /// The memory is per store incarnation (a <see cref="StoreHost"/> object), not per store id.
+    /// Within one run of a store the epoch only moves forward, whatever its peers do: a peer
+    /// destroyed and created again for the same region starts uninitialized (no epoch to compare,
+    /// skipped) and gets the region from a snapshot or a split, both newer than anything the store
+    /// showed before. Across a crash it may legitimately go back: a region state is written with
+    /// the apply batch of its entry, and a crash may take unsynced kv-engine writes with it — the
+    /// region state and the applied index together — so the restarted peer shows the older epoch
+    /// until it applies the same entries again.
+    /// </remarks>
+    private static bool CheckEpoch(StoreHost store, Peer peer, NodeChecks seen, StoreChecks storeChecks)
+    {
+        var region = peer.Region;
+        var version = region.RegionEpoch?.Version ?? 0;
+        var confVer = region.RegionEpoch?.ConfVer ?? 0;
+        var live = IsLive(peer);
+        if (ReferenceEquals(seen.Region, region) && seen.Version == version && seen.ConfVer == confVer && seen.Live == live)
+        {
+            return false;
+        }
+
+        seen.Region = region;
+        seen.Version = version;
+        seen.ConfVer = confVer;
+        seen.Live = live;
+        if (!live)
+        {
+            return true;
+        }
+
+        if (storeChecks.Epochs.TryGetValue(region.Id, out var before) && (version < before.Version || confVer < before.ConfVer))
+        {
+            throw new InvariantViolationException(
+                $"store {store.StoreId}: the epoch of region {region.Id} went back from conf_ver {before.ConfVer} version {before.Version} " +
+                $"to conf_ver {confVer} version {version} ({peer}); while a store runs, a region's epoch only moves forward");
+        }
+
+        storeChecks.Epochs[region.Id] = (version, confVer);
+        return true;
+    }
+
+    /// <summary>
+    /// Checks that no two live peers of <paramref name="store"/> cover overlapping keys: each key
+    /// belongs to at most one region on a store, or a write could land in two of them, or in the
+    /// wrong one. (A store must refuse a snapshot whose range overlaps a region it still holds.)
+    /// </summary>
+    private static void CheckRanges(StoreHost store, Peer[] peers)
+    {
+        if (peers.Length < 2)
+        {
+            return;
+        }
+
+        var live = new List<Peer>(peers.Length);
+        foreach (var peer in peers)
+        {
+            if (IsLive(peer))
+            {
+                live.Add(peer);
+            }
+        }
+
+        live.Sort((a, b) => ByteComparer.Compare(a.Region.StartKey.Span, b.Region.StartKey.Span));
+        for (var i = 1; i < live.Count; i++)
+        {
+            var left = live[i - 1].Region;
+            var right = live[i].Region;
+            if (left.EndKey.IsEmpty || ByteComparer.Compare(left.EndKey.Span, right.StartKey.Span) > 0)
+            {
+                throw new InvariantViolationException(
+                    $"store {store.StoreId} holds regions {left.Id} {MockScheduler.Describe(left)} and {right.Id} {MockScheduler.Describe(right)}, " +
+                    "which overlap; a key belongs to one region of a store at most");
+            }
+        }
+    }
+
+    // A peer that counts for the checks of ranges and epochs: not stopped (destroyed), and
+    // initialized — an uninitialized peer, created by a message before its snapshot came, has a
+    // region without peers, range or epoch yet.
+    private static bool IsLive(Peer peer) => !peer.Stopped && peer.Region.Peers.Count > 0;
+
+    /// <summary>What <see cref="Check(IReadOnlyList{StoreHost})"/> remembers of one store incarnation.</summary>
+    private sealed class StoreChecks
+    {
+        /// <summary>The peers of the last check (the array <see cref="PeersOf"/> returned).</summary>
+        public Peer[]? Peers { get; set; }
+
+        /// <summary>The epoch last shown for each region id, while the peer was live.</summary>
+        public Dictionary<ulong, (ulong Version, ulong ConfVer)> Epochs { get; } = [];
     }
 
     /// <summary>What <see cref="Check(IReadOnlyList{StoreHost})"/> last saw of one Raft node.</summary>
@@ -247,6 +364,15 @@ public sealed class ClusterInvariants : IRaftStoreObserver
         public ulong MatchedTruncatedIndex { get; set; } = ulong.MaxValue;
 
         public ulong MatchedTruncatedTerm { get; set; } = ulong.MaxValue;
+
+        /// <summary>The region object last seen (a store may replace it or change it in place; both are noticed).</summary>
+        public Proto.Metapb.Region? Region { get; set; }
+
+        public ulong Version { get; set; }
+
+        public ulong ConfVer { get; set; }
+
+        public bool Live { get; set; }
     }
 }
 

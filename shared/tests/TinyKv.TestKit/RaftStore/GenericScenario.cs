@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using TinyKv.Proto.RaftServerpb;
 using TinyKv.RaftStore;
 using TinyKv.RaftStore.Meta;
 using TinyKv.Storage.Engine;
@@ -27,6 +28,25 @@ public sealed record ScenarioOptions
     /// <summary>When positive: the raft log GC count limit, and the bound (twice it) checked on every store after each iteration.</summary>
     public int MaxRaftLog { get; init; } = -1;
 
+    /// <summary>
+    /// Whether peers are added and removed while the clients run: from 100 ms into each
+    /// iteration, every 0–200 ms, a random region gains a peer on a random store that has none, or
+    /// loses the one it has there (never its last), each change awaited as the original does.
+    /// </summary>
+    public bool ConfChange { get; init; }
+
+    /// <summary>
+    /// Whether regions split: the stores split a region past <see cref="SplitRegionMaxSize"/>
+    /// bytes, and after each iteration the region of the empty key must have split.
+    /// </summary>
+    public bool Split { get; init; }
+
+    /// <summary>The region size past which the stores split a region when <see cref="Split"/> is on (the original's 300 bytes).</summary>
+    public const ulong SplitRegionMaxSize = 300;
+
+    /// <summary>Where a region splits when <see cref="Split"/> is on (the original's 200 bytes).</summary>
+    public const ulong SplitRegionSplitSize = 200;
+
     /// <summary>How many iterations (the original runs three).</summary>
     public int Iterations { get; init; } = 3;
 
@@ -41,8 +61,9 @@ public sealed record ScenarioOptions
 /// The generic test of the original course's raftstore suite, on the simulator. Each of three
 /// iterations: clients put keys of their own ("c 0000000j" = "x c j y") and scan their range,
 /// which must read exactly what they wrote, in order; meanwhile chaos (partitions, dropped
-/// messages) if asked. Then the network heals, stores restart if asked, each client's range is
-/// checked and deleted, and, with a log limit, every store's log must be trimmed.
+/// messages) and conf changes if asked. Then the network heals, stores restart if asked, each
+/// client's range is checked and deleted, with a log limit every store's log must be trimmed,
+/// and with splits the first region must have split.
 /// </summary>
 public sealed class GenericScenario
 {
@@ -52,6 +73,7 @@ public sealed class GenericScenario
     private readonly Dictionary<int, List<(byte[] Key, string Text)>> _keysOf = []; // each client's keys so far, built once
     private bool _clientsDone;
     private bool _chaosDone;
+    private bool _confChangeDone;
 
     private GenericScenario(Simulator simulator, ScenarioOptions options)
     {
@@ -61,6 +83,11 @@ public sealed class GenericScenario
         if (options.MaxRaftLog > 0)
         {
             config = config with { RaftLogGcCountLimit = (ulong)options.MaxRaftLog };
+        }
+
+        if (options.Split)
+        {
+            config = config with { RegionMaxSize = ScenarioOptions.SplitRegionMaxSize, RegionSplitSize = ScenarioOptions.SplitRegionSplitSize };
         }
 
         _cluster = new TestCluster(simulator, options.Stores, new TestClusterOptions { Config = config });
@@ -126,6 +153,7 @@ public sealed class GenericScenario
             _simulator.Record("scenario", $"iteration {iteration}");
             _clientsDone = false;
             _chaosDone = false;
+            _confChangeDone = false;
             var clients = new Task<int>[_options.Clients];
             for (var cli = 0; cli < _options.Clients; cli++)
             {
@@ -142,9 +170,18 @@ public sealed class GenericScenario
                 chaos = _simulator.Spawn("chaos", () => ChaosAsync(electionTimeout));
             }
 
+            Task? confChanger = null;
+            if (_options.ConfChange)
+            {
+                await _simulator.Delay(100_000);
+                var round = iteration;
+                confChanger = _simulator.Spawn("confchange", () => ConfChangeAsync(round));
+            }
+
             await _simulator.Delay(_options.ClientMicros);
             _clientsDone = true;
             _chaosDone = true;
+            _confChangeDone = true;
             if (chaos is not null)
             {
                 await chaos;
@@ -156,6 +193,12 @@ public sealed class GenericScenario
             for (var cli = 0; cli < _options.Clients; cli++)
             {
                 counts[cli] = await clients[cli];
+            }
+
+            if (confChanger is not null)
+            {
+                // It finishes the change it waits for (on the healed network) before the stores restart.
+                await confChanger;
             }
 
             if (_options.Crash)
@@ -187,6 +230,11 @@ public sealed class GenericScenario
             {
                 await _simulator.Delay(1_000_000);
                 CheckLogsTrimmed();
+            }
+
+            if (_options.Split)
+            {
+                await CheckSplitAsync();
             }
         }
     }
@@ -306,6 +354,52 @@ public sealed class GenericScenario
         }
     }
 
+    /// <summary>
+    /// Adds and removes peers until the clients stop, as the original's conf changer does: a
+    /// random region (with a known leader) and a random store; a store that has a peer of the
+    /// region loses it unless it is the region's last, a store that has none gains a new one.
+    /// Each change is awaited (the scheduler shows it, or the call throws after 5 s), so the next
+    /// pick sees the region as it is and never removes its last peer on an outdated view.
+    /// </summary>
+    private async Task ConfChangeAsync(int iteration)
+    {
+        var random = _simulator.Streams.Stream("confchange", (ulong)iteration);
+        while (!_confChangeDone)
+        {
+            if (_cluster.GetRandomRegion() is { } region)
+            {
+                var storeId = (ulong)random.Next(_options.Stores) + 1;
+                if (TestCluster.PeerOnStore(region, storeId) is { } peer)
+                {
+                    if (region.Peers.Count > 1)
+                    {
+                        _simulator.Record("confchange", $"region {region.Id}: remove peer {peer.Id} on store {storeId}");
+                        await _cluster.MustRemovePeerAsync(region.Id, peer);
+                    }
+                }
+                else
+                {
+                    var added = _cluster.AllocPeer(storeId);
+                    _simulator.Record("confchange", $"region {region.Id}: add peer {added.Id} on store {storeId}");
+                    await _cluster.MustAddPeerAsync(region.Id, added);
+                }
+            }
+
+            await _simulator.Delay(random.Next(200) * 1000L);
+        }
+    }
+
+    private async Task CheckSplitAsync()
+    {
+        var first = await _cluster.GetRegionAsync([]);
+        if (first.EndKey.IsEmpty)
+        {
+            throw new ScenarioCheckException(
+                $"region is not split: region {first.Id}, which holds the empty key, still ends at the last key " +
+                $"(regions larger than {ScenarioOptions.SplitRegionMaxSize} bytes must split)");
+        }
+    }
+
     private void CheckLogsTrimmed()
     {
         var limit = 2 * (ulong)_options.MaxRaftLog;
@@ -313,7 +407,10 @@ public sealed class GenericScenario
         {
             foreach (var storeId in _cluster.StoreIds)
             {
-                if (MetaStore.ApplyState(_cluster.EnginesOf(storeId).Kv, region.Id) is not { } state)
+                // A store that never had the region, or whose peer of it was removed (tombstone), keeps no log of it to trim.
+                var kv = _cluster.EnginesOf(storeId).Kv;
+                if (MetaStore.RegionState(kv, region.Id) is not { State: PeerState.Normal }
+                    || MetaStore.ApplyState(kv, region.Id) is not { } state)
                 {
                     continue;
                 }

@@ -1,12 +1,12 @@
 namespace TinyKv.TestKit.RaftStore;
 
 /// <summary>
-/// The generic cluster tests of stages 2B and 2C with the knobs the original course gives them:
-/// one definition, used by the tests and by the benchmark that times them.
+/// The generic cluster tests of stages 2B, 2C and 3B with the knobs the original course gives
+/// them: one definition, used by the tests and by the benchmark that times them.
 /// </summary>
 public static class GenericScenarios
 {
-    /// <summary>The raft log limit of the 2C tests.</summary>
+    /// <summary>The raft log limit of the 2C tests (and of the 3B tests with snapshots).</summary>
     public const int SnapshotLogLimit = 100;
 
     /// <summary>2B: one client, a healthy network.</summary>
@@ -55,6 +55,46 @@ public static class GenericScenarios
     public static ScenarioOptions SnapshotUnreliableRecoverConcurrentPartition { get; } =
         new() { Clients = 5, Unreliable = true, Crash = true, Partitions = true, MaxRaftLog = SnapshotLogLimit };
 
+    /// <summary>3B: one client, crashes, peers added and removed.</summary>
+    public static ScenarioOptions ConfChangeRecover { get; } = new() { Clients = 1, Crash = true, ConfChange = true };
+
+    /// <summary>3B: twenty clients, crashes, peers added and removed.</summary>
+    public static ScenarioOptions ConfChangeRecoverManyClients { get; } = new() { Clients = 20, Crash = true, ConfChange = true };
+
+    /// <summary>3B: five clients, dropped messages, peers added and removed.</summary>
+    public static ScenarioOptions ConfChangeUnreliable { get; } = new() { Clients = 5, Unreliable = true, ConfChange = true };
+
+    /// <summary>3B: five clients, dropped messages, crashes, peers added and removed.</summary>
+    public static ScenarioOptions ConfChangeUnreliableRecover { get; } = new() { Clients = 5, Unreliable = true, Crash = true, ConfChange = true };
+
+    /// <summary>3B: five clients, dropped messages, crashes, a short log, peers added and removed.</summary>
+    public static ScenarioOptions ConfChangeSnapshotUnreliableRecover { get; } =
+        new() { Clients = 5, Unreliable = true, Crash = true, MaxRaftLog = SnapshotLogLimit, ConfChange = true };
+
+    /// <summary>3B: five clients, dropped messages, crashes, partitions, a short log, peers added and removed.</summary>
+    public static ScenarioOptions ConfChangeSnapshotUnreliableRecoverConcurrentPartition { get; } =
+        new() { Clients = 5, Unreliable = true, Crash = true, Partitions = true, MaxRaftLog = SnapshotLogLimit, ConfChange = true };
+
+    /// <summary>3B: one client, crashes, regions split.</summary>
+    public static ScenarioOptions SplitRecover { get; } = new() { Clients = 1, Crash = true, Split = true };
+
+    /// <summary>3B: twenty clients, crashes, regions split.</summary>
+    public static ScenarioOptions SplitRecoverManyClients { get; } = new() { Clients = 20, Crash = true, Split = true };
+
+    /// <summary>3B: five clients, dropped messages, regions split.</summary>
+    public static ScenarioOptions SplitUnreliable { get; } = new() { Clients = 5, Unreliable = true, Split = true };
+
+    /// <summary>3B: five clients, dropped messages, crashes, regions split.</summary>
+    public static ScenarioOptions SplitUnreliableRecover { get; } = new() { Clients = 5, Unreliable = true, Crash = true, Split = true };
+
+    /// <summary>3B: five clients, dropped messages, crashes, a short log, peers added and removed, regions split.</summary>
+    public static ScenarioOptions SplitConfChangeSnapshotUnreliableRecover { get; } =
+        new() { Clients = 5, Unreliable = true, Crash = true, MaxRaftLog = SnapshotLogLimit, ConfChange = true, Split = true };
+
+    /// <summary>3B: five clients, dropped messages, crashes, partitions, a short log, peers added and removed, regions split.</summary>
+    public static ScenarioOptions SplitConfChangeSnapshotUnreliableRecoverConcurrentPartition { get; } =
+        new() { Clients = 5, Unreliable = true, Crash = true, Partitions = true, MaxRaftLog = SnapshotLogLimit, ConfChange = true, Split = true };
+
     /// <summary>Every generic scenario by test name, 2B first, in the order of the original suite.</summary>
     public static IReadOnlyList<(string Milestone, string Name, ScenarioOptions Options)> All { get; } =
     [
@@ -73,5 +113,17 @@ public static class GenericScenarios
         ("2C", nameof(SnapshotUnreliable), SnapshotUnreliable),
         ("2C", nameof(SnapshotUnreliableRecover), SnapshotUnreliableRecover),
         ("2C", nameof(SnapshotUnreliableRecoverConcurrentPartition), SnapshotUnreliableRecoverConcurrentPartition),
+        ("3B", nameof(ConfChangeRecover), ConfChangeRecover),
+        ("3B", nameof(ConfChangeRecoverManyClients), ConfChangeRecoverManyClients),
+        ("3B", nameof(ConfChangeUnreliable), ConfChangeUnreliable),
+        ("3B", nameof(ConfChangeUnreliableRecover), ConfChangeUnreliableRecover),
+        ("3B", nameof(ConfChangeSnapshotUnreliableRecover), ConfChangeSnapshotUnreliableRecover),
+        ("3B", nameof(ConfChangeSnapshotUnreliableRecoverConcurrentPartition), ConfChangeSnapshotUnreliableRecoverConcurrentPartition),
+        ("3B", nameof(SplitRecover), SplitRecover),
+        ("3B", nameof(SplitRecoverManyClients), SplitRecoverManyClients),
+        ("3B", nameof(SplitUnreliable), SplitUnreliable),
+        ("3B", nameof(SplitUnreliableRecover), SplitUnreliableRecover),
+        ("3B", nameof(SplitConfChangeSnapshotUnreliableRecover), SplitConfChangeSnapshotUnreliableRecover),
+        ("3B", nameof(SplitConfChangeSnapshotUnreliableRecoverConcurrentPartition), SplitConfChangeSnapshotUnreliableRecoverConcurrentPartition),
     ];
 }

@@ -319,7 +319,8 @@ public sealed class MockScheduler
         _leaders.Remove(region.Id);
     }
 
-    private static string Describe(Region region) =>
+    /// <summary>A region as text for messages: range, epoch, peers (peer@store).</summary>
+    internal static string Describe(Region region) =>
         $"[{Quote.Readable(region.StartKey.Span)}, {(region.EndKey.IsEmpty ? "end" : Quote.Readable(region.EndKey.Span))}) "
         + $"conf_ver {region.RegionEpoch?.ConfVer} version {region.RegionEpoch?.Version} peers [{string.Join(", ", region.Peers.Select(p => $"{p.Id}@{p.StoreId}"))}]";
 

@@ -45,9 +45,10 @@ public sealed record TestClusterOptions
 /// <remarks>
 /// Client calls come in two forms: <c>…Async</c> methods for simulated tasks (the clients
 /// of the generic tests), and blocking <c>Must…</c> methods for hand-written scenarios, which
-/// run the simulator until the call completes.
+/// run the simulator until the call completes. The calls of stage 3B (leader transfer, conf
+/// change, regions after splits) are in <c>TestCluster.MultiRaft.cs</c>.
 /// </remarks>
-public sealed class TestCluster
+public sealed partial class TestCluster
 {
     private readonly SortedDictionary<ulong, Engines> _engines = [];
     private readonly SortedDictionary<ulong, MemoryEngine[]> _memory = [];
@@ -315,6 +316,10 @@ public sealed class TestCluster
             var result = await CallCommandOnLeaderAsync(request, timeoutMicros, onAttempt);
             if (result is null || result.Response.Header?.Error is not null)
             {
+                // Whatever the error — EpochNotMatch or KeyNotInRegion after a split, RegionNotFound
+                // after a conf change, a leader that never answered — the next attempt asks the
+                // scheduler again for the region of the key, so it is rebuilt with the region's
+                // current id and epoch and sent to its current leader.
                 result?.Snapshot?.Dispose();
                 await Simulator.Delay(100_000);
                 continue;
@@ -328,9 +333,14 @@ public sealed class TestCluster
 
     /// <summary>
     /// Sends <paramref name="request"/> to the region's leader, following NotLeader hints and
-    /// trying another peer when the leader does not answer, until <paramref name="timeoutMicros"/>
-    /// passed (then null).
+    /// trying another peer when the leader does not answer or its store has no peer of the region
+    /// (RegionNotFound), until <paramref name="timeoutMicros"/> passed (then null).
     /// </summary>
+    /// <remarks>
+    /// EpochNotMatch and KeyNotInRegion are returned, as is any other error: resending the same
+    /// request cannot get past them, since it names a region that changed, and only its caller
+    /// can rebuild it (<see cref="RequestAsync"/> does, from the scheduler's current region).
+    /// </remarks>
     public async Task<CommandResult?> CallCommandOnLeaderAsync(RaftCmdRequest request, long timeoutMicros, Action<AttemptOutcome>? onAttempt = null)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -346,29 +356,34 @@ public sealed class TestCluster
             onAttempt?.Invoke(new AttemptOutcome(called, Simulator.Now, result));
             if (result is null)
             {
-                var newLeader = await LeaderOfRegionAsync(regionId);
-                if (newLeader is null || newLeader.Equals(leader))
+                if (await AnotherPeerToTryAsync(regionId, leader) is not { } next)
                 {
-                    var (region, _) = Scheduler.GetRegionById(regionId);
-                    if (region is null || region.Peers.Count == 0)
-                    {
-                        return null;
-                    }
-
-                    leader = region.Peers[_clientRandom.Next(region.Peers.Count)];
-                }
-                else
-                {
-                    leader = newLeader;
+                    return null;
                 }
 
+                leader = next;
                 continue;
             }
 
-            if (result.Response.Header?.Error is { } error && (error.StaleCommand is not null || error.EpochNotMatch is not null || error.NotLeader is not null))
+            if (result.Response.Header?.Error is { } error && (error.StaleCommand is not null || error.NotLeader is not null))
             {
                 result.Snapshot?.Dispose();
                 leader = error.NotLeader?.Leader is { Id: not 0 } hinted ? hinted : await LeaderOfRegionAsync(regionId) ?? leader;
+                continue;
+            }
+
+            if (result.Response.Header?.Error is { RegionNotFound: not null })
+            {
+                // The peer the scheduler named was removed (or is not created yet) on that store:
+                // its view is behind. A short pause, so a store that answers at once is not asked
+                // in a tight loop, then the leader it names now or another peer.
+                if (await AnotherPeerToTryAsync(regionId, leader) is not { } next)
+                {
+                    return result;
+                }
+
+                leader = next;
+                await Simulator.Delay(10_000);
                 continue;
             }
 
@@ -376,6 +391,26 @@ public sealed class TestCluster
         }
 
         return null;
+    }
+
+    // The peer to try after `tried` gave no useful answer: the leader the scheduler knows now if
+    // it is another one, else a random peer of the region as the scheduler knows it (null: the
+    // scheduler knows no peer of it).
+    private async Task<MetaPeer?> AnotherPeerToTryAsync(ulong regionId, MetaPeer tried)
+    {
+        var newLeader = await LeaderOfRegionAsync(regionId);
+        if (newLeader is not null && !newLeader.Equals(tried))
+        {
+            return newLeader;
+        }
+
+        var (region, _) = Scheduler.GetRegionById(regionId);
+        if (region is null || region.Peers.Count == 0)
+        {
+            return null;
+        }
+
+        return region.Peers[_clientRandom.Next(region.Peers.Count)];
     }
 
     /// <summary>Puts <paramref name="key"/> = <paramref name="value"/> in column family <paramref name="cf"/> through Raft.</summary>
@@ -408,10 +443,27 @@ public sealed class TestCluster
     {
         var pairs = new List<KeyValuePair<byte[], byte[]>>();
         var key = start;
+        var since = Simulator.Now; // when the current key was first asked for
         while (end.Length == 0 || ByteComparer.Compare(key, end) < 0)
         {
             var result = await RequestAsync(key, [new Request { CmdType = CmdType.Snap, Snap = new SnapRequest() }]);
             var region = Expect(result, CmdType.Snap).Snap.Region;
+            if (!RegionKeys.Contains(region, key))
+            {
+                // The region changed between routing and answering (it split, and the scheduler
+                // had not heard yet): this snapshot's region does not hold the key, and reading
+                // from it would skip keys or read them twice. Ask again.
+                result.Snapshot?.Dispose();
+                if (Simulator.Now - since > 5_000_000)
+                {
+                    throw new ClusterCallException(
+                        $"scan: for 5 s the Snap for key {Printable(key)} was answered by a region that does not hold it (last: region {region.Id} {MockScheduler.Describe(region)})");
+                }
+
+                await Simulator.Delay(100_000);
+                continue;
+            }
+
             using (var snapshot = result.Snapshot ?? throw new ClusterCallException("a Snap response came without a snapshot"))
             using (var iterator = snapshot.NewIterator(ColumnFamily.Default))
             {
@@ -428,6 +480,7 @@ public sealed class TestCluster
             }
 
             key = region.EndKey.ToByteArray();
+            since = Simulator.Now;
             if (key.Length == 0)
             {
                 break;

@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
-using TinyKv.TestKit.RaftStore;
 using TinyKv.TestKit.Simulation;
 
-namespace TinyKv.RaftStore.Tests;
+namespace TinyKv.TestKit.RaftStore;
 
 /// <summary>Simulators named after the calling test, so a failure's replay command selects exactly that test.</summary>
-internal static class ClusterSim
+public static class ClusterSim
 {
+    /// <summary>A simulator for the test <paramref name="test"/> of <typeparamref name="TTests"/>, seeded from <c>TINYKV_SEED</c>.</summary>
     public static Simulator For<TTests>([CallerMemberName] string test = "") =>
         Simulator.FromEnvironment($"{typeof(TTests).Name}.{test}");
 
