@@ -38,7 +38,8 @@ export default defineConfig({
       { text: 'Stage 1', link: '/stage1' },
       // Stage 2 has three pages (2A, 2B, 2C); the entry is active on each.
       { text: 'Stage 2', link: '/stage2a', activeMatch: '^/stage2' },
-      { text: 'Stage 3', link: '/stage3a' },
+      // Stage 3 has a page per milestone (3A, 3B); the entry is active on each.
+      { text: 'Stage 3', link: '/stage3a', activeMatch: '^/stage3' },
       { text: 'Stage 4', link: '/stage4' },
       { text: 'Instructors', link: '/instructor' },
     ],
@@ -65,7 +66,10 @@ export default defineConfig({
       },
       {
         text: 'Stage 3',
-        items: [{ text: '3A — Membership and leader transfer', link: '/stage3a' }],
+        items: [
+          { text: '3A — Membership and leader transfer', link: '/stage3a' },
+          { text: '3B — Multi-Raft: conf change and split', link: '/stage3b' },
+        ],
       },
       {
         text: 'Stage 4',

@@ -33,7 +33,8 @@ const CONTENT_TYPES = {
 
 // The sources whose slot hints name sections of a handout: "see the <M> handout, '<Section>'".
 const STAGE4_SOURCES = fileURLToPath(new URL('../../project4-txn/src/', import.meta.url))
-// Stage 2 slots live in both projects of project2-raft: the Raft library and the raftstore.
+// Stage 2 slots live in both projects of project2-raft: the Raft library and the raftstore; so
+// do the raftstore slots of Stage 3B.
 const STAGE2_SOURCES = fileURLToPath(new URL('../../project2-raft/src/', import.meta.url))
 const slotHint = (milestones) => new RegExp(`Todo\\.Slot\\("(${milestones})",\\s*"[^"]*see the \\1 handout, '([^']+)'`, 'g')
 
@@ -201,6 +202,7 @@ describe('course site', () => {
     { path: '/stage2b.html', title: 'Stage 2B — A fault-tolerant store on Raft' },
     { path: '/stage2c.html', title: 'Stage 2C — Log compaction and snapshots' },
     { path: '/stage3a.html', title: 'Stage 3A — Membership change and leader transfer' },
+    { path: '/stage3b.html', title: 'Stage 3B — Multi-Raft: conf change and split' },
     { path: '/stage4.html', title: 'Stage 4 — Transactions' },
     { path: '/debugging.html', title: 'Debugging a failing cluster test' },
     { path: '/benchmarks.html', title: 'Benchmarks' },
@@ -211,6 +213,7 @@ describe('course site', () => {
     '2B — Fault-tolerant store',
     '2C — Log compaction and snapshots',
     '3A — Membership and leader transfer',
+    '3B — Multi-Raft: conf change and split',
     '4A–4C — Transactions',
     'Debugging cluster tests',
     'Benchmarks',
@@ -267,11 +270,12 @@ describe('course site', () => {
     }
   })
 
-  // The Stage 2 milestones with a page of their own: every section their slot hints name is a
-  // heading of that page.
+  // The milestones of project2-raft with a page of their own: every section their slot hints
+  // name is a heading of that page.
   const STAGE2_PAGES = [
     { milestone: '2B', path: '/stage2b.html', title: 'Stage 2B — A fault-tolerant store on Raft' },
     { milestone: '2C', path: '/stage2c.html', title: 'Stage 2C — Log compaction and snapshots' },
+    { milestone: '3B', path: '/stage3b.html', title: 'Stage 3B — Multi-Raft: conf change and split' },
   ]
 
   for (const { milestone, path, title } of STAGE2_PAGES) {
