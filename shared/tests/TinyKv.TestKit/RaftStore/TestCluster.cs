@@ -232,7 +232,11 @@ public sealed partial class TestCluster
     public MetaPeer AllocPeer(ulong storeId) => new() { Id = Scheduler.AllocId(), StoreId = storeId };
 
     /// <summary>The region that holds <paramref name="key"/> (waits up to 2 s of virtual time for the scheduler to know it).</summary>
-    public async Task<Region> GetRegionAsync(byte[] key)
+    public async Task<Region> GetRegionAsync(byte[] key) =>
+        await FindRegionAsync(key) ?? throw new ClusterCallException($"no region holds key {Printable(key)}");
+
+    /// <summary>The region that holds <paramref name="key"/>, waiting up to 2 s of virtual time for the scheduler to know one; null when it does not.</summary>
+    private async Task<Region?> FindRegionAsync(byte[] key)
     {
         for (var i = 0; i < 100; i++)
         {
@@ -244,7 +248,7 @@ public sealed partial class TestCluster
             await Simulator.Delay(20_000);
         }
 
-        throw new ClusterCallException($"no region holds key {Printable(key)}");
+        return null;
     }
 
     /// <summary>The leader the scheduler knows for <paramref name="regionId"/> (waits up to 5 s of virtual time), or null.</summary>
@@ -307,7 +311,13 @@ public sealed partial class TestCluster
         var start = Simulator.Now;
         for (var i = 0; i < 10 || Simulator.Now - start < timeoutMicros; i++)
         {
-            var region = await GetRegionAsync(key);
+            if (await FindRegionAsync(key) is not { } region)
+            {
+                // The scheduler knows no region for the key yet (a region split off and has not
+                // elected a leader to report it): one more attempt used up, not the whole request.
+                continue;
+            }
+
             var request = new RaftCmdRequest
             {
                 Header = new RaftRequestHeader { RegionId = region.Id, RegionEpoch = region.RegionEpoch?.Clone() },
@@ -368,7 +378,21 @@ public sealed partial class TestCluster
             if (result.Response.Header?.Error is { } error && (error.StaleCommand is not null || error.NotLeader is not null))
             {
                 result.Snapshot?.Dispose();
-                leader = error.NotLeader?.Leader is { Id: not 0 } hinted ? hinted : await LeaderOfRegionAsync(regionId) ?? leader;
+                if (error.NotLeader?.Leader is { Id: not 0 } hinted)
+                {
+                    leader = hinted;
+                    continue;
+                }
+
+                // No leader named (an election is under way): the scheduler may still name the
+                // peer that just refused, so wait a little rather than ask it again at once.
+                var known = await LeaderOfRegionAsync(regionId) ?? leader;
+                if (known.Equals(leader))
+                {
+                    await Simulator.Delay(10_000);
+                }
+
+                leader = known;
                 continue;
             }
 
