@@ -83,8 +83,19 @@ public interface IRaftStoreObserver
     /// <summary>Something worth a line in a run's trace happened on store <paramref name="storeId"/> (a tick, a role change, a dropped message).</summary>
     void Trace(ulong storeId, string kind, string text);
 
+    /// <summary>
+    /// <paramref name="store"/> finished a round: <paramref name="peers"/> are the peers it
+    /// handled, every peer whose Raft node or region may have changed since its last round
+    /// (anything that touches a peer makes it part of the store's next round).
+    /// </summary>
+    void RoundDone(StoreHost store, IReadOnlyList<Peer> peers);
+
     private sealed class NoObserver : IRaftStoreObserver
     {
+        public void RoundDone(StoreHost store, IReadOnlyList<Peer> peers)
+        {
+        }
+
         public void Applied(ulong storeId, ulong regionId, ulong peerId, Entry entry)
         {
         }

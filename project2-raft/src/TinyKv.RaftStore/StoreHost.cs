@@ -685,10 +685,12 @@ public sealed class StoreHost
             peer.OnReadyPersisted(ready);
         }
 
+        var handled = new List<Peer>(regions.Count);
         foreach (var regionId in regions)
         {
             if (_peers.TryGetValue(regionId, out var peer))
             {
+                handled.Add(peer);
                 var role = (peer.RaftGroup.Raft.State, peer.Term);
                 if (role != peer.LastTracedRole)
                 {
@@ -697,5 +699,7 @@ public sealed class StoreHost
                 }
             }
         }
+
+        Context.Observer.RoundDone(this, handled);
     }
 }

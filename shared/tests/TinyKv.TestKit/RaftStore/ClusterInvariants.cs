@@ -8,7 +8,8 @@ using TinyKv.Storage.Engine;
 namespace TinyKv.TestKit.RaftStore;
 
 /// <summary>
-/// Safety properties checked while a cluster runs, after every simulated event: at most one
+/// Safety properties checked while a cluster runs, after every round of every store (each
+/// round's peers: see <see cref="RoundDone"/>) and as each entry is applied: at most one
 /// leader per term per region; a peer's committed index never moves back while it runs; an
 /// index of a region applied anywhere holds the same entry everywhere; a peer's truncated state
 /// (after log compaction or a snapshot) names the term of the entry applied at its index; an
@@ -144,9 +145,42 @@ public sealed class ClusterInvariants : IRaftStoreObserver
     /// <inheritdoc/>
     public void Trace(ulong storeId, string kind, string text) => _trace(storeId, kind, text);
 
-    /// <summary>Checks the leaders, committed indexes, region ranges and epochs of the running stores' peers.</summary>
+    /// <inheritdoc/>
     /// <remarks>
-    /// Runs after every event, so it remembers, per Raft node, what it last checked and skips the
+    /// The checks run here, for the peers the round handled: a peer's Raft node and region
+    /// change only in a round of its store, so checking each round's peers checks every change,
+    /// at a cost that follows the work done rather than the number of peers. The store's ranges
+    /// are checked again when one of its regions changed.
+    /// </remarks>
+    public void RoundDone(StoreHost store, IReadOnlyList<Peer> peers)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(peers);
+        if (!store.IsRunning)
+        {
+            return;
+        }
+
+        if (!_stores.TryGetValue(store, out var checks))
+        {
+            checks = _stores[store] = new StoreChecks();
+        }
+
+        var regionsChanged = false;
+        for (var i = 0; i < peers.Count; i++)
+        {
+            regionsChanged |= Check(store, peers[i], checks);
+        }
+
+        if (regionsChanged)
+        {
+            CheckRanges(store, PeersOf(store));
+        }
+    }
+
+    /// <summary>Checks the leaders, committed indexes, region ranges and epochs of the running stores' peers, all of them.</summary>
+    /// <remarks>
+    /// Runs often, so it remembers, per Raft node, what it last checked and skips the
     /// look-ups whose answer cannot have changed: a leader already recorded for its term (a record
     /// is never replaced: a second leader throws), a truncated state already matched with the
     /// entry applied at its index (applied entries are never replaced either), and a store's

@@ -40,7 +40,7 @@ public sealed record TestClusterOptions
 /// The cluster of the original course's raftstore tests, on the deterministic simulator: N
 /// stores sharing one simulated network, a mock scheduler, and the client calls of the
 /// original harness (request with leader retry, MustPut / MustGet / MustDelete / Scan, engine
-/// checks) as simulated tasks on virtual time. Invariants are checked after every event.
+/// checks) as simulated tasks on virtual time. Invariants are checked after every round of every store.
 /// </summary>
 /// <remarks>
 /// Client calls come in two forms: <c>…Async</c> methods for simulated tasks (the clients
@@ -54,7 +54,6 @@ public sealed partial class TestCluster
     private readonly SortedDictionary<ulong, MemoryEngine[]> _memory = [];
     private readonly SortedDictionary<ulong, StoreHost> _stores = [];
     private readonly Dictionary<(ulong Store, string Kind), string> _storeTraceKinds = [];
-    private StoreHost[] _running = []; // _stores' values in id order, for the checks after every event
     private readonly SortedDictionary<ulong, int> _incarnations = [];
     private readonly SortedDictionary<ulong, int> _snapshotsReceived = [];
     private readonly SortedDictionary<ulong, SnapshotStream> _streams = [];
@@ -71,7 +70,6 @@ public sealed partial class TestCluster
         Network = new SimulatedNetwork<SnapshotChunk>(simulator, Options.NetworkLatencyMicros, "raft", Describe);
         Invariants = new ClusterInvariants((store, kind, text) => simulator.Record(StoreTraceKind(store, kind), text),
             store => _engines.GetValueOrDefault(store));
-        simulator.AfterEachEvent.Add(() => Invariants.Check(_running));
         _clientRandom = simulator.Streams.Stream("cluster.client", 0);
         ResetFilters();
     }
@@ -97,7 +95,7 @@ public sealed partial class TestCluster
     /// <summary>The mock scheduler.</summary>
     public MockScheduler Scheduler { get; } = new();
 
-    /// <summary>The safety checks run after every event.</summary>
+    /// <summary>The safety checks, run after every round of every store and as entries apply.</summary>
     public ClusterInvariants Invariants { get; }
 
     /// <summary>The election timeout in microseconds.</summary>
@@ -185,7 +183,6 @@ public sealed partial class TestCluster
             Invariants,
             files);
         _stores[storeId] = store;
-        _running = [.. _stores.Values];
         _streams[storeId] = stream;
         Network.Register(storeId, chunk => stream.Receive(chunk, store.OnRaftMessage));
         Simulator.Record("cluster", $"start store {storeId} (incarnation {incarnation})");
@@ -200,7 +197,6 @@ public sealed partial class TestCluster
             return;
         }
 
-        _running = [.. _stores.Values];
 
         store.Stop();
         Network.Unregister(storeId);
@@ -594,8 +590,7 @@ public sealed partial class TestCluster
         {
             _stores[storeId].Stop();
             _stores.Remove(storeId);
-            _running = [.. _stores.Values];
-            Network.Unregister(storeId);
+                Network.Unregister(storeId);
         }
     }
 
