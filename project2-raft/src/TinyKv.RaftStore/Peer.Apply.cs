@@ -130,10 +130,14 @@ public sealed partial class Peer
             ScheduleLogGc();
         }
 
-        if (effects.HasFlag(ApplyEffects.RegionChanged) && !effects.HasFlag(ApplyEffects.RemovedSelf))
+        if (effects.HasFlag(ApplyEffects.RegionChanged))
         {
+            // The range first: a region split off in the same batch takes the rest of it.
             Context.Host.OnRegionChanged(this);
-            HeartbeatScheduler();
+            if (!effects.HasFlag(ApplyEffects.RemovedSelf))
+            {
+                HeartbeatScheduler();
+            }
         }
 
         foreach (var region in created)

@@ -13,8 +13,9 @@ public static class RegionEpochs
 {
     /// <summary>
     /// The EpochNotMatch error for <paramref name="request"/> against <paramref name="region"/>, or
-    /// null when the epochs agree on what the request cares about: conf changes and transfers
-    /// check the conf version, splits both, normal requests the version.
+    /// null when the epochs agree on what the request cares about: conf changes check the conf
+    /// version, splits and leader transfers both, normal requests the version, log compaction
+    /// neither.
     /// </summary>
     public static Error? Check(RaftCmdRequest request, Region region, bool includeRegion)
     {
@@ -24,9 +25,8 @@ public static class RegionEpochs
         {
             null => (true, false),
             { CmdType: AdminCmdType.CompactLog } => (false, false),
-            { CmdType: AdminCmdType.TransferLeader } => (false, false),
             { CmdType: AdminCmdType.ChangePeer } => (false, true),
-            _ => (true, true),
+            _ => (true, true), // Split and TransferLeader: built for the region as it was, in both halves.
         };
         if (!checkVersion && !checkConfVersion)
         {

@@ -252,8 +252,8 @@ public sealed class StoreHost
 
     /// <summary>
     /// Destroys <paramref name="peer"/>: its region becomes a tombstone on this store (so stale
-    /// messages cannot bring it back), its raft log, states and data are deleted, and its
-    /// waiting commands are answered RegionNotFound.
+    /// messages cannot bring it back), its raft log, apply state and data are deleted (its term
+    /// and vote are kept), and its waiting commands are answered RegionNotFound.
     /// </summary>
     internal void DestroyPeer(Peer peer, string reason)
     {
@@ -261,6 +261,14 @@ public sealed class StoreHost
         var kvBatch = new WriteBatch();
         var raftBatch = new WriteBatch();
         peer.Storage.ClearMeta(kvBatch, raftBatch);
+
+        // The term and the vote stay: a peer added back under the same id must not vote twice
+        // in a term it voted in before it was removed. Its log is gone (last index 0, nothing
+        // committed).
+        raftBatch.PutMessage(Keys.RaftStateKey(peer.RegionId), new RaftLocalState
+        {
+            HardState = new HardState { Term = peer.Term, Vote = peer.RaftGroup.Raft.Vote },
+        });
         if (peer.Storage.IsInitialized)
         {
             Snap.SnapshotData.DeleteRange(Context.Engines.Kv, peer.Region, kvBatch);

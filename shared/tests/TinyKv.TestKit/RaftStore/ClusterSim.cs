@@ -10,13 +10,10 @@ public static class ClusterSim
     public static Simulator For<TTests>([CallerMemberName] string test = "") =>
         Simulator.FromEnvironment($"{typeof(TTests).Name}.{test}");
 
-    /// <summary>The variable naming a folder where a failed cluster run leaves its trace (the last 10,000 lines).</summary>
-    public const string TraceFolderVariable = "TINYKV_TRACE_DIR";
-
     /// <summary>
     /// Runs the generic scenario <paramref name="options"/> as the test <paramref name="test"/> of
     /// <typeparamref name="TTests"/>. When it fails and <c>TINYKV_TRACE_DIR</c> is set, the
-    /// trace goes to a file there named after the test and the seed.
+    /// trace goes to a file there named after the test and the seed (<see cref="Simulator.SaveTrace"/>).
     /// </summary>
     public static void RunGeneric<TTests>(ScenarioOptions options, [CallerMemberName] string test = "")
     {
@@ -25,27 +22,12 @@ public static class ClusterSim
         {
             GenericScenario.Run(sim, options);
         }
-        catch (Exception)
+        catch (Exception exception) when (exception is not SimulationFailedException)
         {
-            SaveTrace(sim, $"{typeof(TTests).Name}.{test}");
+            // A failed check after the run (the history, the final scans): the simulator did
+            // not fail by itself, so its trace is saved here.
+            sim.SaveTrace();
             throw;
         }
-    }
-
-    /// <summary>
-    /// Writes the retained trace of <paramref name="sim"/> to <c>TINYKV_TRACE_DIR</c>/‹name›-‹seed›.trace
-    /// when the variable is set; returns whether it wrote one.
-    /// </summary>
-    public static bool SaveTrace(Simulator sim, string name)
-    {
-        ArgumentNullException.ThrowIfNull(sim);
-        if (Environment.GetEnvironmentVariable(TraceFolderVariable) is not { Length: > 0 } folder)
-        {
-            return false;
-        }
-
-        Directory.CreateDirectory(folder);
-        File.WriteAllLines(Path.Combine(folder, $"{name}-{sim.Seed}.trace"), sim.Trace.Tail(int.MaxValue));
-        return true;
     }
 }

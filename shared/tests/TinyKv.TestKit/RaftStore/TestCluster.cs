@@ -655,8 +655,9 @@ public sealed partial class TestCluster
     private static string Describe(SnapshotChunk chunk) =>
         chunk.Data.IsEmpty ? Describe(chunk.Message) : $"snapshot chunk r{chunk.Message?.RegionId} {chunk.Message?.FromPeer?.Id}->{chunk.Message?.ToPeer?.Id} {chunk.Data.Length} bytes";
 
-    private static string Describe(RaftMessage message) =>
-        string.Create(CultureInfo.InvariantCulture, $"r{message.RegionId} {message.FromPeer?.Id}->{message.ToPeer?.Id} {NameOf(message.Message)} t{message.Message?.Term} i{message.Message?.Index} lt{message.Message?.LogTerm} c{message.Message?.Commit} n{message.Message?.Entries.Count}{(message.Message?.Reject == true ? " reject" : "")}");
+    private static string Describe(RaftMessage message) => message.IsTombstone
+        ? string.Create(CultureInfo.InvariantCulture, $"r{message.RegionId} {message.FromPeer?.Id}->{message.ToPeer?.Id} tombstone (conf_ver {message.RegionEpoch?.ConfVer} version {message.RegionEpoch?.Version})")
+        : string.Create(CultureInfo.InvariantCulture, $"r{message.RegionId} {message.FromPeer?.Id}->{message.ToPeer?.Id} {NameOf(message.Message)} t{message.Message?.Term} i{message.Message?.Index} lt{message.Message?.LogTerm} c{message.Message?.Commit} n{message.Message?.Entries.Count}{(message.Message?.Reject == true ? " reject" : "")}");
 
     // What "{message?.MsgType}" renders (empty when there is no message), each name made once.
     private static string NameOf(Message? message)

@@ -264,8 +264,33 @@ public sealed class Simulator : IScheduler, IDisposable
             message.AppendLine().Append(line);
         }
 
+        if (SaveTrace() is { } saved)
+        {
+            message.AppendLine().Append(CultureInfo.InvariantCulture, $"the whole retained trace is in {saved}");
+        }
+
         _failure = new SimulationFailedException(message.ToString(), Seed, Now, ReplayCommand, inner);
         return _failure;
+    }
+
+    /// <summary>The variable naming a folder where a failed run leaves its trace (the last 10,000 lines).</summary>
+    public const string TraceFolderVariable = "TINYKV_TRACE_DIR";
+
+    /// <summary>
+    /// Writes the retained trace to <c>TINYKV_TRACE_DIR</c>/‹test›-‹seed›.trace when the variable
+    /// is set (a failed run does it by itself); returns the file's path, or null.
+    /// </summary>
+    public string? SaveTrace()
+    {
+        if (Environment.GetEnvironmentVariable(TraceFolderVariable) is not { Length: > 0 } folder)
+        {
+            return null;
+        }
+
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{TestName}-{Seed}.trace"));
+        File.WriteAllLines(path, Trace.Tail(int.MaxValue));
+        return path;
     }
 
     private sealed class ScheduledEvent(long time, Action action) : ITimerHandle
