@@ -139,6 +139,7 @@ public sealed partial class Peer
             case ConfChangeType.AddNode when existing is null:
                 region.Peers.Add(target.Clone());
                 InsertPeerCache(target);
+                _addedAtConfVer[target.Id] = (region.RegionEpoch?.ConfVer ?? 0) + 1;
                 effects = ApplyEffects.RegionChanged;
                 break;
             case ConfChangeType.RemoveNode when existing is not null && existing.Id == target.Id:
@@ -166,6 +167,19 @@ public sealed partial class Peer
         throw Todo.Slot("3B", "apply the conf change: check the epoch, add or remove the peer in the region, bump conf_ver, persist the region state, tell Raft; ignore a change already made; see the 3B handout, 'Conf change'");
 #endif
     }
+
+    private readonly Dictionary<ulong, ulong> _addedAtConfVer = [];
+
+    /// <summary>
+    /// Whether a message from peer <paramref name="peerId"/>, sent with <paramref name="confVer"/>,
+    /// comes from an earlier life of that peer: the id was removed and added back (at a later
+    /// conf version than the message's) since it was sent. A new life starts uninitialized
+    /// (conf version 0) and then takes the region's; only an old one sends a conf version in
+    /// between. Such a message must not reach Raft, which would take the old peer's progress for
+    /// the new one's.
+    /// </summary>
+    internal bool IsFromEarlierLife(ulong peerId, ulong confVer) =>
+        confVer != 0 && _addedAtConfVer.TryGetValue(peerId, out var added) && confVer < added;
 
     /// <summary>The follower whose log matches the leader's furthest, or null when there is none.</summary>
     private ulong? MostCaughtUpFollower()

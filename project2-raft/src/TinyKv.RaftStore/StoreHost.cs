@@ -370,6 +370,16 @@ public sealed class StoreHost
             return true;
         }
 
+        if (message.RegionEpoch is { } sentWith && peer.IsFromEarlierLife(message.FromPeer.Id, sentWith.ConfVer))
+        {
+            // The sender is the removed peer, still alive under the id that was added back: it
+            // makes way (destroys itself), and the store creates the new one from the next
+            // heartbeat.
+            SendGcMessage(peer.Meta, peer.Region.RegionEpoch, message);
+            Context.Observer.Trace(StoreId, "drop", $"{peer} drops a {message.Message.MsgType} of peer {message.FromPeer.Id} from before it was added back");
+            return true;
+        }
+
         if (message.ToPeer.Id < peer.PeerId)
         {
             Context.Observer.Trace(StoreId, "drop", $"{peer} drops a message for its older peer {message.ToPeer.Id}");
