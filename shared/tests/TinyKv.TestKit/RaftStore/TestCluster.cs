@@ -590,7 +590,7 @@ public sealed partial class TestCluster
         {
             _stores[storeId].Stop();
             _stores.Remove(storeId);
-                Network.Unregister(storeId);
+            Network.Unregister(storeId);
         }
     }
 
