@@ -52,7 +52,7 @@ public sealed class CourseCommandLineTests : IDisposable
 
     [Theory]
     [InlineData("9Z", "'9Z' is not a milestone; use one of 1, 2AA")]
-    [InlineData("3B", "milestone 3B is not available yet; available: 1, 2AA, 2AB, 2AC, 2B, 2C, 3A, 4A, 4B, 4C")]
+    [InlineData("3C", "milestone 3C is not available yet; available: 1, 2AA, 2AB, 2AC, 2B, 2C, 3A, 3B, 4A, 4B, 4C")]
     public void Verify_of_a_milestone_that_cannot_be_checked_is_a_usage_error(string milestone, string message)
     {
         var exit = Run("verify", milestone, "--root", s_root);

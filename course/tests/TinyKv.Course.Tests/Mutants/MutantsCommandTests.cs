@@ -20,7 +20,8 @@ public sealed class MutantsCommandTests : IDisposable
     {
         _runner = new FakeMutantRunner(_workspace)
             .Tests("2B", "Basic2BTests.OnePartition", "Basic2BTests.Persist", "Basic2BTests.Unreliable", "Basic2BTests.Concurrent", "Basic2BTests.Basic")
-            .Tests("2C", "Snapshot2CTests.OneSnapshot");
+            .Tests("2C", "Snapshot2CTests.OneSnapshot")
+            .Tests("3B", "ConfChange3BTests.BasicConfChange", "Split3BTests.OneSplit");
     }
 
     public void Dispose()
@@ -36,7 +37,12 @@ public sealed class MutantsCommandTests : IDisposable
         var catalog = MutantCatalog.LoadFrom(s_root, s_manifest);
         foreach (var mutant in catalog.Mutants)
         {
-            _runner.Ends(mutant.Id, 1, mutant.Milestone == "2B" ? "Basic2BTests.Persist" : "Snapshot2CTests.OneSnapshot");
+            _runner.Ends(mutant.Id, 1, mutant.Milestone switch
+            {
+                "2B" => "Basic2BTests.Persist",
+                "2C" => "Snapshot2CTests.OneSnapshot",
+                _ => "Split3BTests.OneSplit",
+            });
         }
 
         var exit = Run([]);
