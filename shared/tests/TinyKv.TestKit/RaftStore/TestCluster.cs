@@ -374,21 +374,7 @@ public sealed partial class TestCluster
             if (result.Response.Header?.Error is { } error && (error.StaleCommand is not null || error.NotLeader is not null))
             {
                 result.Snapshot?.Dispose();
-                if (error.NotLeader?.Leader is { Id: not 0 } hinted)
-                {
-                    leader = hinted;
-                    continue;
-                }
-
-                // No leader named (an election is under way): the scheduler may still name the
-                // peer that just refused, so wait a little rather than ask it again at once.
-                var known = await LeaderOfRegionAsync(regionId) ?? leader;
-                if (known.Equals(leader))
-                {
-                    await Simulator.Delay(10_000);
-                }
-
-                leader = known;
+                leader = error.NotLeader?.Leader is { Id: not 0 } hinted ? hinted : await LeaderOfRegionAsync(regionId) ?? leader;
                 continue;
             }
 
