@@ -199,17 +199,7 @@ public sealed class StoreHost
             return;
         }
 
-        try
-        {
-            peer.Step(message);
-        }
-        catch (ArgumentException ex)
-        {
-            Context.Observer.Trace(StoreId, "drop", $"{peer} refused a message: {ex.Message}");
-            return;
-        }
-
-        MarkDirty(peer);
+        Step(peer, message);
     }
 
     /// <summary>
