@@ -147,7 +147,7 @@ public sealed partial class Peer
 
         if (effects.HasFlag(ApplyEffects.RemovedSelf))
         {
-            Context.Host.DestroyPeer(this, "it applied its own removal");
+            Context.Host.DestroyPeer(this, "it applied its own removal", appliedOwnRemoval: true);
         }
     }
 

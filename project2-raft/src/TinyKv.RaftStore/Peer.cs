@@ -122,6 +122,24 @@ public sealed partial class Peer
         RaftGroup.Step(message.Message);
     }
 
+    /// <summary>
+    /// Commits up to <paramref name="index"/> on word that the entry there, of
+    /// <paramref name="term"/>, committed (from a removed peer that applied it): only when this
+    /// peer's log holds that very entry, which makes everything up to it the committed log.
+    /// </summary>
+    /// <returns>Whether the commit index moved.</returns>
+    internal bool LearnCommitted(ulong index, ulong term)
+    {
+        var log = RaftGroup.Raft.RaftLog;
+        if (Stopped || index <= log.Committed || !log.MatchTerm(index, term))
+        {
+            return false;
+        }
+
+        log.CommitTo(index);
+        return true;
+    }
+
     /// <summary>Sends <paramref name="messages"/> (from a Ready) to the other peers' stores.</summary>
     internal void Send(IEnumerable<Message> messages)
     {

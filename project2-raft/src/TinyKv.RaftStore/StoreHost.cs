@@ -243,13 +243,26 @@ public sealed class StoreHost
     /// <summary>
     /// Destroys <paramref name="peer"/>: its region becomes a tombstone on this store (so stale
     /// messages cannot bring it back), its raft log, apply state and data are deleted (its term
-    /// and vote are kept), and its waiting commands are answered RegionNotFound.
+    /// and vote are kept), and its waiting commands are answered RegionNotFound. A peer that
+    /// <paramref name="appliedOwnRemoval"/> leaves the index and term of that entry beside its
+    /// tombstone, for a survivor that never learned the removal committed
+    /// (<see cref="SendRemovalCommitted"/>).
     /// </summary>
-    internal void DestroyPeer(Peer peer, string reason)
+    internal void DestroyPeer(Peer peer, string reason, bool appliedOwnRemoval = false)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var kvBatch = new WriteBatch();
         var raftBatch = new WriteBatch();
+        var removedAt = peer.Storage.AppliedIndex;
+        if (appliedOwnRemoval && peer.RaftGroup.Raft.RaftLog.TryTerm(removedAt, out var removedInTerm))
+        {
+            kvBatch.PutMessage(Keys.RemovedAtKey(peer.RegionId), new RaftTruncatedState { Index = removedAt, Term = removedInTerm });
+        }
+        else
+        {
+            kvBatch.Delete(ColumnFamily.Default, Keys.RemovedAtKey(peer.RegionId));
+        }
+
         peer.Storage.ClearMeta(kvBatch, raftBatch);
 
         // The term and the vote stay: a peer added back under the same id must not vote twice
@@ -413,10 +426,17 @@ public sealed class StoreHost
             if (state.State != PeerState.Tombstone || message.RegionEpoch is null
                 || RegionEpochs.IsStale(message.RegionEpoch, epoch) || message.RegionEpoch.ConfVer == epoch.ConfVer)
             {
-                if (state.State == PeerState.Tombstone && raft.MsgType == MessageType.MsgRequestVote
-                    && state.Region.Peers.All(p => p.StoreId != message.FromPeer.StoreId))
+                if (state.State == PeerState.Tombstone && raft.MsgType == MessageType.MsgRequestVote)
                 {
-                    SendGcMessage(message.ToPeer, epoch, message);
+                    if (state.Region.Peers.All(p => p.StoreId != message.FromPeer.StoreId))
+                    {
+                        SendGcMessage(message.ToPeer, epoch, message);
+                    }
+                    else if (message.RegionEpoch is { } votedWith && RegionEpochs.IsStale(votedWith, epoch)
+                        && MetaStore.RemovedAt(Context.Engines.Kv, message.RegionId) is { } removedAt)
+                    {
+                        SendRemovalCommitted(message.ToPeer, epoch, removedAt, message);
+                    }
                 }
 
                 Context.Observer.Trace(StoreId, "drop", $"region {message.RegionId} was removed from this store; a {raft.MsgType} of its epoch does not bring it back");
@@ -479,14 +499,57 @@ public sealed class StoreHost
         return fits;
     }
 
-    /// <summary>A destroyed or removed peer of this store is told by <paramref name="message"/> to destroy itself, when its epoch is older than the sender's.</summary>
+    /// <summary>
+    /// A GC message (<c>is_tombstone</c>) for a peer of this store. Without a commit index it
+    /// says the peer was removed: the peer destroys itself when its epoch is older than the
+    /// sender's. With one, the sender is the peer that was removed, and tells a member that
+    /// stayed where its removal committed (<see cref="SendRemovalCommitted"/>).
+    /// </summary>
     private void OnGcMessage(RaftMessage message)
     {
-        if (_peers.TryGetValue(message.RegionId, out var peer) && peer.PeerId == message.ToPeer.Id
-            && message.RegionEpoch is { } fromEpoch && RegionEpochs.IsStale(peer.Region.RegionEpoch ?? new RegionEpoch(), fromEpoch))
+        if (!_peers.TryGetValue(message.RegionId, out var peer) || peer.PeerId != message.ToPeer.Id)
+        {
+            return;
+        }
+
+        if (message.Message.Commit != 0)
+        {
+            if (peer.LearnCommitted(message.Message.Index, message.Message.LogTerm))
+            {
+                Context.Observer.Trace(StoreId, "commit", $"{peer} learns from removed peer {message.FromPeer.Id} that index {message.Message.Index} committed");
+                MarkDirty(peer);
+            }
+
+            return;
+        }
+
+        if (message.RegionEpoch is { } fromEpoch && RegionEpochs.IsStale(peer.Region.RegionEpoch ?? new RegionEpoch(), fromEpoch))
         {
             DestroyPeer(peer, $"peer {message.FromPeer.Id} says it was removed");
         }
+    }
+
+    /// <summary>
+    /// Answers the vote request <paramref name="vote"/> of a member that stayed in the region
+    /// this store's peer applied its own removal from (at <paramref name="removedAt"/>): the
+    /// removal committed, and the voter may not know it. In a region of two, a leader that
+    /// applies its own removal may be destroyed before its last message tells the other peer the
+    /// entry committed; that peer then campaigns forever in the old membership, where it needs
+    /// the removed peer's vote. The entry's index and term let it commit the entry itself — safe,
+    /// since an entry committed once is committed in every log that holds it with that term —
+    /// apply the removal, and elect itself alone.
+    /// </summary>
+    private void SendRemovalCommitted(MetaPeer from, RegionEpoch epoch, RaftTruncatedState removedAt, RaftMessage vote)
+    {
+        Context.Transport.Send(new RaftMessage
+        {
+            RegionId = vote.RegionId,
+            FromPeer = from.Clone(),
+            ToPeer = vote.FromPeer.Clone(),
+            RegionEpoch = epoch.Clone(),
+            IsTombstone = true,
+            Message = new Message { Commit = removedAt.Index, Index = removedAt.Index, LogTerm = removedAt.Term },
+        });
     }
 
     /// <summary>Tells the sender of <paramref name="stale"/> that it was removed from its region (as of <paramref name="epoch"/>).</summary>

@@ -16,6 +16,7 @@ namespace TinyKv.RaftStore.Meta;
 /// <item><term>0x01 0x02 region 0x01 index</term><description>a raft log entry (raft engine)</description></item>
 /// <item><term>0x01 0x02 region 0x02</term><description>the <c>RaftLocalState</c>: hard state, last index and term (raft engine)</description></item>
 /// <item><term>0x01 0x02 region 0x03</term><description>the <c>RaftApplyState</c>: applied index, truncated state (kv engine)</description></item>
+/// <item><term>0x01 0x02 region 0x04</term><description>where a peer applied its own removal: the entry's index and term, kept with its tombstone (kv engine)</description></item>
 /// <item><term>0x01 0x03 region 0x01</term><description>the <c>RegionLocalState</c>: the region and whether the peer is a tombstone (kv engine)</description></item>
 /// </list>
 /// </remarks>
@@ -38,6 +39,9 @@ public static class Keys
 
     /// <summary>Suffix of the apply state key.</summary>
     public const byte ApplyStateSuffix = 0x03;
+
+    /// <summary>Suffix of the key of a removed peer's last entry (<see cref="RemovedAtKey"/>).</summary>
+    public const byte RemovedAtSuffix = 0x04;
 
     /// <summary>Suffix of the region state key.</summary>
     public const byte RegionStateSuffix = 0x01;
@@ -78,6 +82,13 @@ public static class Keys
 
     /// <summary>The key of the apply state of region <paramref name="regionId"/>.</summary>
     public static byte[] ApplyStateKey(ulong regionId) => RegionKey(RegionRaftPrefix, regionId, ApplyStateSuffix, 0);
+
+    /// <summary>
+    /// The key of the index and term of the entry that removed this store's peer of region
+    /// <paramref name="regionId"/>, when the peer applied it itself: proof, kept with the
+    /// tombstone, that the removal committed.
+    /// </summary>
+    public static byte[] RemovedAtKey(ulong regionId) => RegionKey(RegionRaftPrefix, regionId, RemovedAtSuffix, 0);
 
     /// <summary>The key of the region state of region <paramref name="regionId"/>.</summary>
     public static byte[] RegionStateKey(ulong regionId) => RegionKey(RegionMetaPrefix, regionId, RegionStateSuffix, 0);

@@ -62,6 +62,10 @@ public static class MetaStore
     public static RaftApplyState? ApplyState(IKvEngine kv, ulong regionId) =>
         Get(kv, Keys.ApplyStateKey(regionId), RaftApplyState.Parser);
 
+    /// <summary>The index and term of the entry by which this store's peer of <paramref name="regionId"/> applied its own removal, or null.</summary>
+    public static RaftTruncatedState? RemovedAt(IKvEngine kv, ulong regionId) =>
+        Get(kv, Keys.RemovedAtKey(regionId), RaftTruncatedState.Parser);
+
     /// <summary>The raft log entry at <paramref name="index"/> of <paramref name="regionId"/>, or null.</summary>
     public static Entry? RaftEntry(IKvEngine raft, ulong regionId, ulong index) =>
         Get(raft, Keys.RaftLogKey(regionId, index), Entry.Parser);
