@@ -99,6 +99,46 @@ public sealed class CoordinatorTests
         (leaders.Max() - leaders.Min()).Should().BeLessThan(2 * BalanceLeader.LeaderTolerance, $"leaders per store: {string.Join(", ", leaders)}");
     }
 
+    /// <summary>
+    /// Beyond the original: balance-region run by the coordinator spreads the replicas of a
+    /// three-store cluster over a fourth, empty store, until no move is worth making, with every
+    /// region keeping three replicas.
+    /// </summary>
+    [Fact]
+    [Milestone("3C")]
+    public void Balance_region_fills_a_new_store_until_the_stores_are_even()
+    {
+        foreach (var id in new ulong[] { 1, 2, 3, 4 })
+        {
+            _cluster.PutStore(new Store { Id = id, Address = $"store-{id}" });
+        }
+
+        const int Regions = 30;
+        for (var i = 0UL; i < Regions; i++)
+        {
+            var meta = new Region
+            {
+                Id = 100 + i,
+                StartKey = i == 0 ? ByteString.Empty : ByteString.CopyFrom((byte)i),
+                EndKey = i == Regions - 1 ? ByteString.Empty : ByteString.CopyFrom((byte)(i + 1)),
+                RegionEpoch = new RegionEpoch { ConfVer = 1, Version = 1 },
+            };
+            meta.Peers.Add([new Peer { Id = 1000 + (i * 10) + 1, StoreId = 1 }, new Peer { Id = 1000 + (i * 10) + 2, StoreId = 2 }, new Peer { Id = 1000 + (i * 10) + 3, StoreId = 3 }]);
+            _cluster.PutRegion(new RegionInfo(meta, meta.Peers[(int)(i % 3)].Clone(), approximateSize: 10));
+        }
+
+        using var coordinator = new Coordinator(_cluster, _loop, [new BalanceRegion(_cluster.Operators, new Random(TestSeed.Value))]);
+        coordinator.Start();
+        StoreHeartbeatsEverySecond([1, 2, 3, 4]);
+        _loop.Advance(TimeSpan.FromMinutes(2));
+
+        var counts = _cluster.GetStores().Select(s => s.RegionCount).ToList();
+        counts.Sum().Should().Be(3 * Regions);
+        (counts.Max() - counts.Min()).Should().BeLessThanOrEqualTo(3, $"regions per store: {string.Join(", ", counts)}");
+        _cluster.GetRegions().Should().OnlyContain(r => r.Peers.Count == 3);
+        _cluster.Operators.GetOperators().Should().BeEmpty("every move finished");
+    }
+
     private void StoreHeartbeatsEverySecond(IReadOnlyCollection<ulong> alive)
     {
         foreach (var id in alive)
