@@ -1,0 +1,96 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Google.Protobuf;
+using TinyKv.Proto.Metapb;
+using ClusterMeta = TinyKv.Proto.Metapb.Cluster;
+
+namespace TinyKv.Scheduler.Storage;
+
+/// <summary>
+/// The scheduler's state in an <see cref="ISchedulerKv"/>, typed: cluster metadata, stores and
+/// regions (as their protobuf messages, keyed by zero-padded id so ordinal order is id order),
+/// the id allocator's bound and the timestamp oracle's bound.
+/// </summary>
+public sealed class SchedulerStorage
+{
+    private const string ClusterKey = "raft";
+    private const string StorePrefix = "raft/s/";
+    private const string RegionPrefix = "raft/r/";
+    private const string AllocIdKey = "alloc_id";
+    private const string TimestampKey = "timestamp";
+
+    /// <summary>Creates typed access over <paramref name="kv"/>.</summary>
+    public SchedulerStorage(ISchedulerKv kv)
+    {
+        ArgumentNullException.ThrowIfNull(kv);
+        Kv = kv;
+    }
+
+    /// <summary>The underlying key-value store.</summary>
+    public ISchedulerKv Kv { get; }
+
+    /// <summary>The cluster's metadata, or null before bootstrap.</summary>
+    public ClusterMeta? LoadMeta() => Kv.Load(ClusterKey) is { } bytes ? ClusterMeta.Parser.ParseFrom(bytes) : null;
+
+    /// <summary>Saves the cluster's metadata.</summary>
+    public void SaveMeta(ClusterMeta meta) => Kv.Save(ClusterKey, meta.ToByteArray());
+
+    /// <summary>Saves a store's metadata.</summary>
+    public void SaveStore(Store store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        Kv.Save(StoreKey(store.Id), store.ToByteArray());
+    }
+
+    /// <summary>The metadata of store <paramref name="storeId"/>, or null.</summary>
+    public Store? LoadStore(ulong storeId) => Kv.Load(StoreKey(storeId)) is { } bytes ? Store.Parser.ParseFrom(bytes) : null;
+
+    /// <summary>Every saved store, by id.</summary>
+    public IReadOnlyList<Store> LoadStores() =>
+        [.. Kv.LoadRange(StorePrefix, PrefixEnd(StorePrefix), 0).Select(e => Store.Parser.ParseFrom(e.Value))];
+
+    /// <summary>Saves a region's metadata.</summary>
+    public void SaveRegion(Region region)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        Kv.Save(RegionKey(region.Id), region.ToByteArray());
+    }
+
+    /// <summary>Forgets a region's metadata.</summary>
+    public void DeleteRegion(ulong regionId) => Kv.Remove(RegionKey(regionId));
+
+    /// <summary>The metadata of region <paramref name="regionId"/>, or null.</summary>
+    public Region? LoadRegion(ulong regionId) => Kv.Load(RegionKey(regionId)) is { } bytes ? Region.Parser.ParseFrom(bytes) : null;
+
+    /// <summary>Every saved region, by id.</summary>
+    public IReadOnlyList<Region> LoadRegions() =>
+        [.. Kv.LoadRange(RegionPrefix, PrefixEnd(RegionPrefix), 0).Select(e => Region.Parser.ParseFrom(e.Value))];
+
+    /// <summary>The id allocator's saved bound (0 if never saved).</summary>
+    public ulong LoadAllocIdBound() => Kv.Load(AllocIdKey) is { } bytes ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
+
+    /// <summary>Saves the id allocator's bound: no id above it has been handed out.</summary>
+    public void SaveAllocIdBound(ulong bound)
+    {
+        var bytes = new byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, bound);
+        Kv.Save(AllocIdKey, bytes);
+    }
+
+    /// <summary>The timestamp oracle's saved bound in Unix milliseconds (0 if never saved).</summary>
+    public long LoadTimestampBound() => Kv.Load(TimestampKey) is { } bytes ? BinaryPrimitives.ReadInt64BigEndian(bytes) : 0;
+
+    /// <summary>Saves the timestamp oracle's bound: no timestamp at or above it has been handed out.</summary>
+    public void SaveTimestampBound(long unixMillis)
+    {
+        var bytes = new byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, unixMillis);
+        Kv.Save(TimestampKey, bytes);
+    }
+
+    private static string StoreKey(ulong storeId) => StorePrefix + storeId.ToString("D20", CultureInfo.InvariantCulture);
+
+    private static string RegionKey(ulong regionId) => RegionPrefix + regionId.ToString("D20", CultureInfo.InvariantCulture);
+
+    private static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+}
