@@ -31,6 +31,11 @@ public sealed class RemovedLeaderTests
         var removed = cluster.StoreOf(1)!.PeerOf(1)!;
         var survivor = cluster.StoreOf(2)!.PeerOf(1)!;
         cluster.MustTransferLeader(1, survivor.Meta);
+        for (var i = 0; i < 100 && !(survivor.RaftGroup.Raft.RaftLog.Committed == survivor.RaftGroup.Raft.RaftLog.LastIndex()
+            && removed.RaftGroup.Raft.RaftLog.Committed == survivor.RaftGroup.Raft.RaftLog.LastIndex()); i++)
+        {
+            cluster.Sleep(10_000); // until both peers have everything so far committed
+        }
 
         // The survivor, leading, proposes the other peer's removal; the entry reaches that peer,
         // but its acknowledgement does not come back, so the survivor cannot commit it.
@@ -45,8 +50,10 @@ public sealed class RemovedLeaderTests
                 ChangePeer = new ChangePeerRequest { ChangeType = ConfChangeType.RemoveNode, Peer = removed.Meta.Clone() },
             },
         };
+        var before = survivor.RaftGroup.Raft.RaftLog.LastIndex();
         cluster.StoreOf(2)!.ProposeCommand(remove, new Callback((_, snapshot) => snapshot?.Dispose()));
         var removalIndex = survivor.RaftGroup.Raft.RaftLog.LastIndex();
+        removalIndex.Should().Be(before + 1, "the removal is the entry just proposed");
         cluster.Sleep(200_000);
         removed.RaftGroup.Raft.RaftLog.LastIndex().Should().BeGreaterThanOrEqualTo(removalIndex, "the removal reached the peer it removes");
         survivor.RaftGroup.Raft.RaftLog.Committed.Should().BeLessThan(removalIndex);
@@ -58,6 +65,12 @@ public sealed class RemovedLeaderTests
             from == 2 && to == 1 && chunk.Message?.Message?.MsgType is MessageType.MsgAppend or MessageType.MsgHeartbeat));
         cluster.AddFilter(new MessageFilter<SnapshotChunk>("no commit of the removal to store 2", (from, to, chunk) =>
             from == 1 && to == 2 && chunk.Message?.Message is { MsgType: MessageType.MsgAppend or MessageType.MsgHeartbeat } m && m.Commit >= removalIndex));
+
+        // The survivor's own campaigns wait until the removed peer is gone, so what follows is
+        // what the tombstone tells them.
+        var holdVotes = true;
+        cluster.AddFilter(new MessageFilter<SnapshotChunk>("no votes to store 1 yet", (from, to, chunk) =>
+            holdVotes && from == 2 && to == 1 && chunk.Message?.Message?.MsgType == MessageType.MsgRequestVote));
         for (var i = 0; i < 200 && cluster.StoreOf(1)!.PeerOf(1) is not null; i++)
         {
             cluster.Sleep(50_000);
@@ -69,6 +82,7 @@ public sealed class RemovedLeaderTests
 
         // The survivor campaigns; the removed peer's store answers with where the removal
         // committed, and the survivor applies it and leads a region of one.
+        holdVotes = false;
         for (var i = 0; i < 200 && !(survivor.IsLeader && survivor.Region.Peers.Count == 1); i++)
         {
             cluster.Sleep(50_000);
