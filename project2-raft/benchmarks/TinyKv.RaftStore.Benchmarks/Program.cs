@@ -35,6 +35,7 @@ root.SetAction(parse =>
             var cpuBefore = Environment.CpuUsage.TotalTime;
             var allocatedBefore = GC.GetTotalAllocatedBytes();
             var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            var pausedBefore = GC.GetTotalPauseDuration();
             var watch = Stopwatch.StartNew();
             using var sim = new Simulator(seed, name);
             GenericScenario scenario;
@@ -52,6 +53,7 @@ root.SetAction(parse =>
             var wall = watch.Elapsed.TotalSeconds;
             var cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
             var allocatedMb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e6;
+            var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds;
             var virtualSeconds = sim.Now / 1e6;
             var writes = scenario.Cluster.Writes;
             var applied = scenario.Cluster.Invariants.AppliedChecked;
@@ -72,7 +74,7 @@ root.SetAction(parse =>
                 PerOperation(writes.RaftSyncs),
                 PerOperation(writes.KvWrites),
             ]);
-            Console.Error.WriteLine($"{name} seed {seed}: {wall:F2} s ({cpu:F2} s of process CPU, {allocatedMb:F0} MB allocated, {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3} collections of generation 0/1/2), {sim.EventsRun} events, trace {sim.Trace.Count} lines, hash {sim.Trace.Hash}");
+            Console.Error.WriteLine($"{name} seed {seed}: {wall:F2} s ({cpu:F2} s of process CPU, {allocatedMb:F0} MB allocated, {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3} collections of generation 0/1/2, {paused:F2} s paused for them), {sim.EventsRun} events, trace {sim.Trace.Count} lines, hash {sim.Trace.Hash}");
         }
     }
 
