@@ -109,7 +109,8 @@ public sealed class SimulatedNetwork<TMessage>
     public bool Send(ulong from, ulong to, TMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var bytes = message.ToByteArray();
+        var bytes = new byte[message.CalculateSize()];
+        message.WriteTo(bytes.AsSpan()); // ToByteArray's bytes, without its output stream object
         var transmission = new Transmission(_nextId++, from, to, message, BaseLatencyMicros);
         Sent++;
         RecordSend(transmission.Id, from, to, message);
