@@ -25,7 +25,7 @@ namespace TinyKv.RaftStore;
 /// </remarks>
 public sealed class StoreHost
 {
-    private readonly SortedDictionary<ulong, Peer> _peers = [];
+    private readonly PeerTable _peers = new();
     private readonly RegionRanges _ranges = new();
     private readonly List<RaftMessage> _pendingVotes = []; // for regions a split will create here (see MaybeCreatePeer)
     private const int MaxPendingVotes = 64;
