@@ -27,8 +27,10 @@ public sealed partial class MemoryEngine
         {
             // An editor per column family the batch touches; the others keep their trees.
             Tree.Editor? defaults = null, locks = null, writes = null;
-            foreach (var op in batch.Ops)
+            var ops = batch.Ops;
+            for (var i = 0; i < ops.Count; i++) // by index: no enumerator object per batch
             {
+                var op = ops[i];
                 var family = ColumnFamily.Require(op.Cf) switch
                 {
                     ColumnFamily.Default => defaults ??= Default.Edit(),

@@ -347,7 +347,7 @@ public sealed class MockScheduler
         public void RegionHeartbeat(RegionHeartbeatRequest request)
         {
             ArgumentNullException.ThrowIfNull(request);
-            scheduler.OnRegionHeartbeat(request.Clone());
+            scheduler.OnRegionHeartbeat(request); // Read only: the scheduler clones what it keeps.
         }
 
         public void StoreHeartbeat(StoreStats stats)

@@ -184,7 +184,8 @@ public sealed partial class TestCluster
             files);
         _stores[storeId] = store;
         _streams[storeId] = stream;
-        Network.Register(storeId, chunk => stream.Receive(chunk, store.OnRaftMessage));
+        Action<RaftMessage> deliver = store.OnRaftMessage; // one delegate, not one per message
+        Network.Register(storeId, chunk => stream.Receive(chunk, deliver));
         Simulator.Record("cluster", $"start store {storeId} (incarnation {incarnation})");
         store.Start();
     }

@@ -134,9 +134,9 @@ public sealed class SimulatedNetwork<TMessage>
             return false;
         }
 
-        for (var copy = 0; copy < transmission.Delays.Count; copy++)
+        for (var copy = 0; copy < transmission.CopyCount; copy++)
         {
-            _simulator.Schedule(transmission.Delays[copy], new Delivery(this, transmission.Id, from, to, copy, bytes).Run);
+            _simulator.Schedule(transmission.DelayOf(copy), new Delivery(this, transmission.Id, from, to, copy, bytes).Run);
         }
 
         return true;
