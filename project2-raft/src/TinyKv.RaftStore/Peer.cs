@@ -105,6 +105,11 @@ public sealed partial class Peer
     public void InsertPeerCache(MetaPeer peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
+        if (_peerCache.TryGetValue(peer.Id, out var known) && known.Equals(peer))
+        {
+            return; // Every message from a peer names it: most often it is known already.
+        }
+
         _peerCache[peer.Id] = peer.Clone();
     }
 

@@ -25,11 +25,16 @@ namespace TinyKv.RaftStore;
 /// </remarks>
 public sealed class StoreHost
 {
-    private readonly SortedDictionary<ulong, Peer> _peers = [];
+    private readonly PeerTable _peers = new();
     private readonly RegionRanges _ranges = new();
     private readonly List<RaftMessage> _pendingVotes = []; // for regions a split will create here (see MaybeCreatePeer)
     private const int MaxPendingVotes = 64;
-    private readonly SortedSet<ulong> _dirty = [];
+    private readonly HashSet<ulong> _dirty = []; // regions whose peer the next Flush handles
+    private List<ulong> _dirtyOrder = []; // the same, in the order they were marked
+    private List<ulong> _round = []; // the regions of the round Flush is handling (reused: a store flushes often)
+    private readonly List<(Peer Peer, TinyKv.Raft.Ready Ready)> _readies = [];
+    private readonly List<Peer> _handled = [];
+    private readonly Action _flush;
     private readonly Func<ulong, Random> _randomForPeer;
     private readonly List<ITimerHandle> _timers = [];
     private readonly long _tickOffset;
@@ -70,6 +75,7 @@ public sealed class StoreHost
             new RaftLogGcWorker(engines.Raft, scheduler), snapshotFiles ?? new Snap.SnapshotFiles(), observer ?? IRaftStoreObserver.None, this);
         _randomForPeer = randomForPeer;
         _tickOffset = random.NextInt64(0, config.RaftBaseTickMicros);
+        _flush = Flush;
     }
 
     /// <summary>The store's id.</summary>
@@ -151,6 +157,7 @@ public sealed class StoreHost
         _ranges.Clear();
         _pendingVotes.Clear();
         _dirty.Clear();
+        _dirtyOrder.Clear();
     }
 
     /// <summary>
@@ -707,14 +714,18 @@ public sealed class StoreHost
 
     private void MarkDirty(Peer peer)
     {
-        _dirty.Add(peer.RegionId);
+        if (_dirty.Add(peer.RegionId))
+        {
+            _dirtyOrder.Add(peer.RegionId);
+        }
+
         if (_flushPosted)
         {
             return;
         }
 
         _flushPosted = true;
-        Context.Scheduler.Post(Flush);
+        Context.Scheduler.Post(_flush);
     }
 
     /// <summary>
@@ -729,15 +740,20 @@ public sealed class StoreHost
             return;
         }
 
-        var regions = _dirty.ToList();
+        // This round's regions, in region order; peers marked while it runs wait for the next.
+        (_round, _dirtyOrder) = (_dirtyOrder, _round);
+        _dirtyOrder.Clear();
         _dirty.Clear();
+        var regions = _round;
+        regions.Sort();
 
         // Every dirty peer adds what its Ready persists to one batch; the leaders' appends leave
         // meanwhile. Then one synced write for all of them, and only after it the votes, the
         // append responses and the applying: nothing is answered, acknowledged or applied
         // before it is durable.
         var raftBatch = new WriteBatch();
-        var readies = new List<(Peer Peer, TinyKv.Raft.Ready Ready)>();
+        var readies = _readies;
+        readies.Clear();
         foreach (var regionId in regions)
         {
             if (_peers.TryGetValue(regionId, out var peer) && peer.HandleRaftReady(raftBatch) is { } ready)
@@ -756,7 +772,9 @@ public sealed class StoreHost
             peer.OnReadyPersisted(ready);
         }
 
-        var handled = new List<Peer>(regions.Count);
+        readies.Clear();
+        var handled = _handled;
+        handled.Clear();
         foreach (var regionId in regions)
         {
             if (_peers.TryGetValue(regionId, out var peer))
@@ -772,5 +790,7 @@ public sealed class StoreHost
         }
 
         Context.Observer.RoundDone(this, handled);
+        handled.Clear();
+        regions.Clear();
     }
 }

@@ -88,10 +88,10 @@ public abstract partial class EngineContractTests
         return key;
     }
 
-    private static string Hex(KeyValuePair<byte[], byte[]> entry) =>
+    private protected static string Hex(KeyValuePair<byte[], byte[]> entry) =>
         $"{Convert.ToHexString(entry.Key)}={Convert.ToHexString(entry.Value)}";
 
-    private static List<string> Entries(IEngineSnapshot snapshot, string cf)
+    private protected static List<string> Entries(IEngineSnapshot snapshot, string cf)
     {
         using var iterator = snapshot.NewIterator(cf);
         var entries = new List<string>();

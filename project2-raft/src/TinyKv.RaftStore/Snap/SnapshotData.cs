@@ -20,14 +20,19 @@ public static class SnapshotData
         ArgumentNullException.ThrowIfNull(region);
         using var stream = new MemoryStream();
         var meta = new SnapshotMeta();
+
+        // One output stream for the whole file (the same bytes as WriteDelimitedTo per pair, without
+        // a buffer per pair); the key and value arrays are fresh copies, so they are wrapped, not copied.
+        using var output = new CodedOutputStream(stream, leaveOpen: true);
         foreach (var cf in ColumnFamily.All)
         {
             var start = stream.Position;
             foreach (var (key, value) in RegionPairs(snapshot, cf, region))
             {
-                new KeyValue { Key = ByteString.CopyFrom(key), Value = ByteString.CopyFrom(value) }.WriteDelimitedTo(stream);
+                output.WriteMessage(new KeyValue { Key = UnsafeByteOperations.UnsafeWrap(key), Value = UnsafeByteOperations.UnsafeWrap(value) });
             }
 
+            output.Flush();
             var section = stream.GetBuffer().AsSpan((int)start, (int)(stream.Position - start));
             meta.CfFiles.Add(new SnapshotCFFile { Cf = cf, Size = (ulong)section.Length, Checksum = Checksum(section) });
         }
@@ -56,10 +61,11 @@ public static class SnapshotData
                 throw new InvalidDataException($"the {file.Cf} section of the snapshot data is damaged (checksum mismatch)");
             }
 
-            using var stream = new MemoryStream(data, offset, (int)file.Size, writable: false);
-            while (stream.Position < stream.Length)
+            var input = new CodedInputStream(data, offset, (int)file.Size);
+            while (!input.IsAtEnd)
             {
-                var pair = KeyValue.Parser.ParseDelimitedFrom(stream);
+                var pair = new KeyValue();
+                input.ReadMessage(pair);
                 batch.Put(file.Cf, pair.Key.ToByteArray(), pair.Value.ToByteArray());
             }
 

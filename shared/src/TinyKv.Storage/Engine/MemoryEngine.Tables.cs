@@ -1,40 +1,18 @@
-using System.Collections.Immutable;
-
 namespace TinyKv.Storage.Engine;
 
 public sealed partial class MemoryEngine
 {
-    /// <summary>One key and its value. Entries are compared by key alone.</summary>
-    private readonly record struct Entry(byte[] Key, byte[] Value)
-    {
-        /// <summary>An entry that only carries a key, to look one up or to seek.</summary>
-        public static Entry Probe(ReadOnlySpan<byte> key) => new(key.ToArray(), []);
-    }
-
-    /// <summary>Orders entries by key, as <see cref="ByteComparer"/> orders keys.</summary>
-    private sealed class EntryComparer : IComparer<Entry>
-    {
-        public static EntryComparer Instance { get; } = new();
-
-        public int Compare(Entry x, Entry y) => ByteComparer.Compare(x.Key, y.Key);
-    }
-
     /// <summary>
     /// The three column families at one moment. Never changed once built: a batch makes new
     /// tables, which share every untouched node of the trees with the old ones.
     /// </summary>
-    private sealed record Tables(
-        ImmutableSortedSet<Entry> Default,
-        ImmutableSortedSet<Entry> Lock,
-        ImmutableSortedSet<Entry> Write)
+    private sealed record Tables(Tree Default, Tree Lock, Tree Write)
     {
-        private static readonly ImmutableSortedSet<Entry> s_emptySet = ImmutableSortedSet.Create<Entry>(EntryComparer.Instance);
-
-        public static Tables Empty { get; } = new(s_emptySet, s_emptySet, s_emptySet);
+        public static Tables Empty { get; } = new(Tree.Empty, Tree.Empty, Tree.Empty);
 
         /// <summary>The entries of <paramref name="cf"/>, in key order.</summary>
         /// <exception cref="UnknownColumnFamilyException"><paramref name="cf"/> is not a column family.</exception>
-        public ImmutableSortedSet<Entry> Family(string cf) => ColumnFamily.Require(cf) switch
+        public Tree Family(string cf) => ColumnFamily.Require(cf) switch
         {
             ColumnFamily.Default => Default,
             ColumnFamily.Lock => Lock,
@@ -42,36 +20,38 @@ public sealed partial class MemoryEngine
         };
 
         /// <summary>A copy of the value of <paramref name="key"/> in <paramref name="cf"/>, or null.</summary>
-        public byte[]? Get(string cf, ReadOnlySpan<byte> key) =>
-            Family(cf).TryGetValue(Entry.Probe(key), out var found) ? found.Value.ToArray() : null;
+        public byte[]? Get(string cf, ReadOnlySpan<byte> key) => Family(cf).Find(key)?.ToArray();
 
         /// <summary>New tables with every operation of <paramref name="batch"/> applied in order.</summary>
         public Tables Apply(WriteBatch batch)
         {
-            // A builder per column family the batch touches; the others keep their sets.
-            ImmutableSortedSet<Entry>.Builder? defaults = null, locks = null, writes = null;
-            foreach (var op in batch.Ops)
+            // An editor per column family the batch touches; the others keep their trees.
+            Tree.Editor? defaults = null, locks = null, writes = null;
+            var ops = batch.Ops;
+            for (var i = 0; i < ops.Count; i++) // by index: no enumerator object per batch
             {
+                var op = ops[i];
                 var family = ColumnFamily.Require(op.Cf) switch
                 {
-                    ColumnFamily.Default => defaults ??= Default.ToBuilder(),
-                    ColumnFamily.Lock => locks ??= Lock.ToBuilder(),
-                    _ => writes ??= Write.ToBuilder(),
+                    ColumnFamily.Default => defaults ??= Default.Edit(),
+                    ColumnFamily.Lock => locks ??= Lock.Edit(),
+                    _ => writes ??= Write.Edit(),
                 };
 
-                // The set keeps the first of two equal entries, so an overwrite removes the old one first.
-                var entry = new Entry(op.Key.ToArray(), op.Value?.ToArray() ?? []);
-                family.Remove(entry);
-                if (!op.IsDelete)
+                if (op.IsDelete)
                 {
-                    family.Add(entry);
+                    family.Delete(op.Key);
+                }
+                else
+                {
+                    family.Put(op.Key.ToArray(), op.Value!.ToArray());
                 }
             }
 
             return new Tables(
-                defaults?.ToImmutable() ?? Default,
-                locks?.ToImmutable() ?? Lock,
-                writes?.ToImmutable() ?? Write);
+                defaults?.ToTree() ?? Default,
+                locks?.ToTree() ?? Lock,
+                writes?.ToTree() ?? Write);
         }
     }
 }

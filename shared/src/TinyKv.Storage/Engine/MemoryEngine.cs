@@ -2,8 +2,8 @@ namespace TinyKv.Storage.Engine;
 
 /// <summary>
 /// An engine held in memory, for simulation and unit tests: deterministic, no threads, no
-/// clock, no files. Each column family is an immutable sorted set of entries; a write batch
-/// builds new sets and publishes all three at once, so a snapshot is just the sets of the
+/// clock, no files. Each column family is a persistent sorted tree of entries; a write batch
+/// builds new trees and publishes all three at once, so a snapshot is just the trees of the
 /// moment — taken in constant time, consistent, and untouched by later writes.
 /// </summary>
 /// <remarks>
@@ -13,8 +13,8 @@ namespace TinyKv.Storage.Engine;
 /// change what the engine holds.
 /// </para>
 /// <para>
-/// Costs, with n keys in a column family: Get, Seek and Next are O(log n); a batch of m
-/// operations is O(m log n); a snapshot is O(1).
+/// Costs, with n keys in a column family: Get and Seek are O(log n), Next O(1) amortized; a
+/// batch of m operations is O(m log n); a snapshot is O(1).
 /// </para>
 /// </remarks>
 public sealed partial class MemoryEngine : IKvEngine

@@ -35,6 +35,36 @@ public sealed class HistoryRecorder
     /// <summary>How many of them have not returned (yet).</summary>
     public int OpenCount => _open;
 
+    /// <summary>
+    /// Records an operation that already returned: the same as <see cref="Invoke(int, KvInput, long)"/>
+    /// followed at once by <see cref="Return(OperationId, KvOutput, long)"/>, in one step (a scan
+    /// records one read per key it covers).
+    /// </summary>
+    /// <returns>The operation's handle (already returned).</returns>
+    /// <exception cref="ArgumentException"><paramref name="input"/> is a default value, or a write is given a value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="returnTime"/> is before <paramref name="callTime"/>.</exception>
+    public OperationId Completed(int clientId, KvInput input, KvOutput output, long callTime, long returnTime)
+    {
+        if (input.Key is null)
+        {
+            throw new ArgumentException("build inputs with KvInput.Get/Put/Append/Delete", nameof(input));
+        }
+
+        if (returnTime < callTime)
+        {
+            throw new ArgumentOutOfRangeException(nameof(returnTime), returnTime, $"operation {_operations.Count} was called at {callTime}µs; it cannot return earlier");
+        }
+
+        if (input.IsWrite && output.Value is not null)
+        {
+            throw new ArgumentException($"a {input.Kind} returns no value; pass KvOutput.None", nameof(output));
+        }
+
+        var id = _operations.Count;
+        _operations.Add(new KvOperation(id, clientId, input, output, callTime, returnTime));
+        return new OperationId(id);
+    }
+
     /// <summary>Records that <paramref name="clientId"/> sent <paramref name="input"/> now, by the recorder's clock.</summary>
     /// <returns>The handle to pass to <see cref="Return(OperationId, KvOutput)"/>.</returns>
     /// <exception cref="InvalidOperationException">The recorder was created without a clock.</exception>

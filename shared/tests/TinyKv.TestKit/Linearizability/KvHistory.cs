@@ -17,6 +17,9 @@ public sealed class KvHistory
     {
         ArgumentNullException.ThrowIfNull(operations);
         _operations = [.. operations];
+
+        // Ids are most often 0..n-1 (a HistoryRecorder's): a flag per id finds a repeated one; others go to a set.
+        var seen = new bool[_operations.Length];
         var ids = new HashSet<int>();
         foreach (var op in _operations)
         {
@@ -26,7 +29,18 @@ public sealed class KvHistory
                 throw new ArgumentException($"operation {op.Id} has no input (default KvInput); build inputs with KvInput.Get/Put/Append/Delete", nameof(operations));
             }
 
-            if (!ids.Add(op.Id))
+            bool repeated;
+            if ((uint)op.Id < (uint)seen.Length)
+            {
+                repeated = seen[op.Id];
+                seen[op.Id] = true;
+            }
+            else
+            {
+                repeated = !ids.Add(op.Id);
+            }
+
+            if (repeated)
             {
                 throw new ArgumentException($"two operations have id {op.Id}", nameof(operations));
             }
@@ -42,7 +56,14 @@ public sealed class KvHistory
             }
         }
 
-        Array.Sort(_operations, static (a, b) => a.CallTime != b.CallTime ? a.CallTime.CompareTo(b.CallTime) : a.Id.CompareTo(b.Id));
+        // By call time, then id: ids are distinct, so the order is total and the sort's instability does not matter.
+        var order = new (long CallTime, int Id)[_operations.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = (_operations[i].CallTime, _operations[i].Id);
+        }
+
+        Array.Sort(order, _operations);
     }
 
     /// <summary>The operations, by call time (then id).</summary>
@@ -57,7 +78,7 @@ public sealed class KvHistory
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, IReadOnlyList<KvOperation>>> PartitionByKey()
     {
-        var parts = new SortedDictionary<string, List<KvOperation>>(StringComparer.Ordinal);
+        var parts = new Dictionary<string, List<KvOperation>>(StringComparer.Ordinal);
         foreach (var op in _operations)
         {
             if (!parts.TryGetValue(op.Input.Key, out var part))
@@ -69,6 +90,9 @@ public sealed class KvHistory
             part.Add(op);
         }
 
-        return [.. parts.Select(p => new KeyValuePair<string, IReadOnlyList<KvOperation>>(p.Key, p.Value))];
+        // In key order (ordinal), as documented: the keys are sorted once, not kept sorted per operation.
+        var keys = parts.Keys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        return [.. keys.Select(key => new KeyValuePair<string, IReadOnlyList<KvOperation>>(key, parts[key]))];
     }
 }

@@ -70,7 +70,7 @@ public sealed class GenericScenario
     private readonly ScenarioOptions _options;
     private readonly TestCluster _cluster;
     private readonly Simulator _simulator;
-    private readonly Dictionary<int, List<(byte[] Key, string Text)>> _keysOf = []; // each client's keys so far, built once
+    private readonly Dictionary<int, List<(byte[] Key, string Text, byte[] Value, string ValueText)>> _keysOf = []; // each client's keys and values so far, built once
     private bool _clientsDone;
     private bool _chaosDone;
     private bool _confChangeDone;
@@ -301,18 +301,21 @@ public sealed class GenericScenario
         {
             if (j == keys.Count)
             {
-                keys.Add((Key(cli, j), KeyText(cli, j)));
+                var value = Value(cli, j);
+                keys.Add((Key(cli, j), KeyText(cli, j), TestCluster.Bytes(value), value));
             }
 
-            var (key, text) = keys[j];
+            var (key, text, written, writtenText) = keys[j];
             while (next < values.Count && ByteComparer.Compare(values[next].Key, key) < 0)
             {
                 next++;
             }
 
-            var found = next < values.Count && values[next].Key.AsSpan().SequenceEqual(key) ? TestCluster.Printable(values[next].Value) : null;
-            var id = History.Invoke(cli, KvInput.Get(text), called);
-            History.Return(id, KvOutput.Read(found), _simulator.Now);
+            // The value read is most often the one the client wrote: its text is made once.
+            var found = next < values.Count && values[next].Key.AsSpan().SequenceEqual(key)
+                ? values[next].Value.AsSpan().SequenceEqual(written) ? writtenText : TestCluster.Printable(values[next].Value)
+                : null;
+            History.Completed(cli, KvInput.Get(text), KvOutput.Read(found), called, _simulator.Now);
         }
 
         return values;

@@ -67,7 +67,7 @@ public sealed partial class TestCluster
         Simulator = simulator;
         Count = count;
         Options = options ?? new TestClusterOptions();
-        Network = new SimulatedNetwork<SnapshotChunk>(simulator, Options.NetworkLatencyMicros, "raft", Describe);
+        Network = new SimulatedNetwork<SnapshotChunk>(simulator, Options.NetworkLatencyMicros, "raft", DescribeInto);
         Invariants = new ClusterInvariants((store, kind, text) => simulator.Record(StoreTraceKind(store, kind), text),
             store => _engines.GetValueOrDefault(store));
         _clientRandom = simulator.Streams.Stream("cluster.client", 0);
@@ -184,7 +184,8 @@ public sealed partial class TestCluster
             files);
         _stores[storeId] = store;
         _streams[storeId] = stream;
-        Network.Register(storeId, chunk => stream.Receive(chunk, store.OnRaftMessage));
+        Action<RaftMessage> deliver = store.OnRaftMessage; // one delegate, not one per message
+        Network.Register(storeId, chunk => stream.Receive(chunk, deliver));
         Simulator.Record("cluster", $"start store {storeId} (incarnation {incarnation})");
         store.Start();
     }
@@ -636,6 +637,23 @@ public sealed partial class TestCluster
         {
             Network.Delay(0, Options.NetworkJitterMicros);
         }
+    }
+
+    // Describe, written straight into the trace line: a raft message (the common case) without
+    // a string or a boxed number; anything else through Describe.
+    private static bool DescribeInto(SnapshotChunk chunk, Span<char> destination, out int written)
+    {
+        if (chunk.Data.IsEmpty && chunk.Message is { IsTombstone: false, FromPeer: { } from, ToPeer: { } to, Message: { } m } message)
+        {
+            return destination.TryWrite(
+                CultureInfo.InvariantCulture,
+                $"r{message.RegionId} {from.Id}->{to.Id} {NameOf(m)} t{m.Term} i{m.Index} lt{m.LogTerm} c{m.Commit} n{m.Entries.Count}{(m.Reject ? " reject" : "")}",
+                out written);
+        }
+
+        var text = Describe(chunk);
+        written = text.Length;
+        return text.AsSpan().TryCopyTo(destination);
     }
 
     private static string Describe(SnapshotChunk chunk) =>

@@ -64,8 +64,14 @@ public sealed class EventTrace : IDisposable
     /// <summary>Appends one line: <paramref name="time"/> in microseconds (right-aligned in 12 characters), a short <paramref name="kind"/> ("send", "deliver"…) and free text.</summary>
     public void Record(long time, string kind, string text)
     {
-        ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(text);
+        Record(time, kind, text.AsSpan());
+    }
+
+    /// <summary>Appends one line whose text the caller formatted into a buffer of its own (no string is made for it); see <see cref="Record(long, string, string)"/>.</summary>
+    public void Record(long time, string kind, ReadOnlySpan<char> text)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
 
         // Room for the time (20 digits and a sign at most), two spaces, the newline, and the text
         // at its largest in UTF-8.

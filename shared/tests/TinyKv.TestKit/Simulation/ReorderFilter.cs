@@ -25,7 +25,7 @@ public sealed class ReorderFilter : INetworkFilter
     public void Apply(Transmission transmission)
     {
         ArgumentNullException.ThrowIfNull(transmission);
-        for (var copy = 0; copy < transmission.Delays.Count; copy++)
+        for (var copy = 0; copy < transmission.CopyCount; copy++)
         {
             transmission.AddDelay(copy, _random.NextInt64(0, MaxJitterMicros + 1));
         }

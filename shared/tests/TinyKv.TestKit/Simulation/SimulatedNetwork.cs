@@ -24,9 +24,15 @@ public sealed class SimulatedNetwork<TMessage>
     private readonly Simulator _simulator;
     private readonly SortedDictionary<ulong, Action<TMessage>> _endpoints = [];
     private readonly List<(ulong? From, ulong? To, INetworkFilter Filter)> _filters = [];
-    private readonly Func<TMessage, string> _describe;
+    private readonly Func<TMessage, string>? _describe;
+    private readonly MessageDescriber<TMessage>? _describeInto;
     private readonly string _sendKind;
     private readonly string _deliverKind;
+    private readonly string _lostKind;
+
+    // The send, deliver and lost lines are formatted here, not into strings: a run sends
+    // hundreds of thousands of messages per wall second.
+    private char[] _line = new char[256];
     private long _nextId = 1;
     private ulong _filterStreams;
 
@@ -45,7 +51,21 @@ public sealed class SimulatedNetwork<TMessage>
         Name = name;
         _sendKind = name + ".send";
         _deliverKind = name + ".deliver";
+        _lostKind = name + ".lost";
         _describe = describe ?? (message => message.ToString() ?? string.Empty);
+    }
+
+    /// <summary>
+    /// Creates a network whose trace renders a message with <paramref name="describeInto"/>,
+    /// which writes the text straight into the line being recorded (no string per message);
+    /// otherwise as <see cref="SimulatedNetwork{TMessage}(Simulator, long, string, Func{TMessage, string}?)"/>.
+    /// </summary>
+    public SimulatedNetwork(Simulator simulator, long baseLatencyMicros, string name, MessageDescriber<TMessage> describeInto)
+        : this(simulator, baseLatencyMicros, name)
+    {
+        ArgumentNullException.ThrowIfNull(describeInto);
+        _describe = null;
+        _describeInto = describeInto;
     }
 
     /// <summary>The network's name: the prefix of its trace kinds and random streams.</summary>
@@ -89,11 +109,11 @@ public sealed class SimulatedNetwork<TMessage>
     public bool Send(ulong from, ulong to, TMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var bytes = message.ToByteArray();
+        var bytes = new byte[message.CalculateSize()];
+        message.WriteTo(bytes.AsSpan()); // ToByteArray's bytes, without its output stream object
         var transmission = new Transmission(_nextId++, from, to, message, BaseLatencyMicros);
-        var link = Link(transmission);
         Sent++;
-        _simulator.Record(_sendKind, $"{link} {_describe(message)}");
+        RecordSend(transmission.Id, from, to, message);
         foreach (var (linkFrom, linkTo, filter) in _filters)
         {
             if (transmission.IsDropped)
@@ -110,14 +130,13 @@ public sealed class SimulatedNetwork<TMessage>
         if (transmission.IsDropped)
         {
             Dropped++;
-            _simulator.Record($"{Name}.drop", $"{link} by {transmission.DropReason}");
+            _simulator.Record($"{Name}.drop", $"{Link(transmission)} by {transmission.DropReason}");
             return false;
         }
 
-        for (var copy = 0; copy < transmission.Delays.Count; copy++)
+        for (var copy = 0; copy < transmission.CopyCount; copy++)
         {
-            var label = copy == 0 ? link : string.Create(CultureInfo.InvariantCulture, $"{link} copy {copy}");
-            _simulator.Schedule(transmission.Delays[copy], () => Deliver(to, label, bytes));
+            _simulator.Schedule(transmission.DelayOf(copy), new Delivery(this, transmission.Id, from, to, copy, bytes).Run);
         }
 
         return true;
@@ -186,20 +205,88 @@ public sealed class SimulatedNetwork<TMessage>
         return filter;
     }
 
-    private void Deliver(ulong to, string label, byte[] bytes)
+    private void Deliver(Delivery delivery)
     {
-        if (!_endpoints.TryGetValue(to, out var handler))
+        if (!_endpoints.TryGetValue(delivery.To, out var handler))
         {
             Lost++;
-            _simulator.Record($"{Name}.lost", $"{label} (no endpoint)");
+            RecordLink(_lostKind, delivery, " (no endpoint)");
             return;
         }
 
         Delivered++;
-        _simulator.Record(_deliverKind, label);
-        handler(Parser.ParseFrom(bytes.AsSpan()));
+        RecordLink(_deliverKind, delivery, "");
+        handler(Parser.ParseFrom(delivery.Bytes.AsSpan()));
+    }
+
+    // "#id from->to description", as the send line has always read.
+    private void RecordSend(long id, ulong from, ulong to, TMessage message)
+    {
+        while (true)
+        {
+            var line = _line.AsSpan();
+            if (line.TryWrite(CultureInfo.InvariantCulture, $"#{id} {from}->{to} ", out var written))
+            {
+                if (_describeInto is not null)
+                {
+                    if (_describeInto(message, line[written..], out var described))
+                    {
+                        _simulator.Record(_sendKind, line[..(written + described)]);
+                        return;
+                    }
+                }
+                else if (_describe!(message) is var text && text.AsSpan().TryCopyTo(line[written..]))
+                {
+                    _simulator.Record(_sendKind, line[..(written + text.Length)]);
+                    return;
+                }
+            }
+
+            _line = new char[_line.Length * 2];
+        }
+    }
+
+    // "#id from->to" (" copy n" for a duplicate), then the suffix: the label of a delivery.
+    private void RecordLink(string kind, Delivery delivery, string suffix)
+    {
+        while (true)
+        {
+            var line = _line.AsSpan();
+            var written = delivery.Copy == 0
+                ? line.TryWrite(CultureInfo.InvariantCulture, $"#{delivery.Id} {delivery.From}->{delivery.To}{suffix}", out var n) ? n : -1
+                : line.TryWrite(CultureInfo.InvariantCulture, $"#{delivery.Id} {delivery.From}->{delivery.To} copy {delivery.Copy}{suffix}", out n) ? n : -1;
+            if (written >= 0)
+            {
+                _simulator.Record(kind, line[..written]);
+                return;
+            }
+
+            _line = new char[_line.Length * 2];
+        }
     }
 
     private static string Link(Transmission transmission) =>
         string.Create(CultureInfo.InvariantCulture, $"#{transmission.Id} {transmission.From}->{transmission.To}");
+
+    /// <summary>One copy of a message on its way: what its delivery needs, and its label in the trace.</summary>
+    private sealed class Delivery(SimulatedNetwork<TMessage> network, long id, ulong from, ulong to, int copy, byte[] bytes)
+    {
+        public long Id => id;
+
+        public ulong From => from;
+
+        public ulong To => to;
+
+        public int Copy => copy;
+
+        public byte[] Bytes => bytes;
+
+        public void Run() => network.Deliver(this);
+    }
 }
+
+/// <summary>
+/// Writes the trace text of <paramref name="message"/> into <paramref name="destination"/>;
+/// false when it does not fit (the caller retries with a larger one).
+/// </summary>
+public delegate bool MessageDescriber<in TMessage>(TMessage message, Span<char> destination, out int written);

@@ -81,6 +81,9 @@ public sealed class Simulator : IScheduler, IDisposable
     /// <summary>Records a trace line at the current virtual time.</summary>
     public void Record(string kind, string text) => Trace.Record(Now, kind, text);
 
+    /// <summary>Records a trace line, formatted by the caller into a buffer of its own, at the current virtual time.</summary>
+    public void Record(string kind, ReadOnlySpan<char> text) => Trace.Record(Now, kind, text);
+
     /// <inheritdoc/>
     public ITimerHandle Schedule(long delayMicros, Action action)
     {

@@ -9,7 +9,10 @@ namespace TinyKv.TestKit.Simulation;
 /// </summary>
 public sealed class Transmission
 {
-    private readonly List<long> _delays;
+    // The first copy's delay, and those of the duplicates (a list only once there is one: most
+    // messages are sent once).
+    private long _first;
+    private List<long>? _duplicates;
 
     internal Transmission(long id, ulong from, ulong to, IMessage message, long baseLatency)
     {
@@ -17,7 +20,7 @@ public sealed class Transmission
         From = from;
         To = to;
         Message = message;
-        _delays = [baseLatency];
+        _first = baseLatency;
     }
 
     /// <summary>The network's number for this message, as in the trace (#id).</summary>
@@ -39,7 +42,13 @@ public sealed class Transmission
     public string? DropReason { get; private set; }
 
     /// <summary>The delay of each copy that will be delivered (one unless duplicated), microseconds from the send.</summary>
-    public IReadOnlyList<long> Delays => _delays;
+    public IReadOnlyList<long> Delays => [.. Enumerable.Range(0, CopyCount).Select(DelayOf)];
+
+    /// <summary>How many copies will be delivered (one unless duplicated).</summary>
+    public int CopyCount => 1 + (_duplicates?.Count ?? 0);
+
+    /// <summary>The delay of copy <paramref name="copy"/> (0 is the original), microseconds from the send.</summary>
+    public long DelayOf(int copy) => copy == 0 ? _first : _duplicates![copy - 1];
 
     /// <summary>Drops the message; <paramref name="reason"/> goes into the trace.</summary>
     public void Drop(string reason)
@@ -52,9 +61,10 @@ public sealed class Transmission
     public void AddDelay(long micros)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(micros);
-        for (var i = 0; i < _delays.Count; i++)
+        _first = checked(_first + micros);
+        for (var i = 0; i < (_duplicates?.Count ?? 0); i++)
         {
-            _delays[i] = checked(_delays[i] + micros);
+            _duplicates![i] = checked(_duplicates[i] + micros);
         }
     }
 
@@ -62,13 +72,22 @@ public sealed class Transmission
     public void AddDelay(int copy, long micros)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(micros);
-        _delays[copy] = checked(_delays[copy] + micros);
+        ArgumentOutOfRangeException.ThrowIfNegative(copy);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(copy, CopyCount);
+        if (copy == 0)
+        {
+            _first = checked(_first + micros);
+        }
+        else
+        {
+            _duplicates![copy - 1] = checked(_duplicates[copy - 1] + micros);
+        }
     }
 
     /// <summary>Adds a copy delivered <paramref name="extraMicros"/> after the original.</summary>
     public void Duplicate(long extraMicros)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(extraMicros);
-        _delays.Add(checked(_delays[0] + extraMicros));
+        (_duplicates ??= []).Add(checked(_first + extraMicros));
     }
 }
