@@ -177,6 +177,16 @@ public sealed class SchedulerService(RealTimeLoop loop, SchedulerState state, Sc
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "the scheduler is stopping"));
         }
+        catch (ArgumentException refused)
+        {
+            // A value the core refuses (e.g. more timestamps in one request than a millisecond holds).
+            throw new RpcException(new Status(StatusCode.Unknown, refused.Message));
+        }
+        catch (TodoException unwritten)
+        {
+            // A student's tree with an unwritten slot: say which, so the client (and the grader) can tell.
+            throw new RpcException(new Status(StatusCode.Unimplemented, unwritten.Message));
+        }
     }
 
     private static async Task WriteAllAsync(HeartbeatStream stream, IServerStreamWriter<RegionHeartbeatResponse> responseStream, CancellationToken cancellationToken)

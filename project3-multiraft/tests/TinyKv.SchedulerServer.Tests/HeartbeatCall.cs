@@ -41,5 +41,22 @@ public sealed class HeartbeatCall : IDisposable
 
     public Task CompleteAsync() => _call.RequestStream.CompleteAsync();
 
+    /// <summary>
+    /// Ends the requests and reads until the server ends the call, so every heartbeat sent has been
+    /// handled (disposing the call right after completing it would cancel heartbeats in flight).
+    /// </summary>
+    /// <returns>The responses that came before the end.</returns>
+    public async Task<IReadOnlyList<RegionHeartbeatResponse>> CompleteAndDrainAsync()
+    {
+        await CompleteAsync();
+        var responses = new List<RegionHeartbeatResponse>();
+        while (await ReadAsync() is { } response)
+        {
+            responses.Add(response);
+        }
+
+        return responses;
+    }
+
     public void Dispose() => _call.Dispose();
 }

@@ -19,8 +19,7 @@ public sealed class RestartTests
         using (var call = new HeartbeatCall(client))
         {
             await call.SendAsync(fixture.Header, region, Peer(3, 1));
-            await call.CompleteAsync();
-            (await call.ReadAsync()).Should().BeNull();
+            await call.CompleteAndDrainAsync();
         }
 
         await client.UpdateGCSafePointAsync(new UpdateGCSafePointRequest { Header = fixture.Header, SafePoint = 77 });
