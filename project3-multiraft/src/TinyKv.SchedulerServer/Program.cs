@@ -38,10 +38,10 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
-    SchedulerServer server;
+    TinySchedulerServer server;
     try
     {
-        server = await SchedulerServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        server = await TinySchedulerServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
     }
     catch (Exception ex) when (ex is IOException or TodoException or UnauthorizedAccessException)
     {

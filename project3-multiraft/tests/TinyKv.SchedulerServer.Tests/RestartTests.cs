@@ -61,7 +61,7 @@ public sealed class RestartTests
     {
         await using var fixture = await SchedulerFixture.StartAsync();
 
-        var second = async () => await SchedulerServer.StartAsync(SchedulerFixture.Options(fixture.Data));
+        var second = async () => await TinySchedulerServer.StartAsync(SchedulerFixture.Options(fixture.Data));
 
         await second.Should().ThrowAsync<IOException>();
     }

@@ -12,7 +12,7 @@ public sealed class SchedulerFixture : IAsyncDisposable
 {
     private GrpcChannel? _channel;
 
-    private SchedulerFixture(TempDirectory data, SchedulerServer server, Func<SchedulerServerOptions, SchedulerServerOptions> configure)
+    private SchedulerFixture(TempDirectory data, TinySchedulerServer server, Func<SchedulerServerOptions, SchedulerServerOptions> configure)
     {
         Data = data;
         Server = server;
@@ -22,7 +22,7 @@ public sealed class SchedulerFixture : IAsyncDisposable
 
     public TempDirectory Data { get; }
 
-    public SchedulerServer Server { get; private set; }
+    public TinySchedulerServer Server { get; private set; }
 
     public SchedulerClient Client { get; private set; } = null!;
 
@@ -35,7 +35,7 @@ public sealed class SchedulerFixture : IAsyncDisposable
     {
         configure ??= o => o;
         var data = new TempDirectory("tinyscheduler-server");
-        var server = await SchedulerServer.StartAsync(configure(Options(data)));
+        var server = await TinySchedulerServer.StartAsync(configure(Options(data)));
         return new SchedulerFixture(data, server, configure);
     }
 
@@ -67,7 +67,7 @@ public sealed class SchedulerFixture : IAsyncDisposable
     {
         _channel?.Dispose();
         await Server.DisposeAsync();
-        Server = await SchedulerServer.StartAsync(Configure(Options(Data)));
+        Server = await TinySchedulerServer.StartAsync(Configure(Options(Data)));
         Connect();
     }
 

@@ -17,7 +17,7 @@ namespace TinyKv.SchedulerServer;
 /// driven from one <see cref="RealTimeLoop"/>, and the gRPC service listening on HTTP/2 without
 /// TLS. <see cref="DisposeAsync"/> stops serving, stops the loop, then closes the database.
 /// </summary>
-public sealed partial class SchedulerServer : IAsyncDisposable
+public sealed class TinySchedulerServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly RealTimeLoop _loop;
@@ -26,7 +26,7 @@ public sealed partial class SchedulerServer : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private int _stopped;
 
-    private SchedulerServer(WebApplication app, RealTimeLoop loop, SchedulerState state, RocksDbSchedulerKv kv, ILoggerFactory loggers, IPEndPoint address)
+    private TinySchedulerServer(WebApplication app, RealTimeLoop loop, SchedulerState state, RocksDbSchedulerKv kv, ILoggerFactory loggers, IPEndPoint address)
     {
         _app = app;
         _loop = loop;
@@ -47,7 +47,7 @@ public sealed partial class SchedulerServer : IAsyncDisposable
 
     /// <summary>Opens the state and starts serving.</summary>
     /// <exception cref="IOException">The data directory cannot be opened (e.g. another server holds it).</exception>
-    public static async Task<SchedulerServer> StartAsync(SchedulerServerOptions options, CancellationToken cancellationToken = default)
+    public static async Task<TinySchedulerServer> StartAsync(SchedulerServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var loggers = TinyKvLogging.CreateFactory(options.LogLevel);
@@ -89,7 +89,7 @@ public sealed partial class SchedulerServer : IAsyncDisposable
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = BoundAddress(app.Services, options.Address);
             app.Logger.LogServing(address, kv.Path, state.ClusterId, seed);
-            return new SchedulerServer(app, loop, state, kv, loggers, address);
+            return new TinySchedulerServer(app, loop, state, kv, loggers, address);
         }
         catch
         {
