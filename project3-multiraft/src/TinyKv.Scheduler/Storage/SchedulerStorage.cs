@@ -18,6 +18,8 @@ public sealed class SchedulerStorage
     private const string RegionPrefix = "raft/r/";
     private const string AllocIdKey = "alloc_id";
     private const string TimestampKey = "timestamp";
+    private const string ClusterIdKey = "cluster_id";
+    private const string GcSafePointKey = "gc/safe_point";
 
     /// <summary>Creates typed access over <paramref name="kv"/>.</summary>
     public SchedulerStorage(ISchedulerKv kv)
@@ -86,6 +88,27 @@ public sealed class SchedulerStorage
         var bytes = new byte[sizeof(long)];
         BinaryPrimitives.WriteInt64BigEndian(bytes, unixMillis);
         Kv.Save(TimestampKey, bytes);
+    }
+
+    /// <summary>The id of the cluster this storage belongs to (0 if never saved): a server picks it once, at its first start.</summary>
+    public ulong LoadClusterId() => LoadUInt64(ClusterIdKey);
+
+    /// <summary>Saves the cluster id.</summary>
+    public void SaveClusterId(ulong clusterId) => SaveUInt64(ClusterIdKey, clusterId);
+
+    /// <summary>The GC safe point (0 if never saved): versions older than it may be collected.</summary>
+    public ulong LoadGcSafePoint() => LoadUInt64(GcSafePointKey);
+
+    /// <summary>Saves the GC safe point.</summary>
+    public void SaveGcSafePoint(ulong safePoint) => SaveUInt64(GcSafePointKey, safePoint);
+
+    private ulong LoadUInt64(string key) => Kv.Load(key) is { } bytes ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
+
+    private void SaveUInt64(string key, ulong value)
+    {
+        var bytes = new byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, value);
+        Kv.Save(key, bytes);
     }
 
     private static string StoreKey(ulong storeId) => StorePrefix + storeId.ToString("D20", CultureInfo.InvariantCulture);

@@ -15,7 +15,7 @@ namespace TinyKv.Server.Replication;
 
 /// <summary>
 /// One store of a replicated server: its two RocksDB engines (<c>kv</c> and <c>raft</c> under the
-/// data directory), the raftstore running on a <see cref="StoreLoop"/>, and the gRPC transport
+/// data directory), the raftstore running on a <see cref="RealTimeLoop"/>, and the gRPC transport
 /// to the other stores. The first start on empty engines bootstraps the store and the cluster's
 /// one region, with a peer on every store of the cluster list (peer id = store id), exactly as
 /// every other store of the list does, so they agree without a scheduler.
@@ -29,14 +29,14 @@ public sealed class ReplicatedStore : IAsyncDisposable
     public const ulong FirstRegionId = 1;
 
     private readonly Engines _engines;
-    private readonly StoreLoop _loop;
+    private readonly RealTimeLoop _loop;
     private readonly GrpcRaftTransport _transport;
     private readonly StoreHost _store;
     private readonly SnapshotFiles _files;
     private int _stopping;
     private int _snapshotsReceived;
 
-    private ReplicatedStore(ulong storeId, Engines engines, StoreLoop loop, GrpcRaftTransport transport, StoreHost store, SnapshotFiles files)
+    private ReplicatedStore(ulong storeId, Engines engines, RealTimeLoop loop, GrpcRaftTransport transport, StoreHost store, SnapshotFiles files)
     {
         StoreId = storeId;
         _engines = engines;
@@ -67,7 +67,7 @@ public sealed class ReplicatedStore : IAsyncDisposable
 
         var kv = RocksDbEngine.Open(Path.Combine(dataDirectory, "kv"));
         RocksDbEngine? raft = null;
-        StoreLoop? loop = null;
+        RealTimeLoop? loop = null;
         GrpcRaftTransport? transport = null;
         try
         {
@@ -75,7 +75,7 @@ public sealed class ReplicatedStore : IAsyncDisposable
             var engines = new Engines(kv, raft);
             BootstrapIfEmpty(engines, storeId, cluster);
             var files = new SnapshotFiles();
-            loop = new StoreLoop($"store-{storeId}", loggers.CreateLogger<StoreLoop>());
+            loop = new RealTimeLoop($"store-{storeId}", loggers.CreateLogger<RealTimeLoop>());
             transport = new GrpcRaftTransport(storeId, cluster, files, config.SnapshotChunkBytes, loggers.CreateLogger<GrpcRaftTransport>());
             // Real time already makes a server's run unrepeatable; the seed is logged so the
             // randomness (election timeouts) is at least known, and drawn as the simulator does.

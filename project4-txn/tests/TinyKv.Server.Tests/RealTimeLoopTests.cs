@@ -1,19 +1,19 @@
 using FluentAssertions;
 using Microsoft.Extensions.Logging.Abstractions;
-using TinyKv.Server.Replication;
+using TinyKv.Runtime;
 using Xunit;
 
 namespace TinyKv.Server.Tests;
 
 /// <summary>The real-time loop a server's store runs on: the order the simulator keeps, on one thread.</summary>
-public sealed class StoreLoopTests
+public sealed class RealTimeLoopTests
 {
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task Actions_run_on_the_loop_thread_by_due_time_then_posting_order()
     {
-        using var loop = new StoreLoop("test-loop", NullLogger.Instance);
+        using var loop = new RealTimeLoop("test-loop", NullLogger.Instance);
         var ran = new List<string>();
         var onLoop = true;
         // Due times are read from the real clock as each action is queued, so the delays are far
@@ -46,7 +46,7 @@ public sealed class StoreLoopTests
     [Fact]
     public async Task Time_moves_forward_and_a_timer_does_not_run_early()
     {
-        using var loop = new StoreLoop("test-loop", NullLogger.Instance);
+        using var loop = new RealTimeLoop("test-loop", NullLogger.Instance);
         var ran = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         var scheduledAt = await loop.InvokeAsync(() =>
         {
@@ -60,7 +60,7 @@ public sealed class StoreLoopTests
     [Fact]
     public async Task An_action_that_throws_is_logged_and_the_loop_goes_on()
     {
-        using var loop = new StoreLoop("test-loop", NullLogger.Instance);
+        using var loop = new RealTimeLoop("test-loop", NullLogger.Instance);
         loop.Post(() => throw new InvalidOperationException("a bug"));
         (await loop.InvokeAsync(() => 42).WaitAsync(s_limit)).Should().Be(42);
         var failing = () => loop.InvokeAsync<int>(() => throw new InvalidOperationException("reported")).WaitAsync(s_limit);
@@ -70,7 +70,7 @@ public sealed class StoreLoopTests
     [Fact]
     public async Task A_stopped_loop_refuses_work_instead_of_losing_it_silently()
     {
-        var loop = new StoreLoop("test-loop", NullLogger.Instance);
+        var loop = new RealTimeLoop("test-loop", NullLogger.Instance);
         loop.Dispose();
         var late = () => loop.InvokeAsync(() => 1).WaitAsync(s_limit);
         await late.Should().ThrowAsync<ObjectDisposedException>();

@@ -1,22 +1,27 @@
+// The one real-time implementation of the seam: it is allowed the thread, the monotonic clock and
+// the monitor that the state machines are banned from, because it is what stands in for them.
+#pragma warning disable RS0030
+
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using TinyKv.Runtime;
 
-namespace TinyKv.Server.Replication;
+namespace TinyKv.Runtime;
 
 /// <summary>
-/// The real-time loop a server's store runs on: one dedicated thread runs every action, one at a
-/// time, in the order of (due time, posting order), the same order the simulator keeps in tests.
+/// The real-time loop a server runs its state machines on (a tinykv-server's store, a
+/// tinyscheduler-server's cluster): one dedicated thread runs every action, one at a time, in the
+/// order of (due time, posting order), the same order the simulator keeps in tests.
 /// <see cref="Now"/> is the time since the loop started, from a monotonic clock.
 /// </summary>
 /// <remarks>
-/// Unlike the <see cref="IScheduler"/> contract asks of callers on the loop, <see cref="Post"/>
-/// and <see cref="Schedule"/> may be called from any thread: that is how gRPC handlers hand a
-/// raft message or a client command to the store. An action that throws is logged and the loop
-/// goes on (the store's state machines are written not to throw; a throw is a bug to report, not
+/// Unlike the <see cref="IScheduler"/> contract asks of callers on the loop, <see cref="Post"/>,
+/// <see cref="Schedule"/> and <see cref="InvokeAsync{T}"/> may be called from any thread: that is
+/// how gRPC handlers hand a raft message, a client command or a scheduler request to the loop.
+/// An action that throws is logged and the loop
+/// goes on (the state machines are written not to throw; a throw is a bug to report, not
 /// a reason to take the server down).
 /// </remarks>
-public sealed class StoreLoop : IScheduler, IDisposable
+public sealed class RealTimeLoop : IScheduler, IDisposable
 {
     private readonly PriorityQueue<Timer, (long Due, long Sequence)> _queue = new();
     private readonly object _lock = new(); // Monitor.Wait and Pulse need a plain object, not a Lock.
@@ -27,7 +32,7 @@ public sealed class StoreLoop : IScheduler, IDisposable
     private bool _stopping;
 
     /// <summary>Starts the loop's thread, named <paramref name="name"/>.</summary>
-    public StoreLoop(string name, ILogger logger)
+    public RealTimeLoop(string name, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(logger);
@@ -77,7 +82,7 @@ public sealed class StoreLoop : IScheduler, IDisposable
         }));
         if (!queued)
         {
-            result.SetException(new ObjectDisposedException(nameof(StoreLoop), "the store's loop has stopped"));
+            result.SetException(new ObjectDisposedException(nameof(RealTimeLoop), "the server's loop has stopped"));
         }
 
         return result.Task;
@@ -125,7 +130,7 @@ public sealed class StoreLoop : IScheduler, IDisposable
             }
             catch (Exception ex)
             {
-                _logger.LogLoopActionFailed(ex, _thread.Name ?? "store loop");
+                _logger.LogLoopActionFailed(ex, _thread.Name ?? "real-time loop");
             }
         }
     }
@@ -184,7 +189,7 @@ public sealed class StoreLoop : IScheduler, IDisposable
     }
 }
 
-internal static partial class StoreLoopLog
+internal static partial class RealTimeLoopLog
 {
     [LoggerMessage(Level = LogLevel.Error, Message = "an action on {Loop} failed; the loop goes on")]
     public static partial void LogLoopActionFailed(this ILogger logger, Exception exception, string loop);
