@@ -64,28 +64,5 @@ public sealed record SchedulerServerOptions
 
     /// <summary>Parses host:port, the host an IP address or "localhost".</summary>
     /// <exception cref="FormatException">The text is not host:port with a port from 0 to 65535.</exception>
-    public static IPEndPoint ParseAddress(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || colon == text.Length - 1)
-        {
-            throw new FormatException($"address '{text}' is not host:port, e.g. 127.0.0.1:2379");
-        }
-
-        var host = text[..colon].Trim('[', ']');
-        if (!int.TryParse(text[(colon + 1)..], out var port) || port is < 0 or > 65535)
-        {
-            throw new FormatException($"address '{text}' has no valid port (0 to 65535)");
-        }
-
-        if (host == "localhost")
-        {
-            return new IPEndPoint(IPAddress.Loopback, port);
-        }
-
-        return IPAddress.TryParse(host, out var ip)
-            ? new IPEndPoint(ip, port)
-            : throw new FormatException($"address '{text}' has no valid IP address (or localhost)");
-    }
+    public static IPEndPoint ParseAddress(string text) => HostPort.Parse(text, "127.0.0.1:2379");
 }
