@@ -57,17 +57,22 @@ public sealed class SimulatedNetworkTests
     }
 
     [Fact]
-    public void Message_is_serialized_at_send_so_later_changes_do_not_travel()
+    public void Message_is_copied_whole_at_send_so_later_changes_do_not_travel()
     {
         var (sim, net, inbox) = Cluster();
         using var _ = sim;
         var sent = Msg(1, 2, 5);
+        sent.Entries.Add(new Entry { Term = 1, Index = 5 });
 
         net.Send(1, 2, sent);
         sent.Index = 99;
+        sent.Entries[0].Term = 7; // nested: the copy is deep
+        sent.Entries.Add(new Entry { Term = 1, Index = 6 });
         sim.RunUntilIdle(10);
 
-        inbox.Single().Message.Index.Should().Be(5);
+        var got = inbox.Single().Message;
+        got.Index.Should().Be(5);
+        got.Entries.Should().ContainSingle().Which.Term.Should().Be(1);
     }
 
     [Fact]

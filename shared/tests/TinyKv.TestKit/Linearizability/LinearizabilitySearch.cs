@@ -9,6 +9,16 @@ namespace TinyKv.TestKit.Linearizability;
 /// A cache of (linearized set, state) pairs already explored prunes every path that reaches a
 /// configuration seen before.
 /// </summary>
+/// <remarks>
+/// The cache keeps each linearized set as a 128-bit fingerprint, not as a set: the XOR of a
+/// fixed random number per operation (Zobrist hashing), updated in O(1) as an operation is
+/// linearized or undone, where a bitset costs a copy, a hash and a comparison of n bits at every
+/// step (the quadratic part of checking a key read thousands of times). Two different sets share
+/// a fingerprint with a chance of about one in 2^128 per pair. A collision can only prune a path
+/// the search has not walked: it can never produce a linearization, so an
+/// <see cref="CheckResult.Ok"/> verdict is exact; only an <see cref="CheckResult.Illegal"/> one
+/// could (with that chance) be wrong, and the checker's report then shows the operations.
+/// </remarks>
 internal static class LinearizabilitySearch
 {
     /// <summary>
@@ -22,7 +32,7 @@ internal static class LinearizabilitySearch
         var checkable = Checkable(operations);
         var list = EntryList.Build(checkable);
         var prepared = checkable.Select(KvRegisterModel.Prepare).ToArray();
-        var linearized = new Bitset(checkable.Count);
+        var fingerprint = default(Fingerprint);
         var cache = new HashSet<Configuration>();
         var calls = new Stack<(Entry Call, RegisterState StateBefore)>();
         var state = KvRegisterModel.Initial;
@@ -38,21 +48,15 @@ internal static class LinearizabilitySearch
             // The list is not empty and every call precedes its return, so the walk never runs off the end.
             if (entry!.IsCall)
             {
-                if (KvRegisterModel.Step(state, prepared[entry.Index], out var next))
+                if (KvRegisterModel.Step(state, prepared[entry.Index], out var next)
+                    && cache.Add(new Configuration(fingerprint.Toggle(entry.Index), next)))
                 {
-                    linearized.Set(entry.Index);
-                    var configuration = new Configuration(linearized, next);
-                    if (!cache.Contains(configuration))
-                    {
-                        cache.Add(new Configuration(linearized.Clone(), next));
-                        calls.Push((entry, state));
-                        state = next;
-                        EntryList.Lift(entry);
-                        entry = list.Head.Next;
-                        continue;
-                    }
-
-                    linearized.Clear(entry.Index);
+                    fingerprint = fingerprint.Toggle(entry.Index);
+                    calls.Push((entry, state));
+                    state = next;
+                    EntryList.Lift(entry);
+                    entry = list.Head.Next;
+                    continue;
                 }
 
                 entry = entry.Next;
@@ -67,7 +71,7 @@ internal static class LinearizabilitySearch
 
                 var (call, stateBefore) = calls.Pop();
                 state = stateBefore;
-                linearized.Clear(call.Index);
+                fingerprint = fingerprint.Toggle(call.Index);
                 EntryList.Unlift(call);
                 entry = call.Next;
             }
@@ -109,16 +113,24 @@ internal static class LinearizabilitySearch
         return [.. operations.Where(op => !op.IsOpen || (op.Input.IsWrite && MayBeSeen(op)))];
     }
 
-    /// <summary>A point of the search: which operations took effect, and the register's value after them.</summary>
-    private readonly struct Configuration(Bitset linearized, RegisterState state) : IEquatable<Configuration>
+    /// <summary>A point of the search: which operations took effect (as a fingerprint), and the register's value after them.</summary>
+    private readonly record struct Configuration(Fingerprint Linearized, RegisterState State);
+
+    /// <summary>
+    /// The Zobrist fingerprint of a set of operation indexes: the XOR of two 64-bit numbers per
+    /// member, derived from the index alone (SplitMix64), so a run is reproducible.
+    /// </summary>
+    private readonly record struct Fingerprint(ulong Low, ulong High)
     {
-        private readonly Bitset _linearized = linearized;
-        private readonly RegisterState _state = state;
+        /// <summary>The fingerprint with <paramref name="index"/> added, or removed if it was there.</summary>
+        public Fingerprint Toggle(int index) => new(Low ^ Mix((ulong)index * 2), High ^ Mix(((ulong)index * 2) + 1));
 
-        public bool Equals(Configuration other) => _state.Equals(other._state) && _linearized.Equals(other._linearized);
-
-        public override bool Equals(object? obj) => obj is Configuration other && Equals(other);
-
-        public override int GetHashCode() => HashCode.Combine(_linearized.GetHashCode(), _state.GetHashCode());
+        private static ulong Mix(ulong x)
+        {
+            x += 0x9E3779B97F4A7C15UL;
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            return x ^ (x >> 31);
+        }
     }
 }

@@ -4,10 +4,10 @@ using Google.Protobuf;
 namespace TinyKv.TestKit.Simulation;
 
 /// <summary>
-/// The in-memory transport of the simulator. <see cref="Send"/> serializes the message with
-/// protobuf (as the real transport would), passes it through the filters, and schedules each
-/// copy's delivery on the <see cref="Simulator"/>; the receiver gets a freshly parsed message,
-/// so sender and receiver never share an object. Every send, drop and delivery goes into the
+/// The in-memory transport of the simulator. <see cref="Send"/> passes the message through the
+/// filters and schedules each copy's delivery on the <see cref="Simulator"/>; each copy is a deep
+/// clone made at send time (what a real transport's serialize-and-parse gives, without the bytes:
+/// the same fields, and no object shared with the sender or with another copy). Every send, drop and delivery goes into the
 /// trace. Delivery is not guaranteed: filters drop, delay, duplicate and reorder; a message to
 /// a node with no endpoint at delivery time (crashed, not started) is lost.
 /// </summary>
@@ -19,8 +19,6 @@ namespace TinyKv.TestKit.Simulation;
 public sealed class SimulatedNetwork<TMessage>
     where TMessage : IMessage<TMessage>, new()
 {
-    private static readonly MessageParser<TMessage> Parser = new(() => new TMessage());
-
     private readonly Simulator _simulator;
     private readonly SortedDictionary<ulong, Action<TMessage>> _endpoints = [];
     private readonly List<(ulong? From, ulong? To, INetworkFilter Filter)> _filters = [];
@@ -109,8 +107,6 @@ public sealed class SimulatedNetwork<TMessage>
     public bool Send(ulong from, ulong to, TMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var bytes = new byte[message.CalculateSize()];
-        message.WriteTo(bytes.AsSpan()); // ToByteArray's bytes, without its output stream object
         var transmission = new Transmission(_nextId++, from, to, message, BaseLatencyMicros);
         Sent++;
         RecordSend(transmission.Id, from, to, message);
@@ -134,9 +130,11 @@ public sealed class SimulatedNetwork<TMessage>
             return false;
         }
 
+        // Cloned now, as a real transport serializes at send: a change the sender makes later
+        // does not travel, and the copies of a duplicated message do not share objects.
         for (var copy = 0; copy < transmission.CopyCount; copy++)
         {
-            _simulator.Schedule(transmission.DelayOf(copy), new Delivery(this, transmission.Id, from, to, copy, bytes).Run);
+            _simulator.Schedule(transmission.DelayOf(copy), new Delivery(this, transmission.Id, from, to, copy, message.Clone()).Run);
         }
 
         return true;
@@ -216,7 +214,7 @@ public sealed class SimulatedNetwork<TMessage>
 
         Delivered++;
         RecordLink(_deliverKind, delivery, "");
-        handler(Parser.ParseFrom(delivery.Bytes.AsSpan()));
+        handler(delivery.Message);
     }
 
     // "#id from->to description", as the send line has always read.
@@ -269,7 +267,7 @@ public sealed class SimulatedNetwork<TMessage>
         string.Create(CultureInfo.InvariantCulture, $"#{transmission.Id} {transmission.From}->{transmission.To}");
 
     /// <summary>One copy of a message on its way: what its delivery needs, and its label in the trace.</summary>
-    private sealed class Delivery(SimulatedNetwork<TMessage> network, long id, ulong from, ulong to, int copy, byte[] bytes)
+    private sealed class Delivery(SimulatedNetwork<TMessage> network, long id, ulong from, ulong to, int copy, TMessage message)
     {
         public long Id => id;
 
@@ -279,7 +277,7 @@ public sealed class SimulatedNetwork<TMessage>
 
         public int Copy => copy;
 
-        public byte[] Bytes => bytes;
+        public TMessage Message => message;
 
         public void Run() => network.Deliver(this);
     }
