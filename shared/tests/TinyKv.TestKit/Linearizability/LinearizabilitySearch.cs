@@ -81,7 +81,8 @@ internal static class LinearizabilitySearch
     }
 
     /// <summary>
-    /// The operations the search must order: all but those that cannot change the verdict. An
+    /// The operations the search must order: all but those that cannot change the verdict. Gets
+    /// that only repeat the get before them go first (see <see cref="RepeatedReads"/>). An
     /// open get constrains nothing. An open write no get can have observed is dropped too: it
     /// could always take effect last (so keeping it never makes an illegal history legal), and
     /// removing it from any valid order leaves a valid order (so dropping it never makes a legal
@@ -97,6 +98,7 @@ internal static class LinearizabilitySearch
     /// </remarks>
     public static List<KvOperation> Checkable(IReadOnlyList<KvOperation> operations)
     {
+        operations = RepeatedReads.Without(operations);
         var reads = operations.Where(op => op.Input.Kind == KvOpKind.Get && !op.IsOpen).ToList();
         var appends = operations.Where(op => op.Input.Kind == KvOpKind.Append).ToList();
         bool MayBeSeen(KvOperation write)
