@@ -64,6 +64,31 @@ public static class Bootstrap
         engines.Kv.Write(new WriteBatch().Delete(ColumnFamily.Default, Keys.PrepareBootstrapKey), sync: true);
     }
 
+    /// <summary>The first region <see cref="PrepareBootstrapCluster"/> wrote and the scheduler has not yet accepted, or null.</summary>
+    public static Region? PreparedRegion(Engines engines)
+    {
+        ArgumentNullException.ThrowIfNull(engines);
+        return MetaStore.Get(engines.Kv, Keys.PrepareBootstrapKey, RegionLocalState.Parser)?.Region;
+    }
+
+    /// <summary>
+    /// Takes back a first region this store prepared when another store bootstrapped the cluster
+    /// first: the marker and every state <see cref="PrepareBootstrapCluster"/> wrote for
+    /// <paramref name="region"/>.
+    /// </summary>
+    public static void DiscardPreparedCluster(Engines engines, Region region)
+    {
+        ArgumentNullException.ThrowIfNull(engines);
+        ArgumentNullException.ThrowIfNull(region);
+        engines.Raft.Write(new WriteBatch().Delete(ColumnFamily.Default, Keys.RaftStateKey(region.Id)), sync: true);
+        engines.Kv.Write(
+            new WriteBatch()
+                .Delete(ColumnFamily.Default, Keys.PrepareBootstrapKey)
+                .Delete(ColumnFamily.Default, Keys.RegionStateKey(region.Id))
+                .Delete(ColumnFamily.Default, Keys.ApplyStateKey(region.Id)),
+            sync: true);
+    }
+
     private static bool IsEmpty(IKvEngine engine)
     {
         using var snapshot = engine.GetSnapshot();

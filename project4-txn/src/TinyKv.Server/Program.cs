@@ -7,6 +7,7 @@ var dataDir = new Option<string>("--data-dir") { Description = "RocksDB data dir
 var logLevel = new Option<string>("--log-level") { Description = "trace, debug, info, warn, error, fatal or none", DefaultValueFactory = _ => "info" };
 var storeId = new Option<ulong?>("--store-id") { Description = "This server's store id in a replicated cluster (with --cluster); without it the server runs standalone storage" };
 var cluster = new Option<string?>("--cluster") { Description = "Every store of a replicated cluster, id=host:port comma-separated, the same list on every server, e.g. 1=127.0.0.1:20160,2=127.0.0.1:20161,3=127.0.0.1:20162" };
+var scheduler = new Option<string?>("--scheduler") { Description = "The tinyscheduler-server of a multi-region cluster, host:port (e.g. 127.0.0.1:2379): the store gets its id there and joins; instead of --store-id and --cluster" };
 var raftTick = new Option<int>("--raft-tick-ms") { Description = "The raft base tick of a replicated server in milliseconds (elections time out after 10 to 20 ticks)", DefaultValueFactory = _ => 100 };
 
 var root = new RootCommand("tinykv-server: a TinyKV store speaking the TinyKv gRPC protocol, standalone or replicated with Raft")
@@ -16,6 +17,7 @@ var root = new RootCommand("tinykv-server: a TinyKV store speaking the TinyKv gR
     logLevel,
     storeId,
     cluster,
+    scheduler,
     raftTick,
 };
 
@@ -30,7 +32,8 @@ root.SetAction(async (parse, cancellationToken) =>
             TinyKvLogging.ParseLevel(parse.GetValue(logLevel)!),
             parse.GetValue(storeId),
             parse.GetValue(cluster),
-            parse.GetValue(raftTick));
+            parse.GetValue(raftTick),
+            parse.GetValue(scheduler));
     }
     catch (Exception ex) when (ex is FormatException or ArgumentException)
     {
@@ -43,7 +46,7 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         server = await TinyKvServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
     }
-    catch (Exception ex) when (ex is IOException or TodoException or UnauthorizedAccessException)
+    catch (Exception ex) when (ex is IOException or TodoException or UnauthorizedAccessException or TinyKv.Server.Scheduling.SchedulerCallException)
     {
         await Console.Error.WriteLineAsync($"tinykv-server: cannot start: {ex.Message}").ConfigureAwait(false);
         return 1;

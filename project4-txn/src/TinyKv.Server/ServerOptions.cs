@@ -24,6 +24,22 @@ public sealed record ServerOptions
     /// <summary>Every store of a replicated cluster and its address; null for a standalone server.</summary>
     public Replication.ClusterMembers? Cluster { get; init; }
 
+    /// <summary>
+    /// The scheduler (<c>tinyscheduler-server</c>) of a multi-region cluster; null without one.
+    /// With it the store gets its id from the scheduler, bootstraps or joins the cluster, and its
+    /// regions split and move as the scheduler says.
+    /// </summary>
+    public Uri? Scheduler { get; init; }
+
+    /// <summary>How long a store started with <see cref="Scheduler"/> waits for the scheduler to answer before giving up.</summary>
+    public TimeSpan SchedulerPatience { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A region larger than this (approximate bytes) is split, with a scheduler.</summary>
+    public ulong RegionMaxSize { get; init; } = 144UL * 1024 * 1024;
+
+    /// <summary>The size of the first part when a region is split.</summary>
+    public ulong RegionSplitSize { get; init; } = 96UL * 1024 * 1024;
+
     /// <summary>The raft base tick of a replicated server; an election times out after 10 to 20 ticks, a leader heartbeats every 2.</summary>
     public TimeSpan RaftTick { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -36,21 +52,27 @@ public sealed record ServerOptions
     /// <summary>How long a replicated write or read waits for the raft log before failing with a region error.</summary>
     public TimeSpan ReplicationTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Whether the server replicates its storage with Raft (it has a store id and a cluster).</summary>
-    public bool IsReplicated => StoreId is not null && Cluster is not null;
+    /// <summary>Whether the server replicates its storage with Raft (it has a store id and a cluster, or a scheduler).</summary>
+    public bool IsReplicated => (StoreId is not null && Cluster is not null) || Scheduler is not null;
 
     /// <summary>The largest request the server accepts, as in the original server (10 MiB).</summary>
     public int MaxReceiveMessageSize { get; init; } = 10 * 1024 * 1024;
 
     /// <summary>
-    /// The options the command line gives: a standalone server, or with <paramref name="storeId"/>
-    /// and <paramref name="cluster"/> a store of a replicated cluster, listening by default on
-    /// its own address in the cluster list.
+    /// The options the command line gives: a standalone server; with <paramref name="storeId"/>
+    /// and <paramref name="cluster"/> a store of a static replicated cluster, listening by default
+    /// on its own address in the cluster list; or with <paramref name="scheduler"/> a store of a
+    /// multi-region cluster that the scheduler at that address runs.
     /// </summary>
     /// <exception cref="FormatException">An address, the cluster list or their combination is not valid.</exception>
-    public static ServerOptions FromCommandLine(string? address, string dataDirectory, LogLevel logLevel, ulong? storeId, string? cluster, int raftTickMilliseconds)
+    public static ServerOptions FromCommandLine(string? address, string dataDirectory, LogLevel logLevel, ulong? storeId, string? cluster, int raftTickMilliseconds, string? scheduler = null)
     {
         ArgumentNullException.ThrowIfNull(dataDirectory);
+        if (scheduler is not null && (storeId is not null || cluster is not null))
+        {
+            throw new FormatException("--scheduler replaces --store-id and --cluster: the scheduler gives the store its id and tells it where the others are");
+        }
+
         if ((storeId is null) != (cluster is null))
         {
             throw new FormatException("--store-id and --cluster go together: give both to replicate, neither to run standalone");
@@ -62,6 +84,17 @@ public sealed record ServerOptions
         }
 
         var options = new ServerOptions { DataDirectory = dataDirectory, LogLevel = logLevel, RaftTick = TimeSpan.FromMilliseconds(raftTickMilliseconds) };
+        if (scheduler is not null)
+        {
+            var advertised = ParseAddress(address ?? "127.0.0.1:20160");
+            if (advertised.Port == 0)
+            {
+                throw new FormatException("--addr needs a real port with --scheduler, not 0: the store registers its address with the scheduler, and the other stores connect to it there");
+            }
+
+            return options with { Address = advertised, Scheduler = new Uri($"http://{HostPort.Parse(scheduler, "127.0.0.1:2379")}") };
+        }
+
         if (storeId is not { } id)
         {
             return options with { Address = ParseAddress(address ?? "127.0.0.1:20160") };

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TinyKv.RaftStore;
 using TinyKv.Server.Replication;
+using TinyKv.Server.Scheduling;
 using TinyKv.Standalone;
 using TinyKv.Storage;
 using TinyKv.Storage.RocksDb;
@@ -28,10 +29,12 @@ public sealed class TinyKvServer : IAsyncDisposable
     private readonly IStorage _storage;
     private readonly RaftEndpoint _raft;
     private readonly ILoggerFactory _loggers;
+    private readonly SchedulerConnection? _scheduler;
     private int _stopped;
 
-    private TinyKvServer(WebApplication app, IStorage storage, RaftEndpoint raft, ILoggerFactory loggers, IPEndPoint address)
+    private TinyKvServer(WebApplication app, IStorage storage, RaftEndpoint raft, ILoggerFactory loggers, IPEndPoint address, SchedulerConnection? scheduler)
     {
+        _scheduler = scheduler;
         _app = app;
         _storage = storage;
         _raft = raft;
@@ -55,6 +58,7 @@ public sealed class TinyKvServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var loggers = TinyKvLogging.CreateFactory(options.LogLevel);
         ReplicatedStore? store = null;
+        SchedulerConnection? scheduler = null;
         IStorage? storage = null;
         RaftEndpoint? raft = null;
         try
@@ -66,10 +70,24 @@ public sealed class TinyKvServer : IAsyncDisposable
                     RaftBaseTickMicros = (long)options.RaftTick.TotalMicroseconds,
                     RaftLogGcTickMicros = (long)(options.RaftTick.TotalMicroseconds * 10),
                     SchedulerHeartbeatTickMicros = (long)(options.RaftTick.TotalMicroseconds * 10),
+                    SplitRegionCheckTickMicros = (long)(options.RaftTick.TotalMicroseconds * 10),
+                    StoreHeartbeatTickMicros = (long)(options.RaftTick.TotalMicroseconds * 10),
                     RaftLogGcCountLimit = options.RaftLogGcCountLimit,
                     SnapshotChunkBytes = options.SnapshotChunkBytes,
+                    RegionMaxSize = options.RegionMaxSize,
+                    RegionSplitSize = options.RegionSplitSize,
                 };
-                store = await ReplicatedStore.StartAsync(options.StoreId!.Value, options.Cluster!, options.DataDirectory, config, loggers).ConfigureAwait(false);
+                if (options.Scheduler is { } schedulerAddress)
+                {
+                    scheduler = await SchedulerConnection.ConnectAsync(schedulerAddress, options.SchedulerPatience, cancellationToken).ConfigureAwait(false);
+                    store = await ReplicatedStore.StartWithSchedulerAsync(
+                        scheduler, $"{options.Address}", options.DataDirectory, config, loggers, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    store = await ReplicatedStore.StartAsync(options.StoreId!.Value, options.Cluster!, options.DataDirectory, config, loggers).ConfigureAwait(false);
+                }
+
                 storage = new RaftStorage(store, options.ReplicationTimeout);
             }
             else
@@ -109,8 +127,11 @@ public sealed class TinyKvServer : IAsyncDisposable
                 ?? throw new InvalidOperationException("the web host reports no bound addresses");
             var bound = new Uri(addresses.Addresses.First());
             var address = new IPEndPoint(options.Address.Address, bound.Port);
-            app.Logger.LogServing(address, options.DataDirectory, options.IsReplicated ? $"store {options.StoreId} of cluster {options.Cluster}" : "standalone");
-            return new TinyKvServer(app, storage, raft, loggers, address);
+            var role = scheduler is not null
+                ? $"store {store!.StoreId} of cluster {scheduler.ClusterId}, scheduler {scheduler.Address.Authority}"
+                : options.IsReplicated ? $"store {options.StoreId} of cluster {options.Cluster}" : "standalone";
+            app.Logger.LogServing(address, options.DataDirectory, role);
+            return new TinyKvServer(app, storage, raft, loggers, address, scheduler);
         }
         catch
         {
@@ -121,6 +142,7 @@ public sealed class TinyKvServer : IAsyncDisposable
             }
 
             raft?.Dispose();
+            scheduler?.Dispose();
             loggers.Dispose();
             throw;
         }
@@ -144,6 +166,7 @@ public sealed class TinyKvServer : IAsyncDisposable
             await store.DisposeAsync().ConfigureAwait(false);
         }
 
+        _scheduler?.Dispose();
         _loggers.Dispose();
     }
 }

@@ -59,4 +59,31 @@ public sealed class ReplicationOptionsTests
         var parse = () => ServerOptions.FromCommandLine(address, "data", LogLevel.Information, storeId, cluster, tick);
         parse.Should().Throw<FormatException>().WithMessage($"*{reason}*");
     }
+
+    [Fact]
+    public void With_a_scheduler_the_store_is_replicated_and_registers_its_own_address()
+    {
+        var options = ServerOptions.FromCommandLine("127.0.0.1:20170", "data", LogLevel.Information, null, null, 100, "127.0.0.1:2379");
+        options.IsReplicated.Should().BeTrue();
+        options.StoreId.Should().BeNull("the scheduler gives the id");
+        options.Scheduler.Should().Be(new Uri("http://127.0.0.1:2379"));
+        options.Address.Port.Should().Be(20170);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:20170", 1UL, null, "replaces --store-id and --cluster")]
+    [InlineData("127.0.0.1:20170", null, "1=127.0.0.1:20160", "replaces --store-id and --cluster")]
+    [InlineData("127.0.0.1:0", null, null, "needs a real port")]
+    public void A_scheduler_with_options_that_do_not_fit_is_refused(string address, ulong? storeId, string? cluster, string reason)
+    {
+        var parse = () => ServerOptions.FromCommandLine(address, "data", LogLevel.Information, storeId, cluster, 100, "127.0.0.1:2379");
+        parse.Should().Throw<FormatException>().WithMessage($"*{reason}*");
+    }
+
+    [Fact]
+    public void A_scheduler_address_that_is_not_host_and_port_is_refused()
+    {
+        var parse = () => ServerOptions.FromCommandLine("127.0.0.1:20170", "data", LogLevel.Information, null, null, 100, "scheduler:port");
+        parse.Should().Throw<FormatException>();
+    }
 }

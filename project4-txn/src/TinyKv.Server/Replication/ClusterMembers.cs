@@ -8,7 +8,7 @@ namespace TinyKv.Server.Replication;
 /// server derives the cluster's first region from the same list, so they agree on it without a
 /// scheduler.
 /// </summary>
-public sealed class ClusterMembers
+public sealed class ClusterMembers : IStoreAddresses
 {
     private ClusterMembers(SortedDictionary<ulong, Uri> stores) => Stores = stores;
 
@@ -45,6 +45,10 @@ public sealed class ClusterMembers
             ? new ClusterMembers(stores)
             : throw new FormatException("the cluster list is empty; give id=host:port for every store, comma-separated");
     }
+
+    /// <inheritdoc/>
+    public ValueTask<Uri?> ResolveAsync(ulong storeId, bool refresh, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Stores.GetValueOrDefault(storeId));
 
     /// <inheritdoc/>
     public override string ToString() => string.Join(",", Stores.Select(s => $"{s.Key}={s.Value.Authority}"));

@@ -17,9 +17,11 @@ namespace TinyKv.Server.Replication;
 /// </summary>
 /// <remarks>
 /// <see cref="Send"/> runs on the store's loop and never blocks: it queues the message for the
-/// target store's sender, which runs on the thread pool. A message to an unknown store, one that
-/// finds its queue full, or one in flight when a connection breaks is dropped; Raft resends what
-/// matters. A broken connection is opened again after a short pause.
+/// target store's sender, which runs on the thread pool. A sender is made the first time a store
+/// is sent to; it learns the store's address from <see cref="IStoreAddresses"/> (a static list, or
+/// the scheduler) and asks again after a connection fails. A message to a store whose address is
+/// unknown, one that finds its queue full, or one in flight when a connection breaks is dropped;
+/// Raft resends what matters. A broken connection is opened again after a short pause.
 /// </remarks>
 public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
 {
@@ -27,38 +29,39 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
     private const int QueuedSnapshots = 2;
     private static readonly TimeSpan Reconnect = TimeSpan.FromMilliseconds(200);
 
+    private readonly ulong _storeId;
+    private readonly IStoreAddresses _addresses;
     private readonly Dictionary<ulong, Link> _links = [];
+    private readonly Lock _linksLock = new();
     private readonly SnapshotFiles _files;
     private readonly int _chunkBytes;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
 
-    /// <summary>A transport sending from store <paramref name="storeId"/> to the other stores of <paramref name="cluster"/>.</summary>
+    /// <summary>A transport sending from store <paramref name="storeId"/> to the stores <paramref name="addresses"/> locates.</summary>
     /// <param name="storeId">This store.</param>
-    /// <param name="cluster">Every store of the cluster and the address it serves on.</param>
+    /// <param name="addresses">Where the other stores serve.</param>
     /// <param name="files">The store's snapshot files, where a snapshot's data waits to be sent.</param>
     /// <param name="chunkBytes">The largest piece of a snapshot file one chunk carries.</param>
     /// <param name="logger">Where connection trouble is logged (at debug level: a peer being down is normal).</param>
-    public GrpcRaftTransport(ulong storeId, ClusterMembers cluster, SnapshotFiles files, int chunkBytes, ILogger logger)
+    public GrpcRaftTransport(ulong storeId, IStoreAddresses addresses, SnapshotFiles files, int chunkBytes, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(addresses);
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkBytes);
+        _storeId = storeId;
+        _addresses = addresses;
         _files = files;
         _chunkBytes = chunkBytes;
         _logger = logger;
-        foreach (var (id, address) in cluster.Stores.Where(s => s.Key != storeId))
-        {
-            _links[id] = new Link(this, id, address);
-        }
     }
 
     /// <inheritdoc/>
     public void Send(RaftMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.ToPeer is null || !_links.TryGetValue(message.ToPeer.StoreId, out var link))
+        if (message.ToPeer is not { StoreId: var to } || to == _storeId || LinkTo(to) is not { } link)
         {
             return;
         }
@@ -85,7 +88,13 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        foreach (var link in _links.Values)
+        Link[] links;
+        lock (_linksLock)
+        {
+            links = [.. _links.Values];
+        }
+
+        foreach (var link in links)
         {
             await link.DisposeAsync().ConfigureAwait(false);
         }
@@ -93,21 +102,39 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>The sender to store <paramref name="storeId"/>, made on first use; null once the transport stops.</summary>
+    private Link? LinkTo(ulong storeId)
+    {
+        lock (_linksLock)
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            if (!_links.TryGetValue(storeId, out var link))
+            {
+                link = _links[storeId] = new Link(this, storeId);
+            }
+
+            return link;
+        }
+    }
+
     private sealed class Link : IAsyncDisposable
     {
         private readonly GrpcRaftTransport _owner;
         private readonly ulong _storeId;
-        private readonly GrpcChannel _channel;
-        private readonly TinyKvClient _client;
         private readonly Task _messagePump;
         private readonly Task _snapshotPump;
+        private readonly SemaphoreSlim _connecting = new(1, 1);
+        private (Uri Address, GrpcChannel Channel, TinyKvClient Client)? _connection;
+        private bool _failed;
 
-        public Link(GrpcRaftTransport owner, ulong storeId, Uri address)
+        public Link(GrpcRaftTransport owner, ulong storeId)
         {
             _owner = owner;
             _storeId = storeId;
-            _channel = GrpcChannel.ForAddress(address);
-            _client = new TinyKvClient(_channel);
             var full = new BoundedChannelOptions(QueuedMessages) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true };
             Messages = Channel.CreateBounded<RaftMessage>(full);
             Snapshots = Channel.CreateBounded<(RaftMessage, byte[])>(new BoundedChannelOptions(QueuedSnapshots) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -122,8 +149,48 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         public async ValueTask DisposeAsync()
         {
             await Task.WhenAll(_messagePump, _snapshotPump).ConfigureAwait(false);
-            _channel.Dispose();
+            _connection?.Channel.Dispose();
+            _connecting.Dispose();
         }
+
+        /// <summary>
+        /// The client for the store's current address: asked for once, and again after a
+        /// failure (a new channel when the address changed). Null while the address is unknown.
+        /// </summary>
+        private async Task<TinyKvClient?> ClientAsync(CancellationToken stop)
+        {
+            await _connecting.WaitAsync(stop).ConfigureAwait(false);
+            try
+            {
+                if (_connection is { } known && !_failed)
+                {
+                    return known.Client;
+                }
+
+                var address = await _owner._addresses.ResolveAsync(_storeId, refresh: _failed, stop).ConfigureAwait(false);
+                _failed = false;
+                if (address is null)
+                {
+                    return null;
+                }
+
+                if (_connection is { } current && current.Address == address)
+                {
+                    return current.Client;
+                }
+
+                _connection?.Channel.Dispose();
+                var channel = GrpcChannel.ForAddress(address);
+                _connection = (address, channel, new TinyKvClient(channel));
+                return _connection.Value.Client;
+            }
+            finally
+            {
+                _connecting.Release();
+            }
+        }
+
+        private void MarkFailed() => _failed = true;
 
         /// <summary>Runs <paramref name="send"/> until the transport stops, pausing after each failure.</summary>
         private async Task PumpAsync(Func<CancellationToken, Task> send)
@@ -141,6 +208,7 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is RpcException or IOException or HttpRequestException or InvalidOperationException)
                 {
+                    MarkFailed();
                     _owner._logger.LogLinkBroken(_storeId, ex.Message);
                     try
                     {
@@ -159,7 +227,13 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         {
             var queue = Messages.Reader;
             await queue.WaitToReadAsync(stop).ConfigureAwait(false);
-            using var call = _client.Raft(cancellationToken: stop);
+            if (await ClientAsync(stop).ConfigureAwait(false) is not { } client)
+            {
+                Drop(queue);
+                throw new InvalidOperationException($"the address of store {_storeId} is not known");
+            }
+
+            using var call = client.Raft(cancellationToken: stop);
             while (await queue.WaitToReadAsync(stop).ConfigureAwait(false))
             {
                 while (queue.TryRead(out var message))
@@ -173,7 +247,12 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         private async Task SendSnapshotAsync(CancellationToken stop)
         {
             var (message, data) = await Snapshots.Reader.ReadAsync(stop).ConfigureAwait(false);
-            using var call = _client.Snapshot(cancellationToken: stop);
+            if (await ClientAsync(stop).ConfigureAwait(false) is not { } client)
+            {
+                throw new InvalidOperationException($"the address of store {_storeId} is not known; snapshot for region {message.RegionId} dropped");
+            }
+
+            using var call = client.Snapshot(cancellationToken: stop);
             foreach (var chunk in SnapshotChunks.Split(message, data, _owner._chunkBytes))
             {
                 await call.RequestStream.WriteAsync(chunk, stop).ConfigureAwait(false);
@@ -181,6 +260,14 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
 
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
             await call.ResponseAsync.ConfigureAwait(false);
+        }
+
+        /// <summary>Drops what waits for a store nobody can reach yet: Raft sends again.</summary>
+        private static void Drop(ChannelReader<RaftMessage> queue)
+        {
+            while (queue.TryRead(out _))
+            {
+            }
         }
     }
 }

@@ -33,12 +33,14 @@ public sealed class ReplicatedStore : IAsyncDisposable
     private readonly GrpcRaftTransport _transport;
     private readonly StoreHost _store;
     private readonly SnapshotFiles _files;
+    private readonly IAsyncDisposable? _schedulerClient;
     private int _stopping;
     private int _snapshotsReceived;
 
-    private ReplicatedStore(ulong storeId, Engines engines, RealTimeLoop loop, GrpcRaftTransport transport, StoreHost store, SnapshotFiles files)
+    private ReplicatedStore(ulong storeId, Engines engines, RealTimeLoop loop, GrpcRaftTransport transport, StoreHost store, SnapshotFiles files, IAsyncDisposable? schedulerClient = null)
     {
         StoreId = storeId;
+        _schedulerClient = schedulerClient;
         _engines = engines;
         _loop = loop;
         _transport = transport;
@@ -96,6 +98,71 @@ public sealed class ReplicatedStore : IAsyncDisposable
             if (transport is not null)
             {
                 await transport.DisposeAsync().ConfigureAwait(false);
+            }
+
+            loop?.Dispose();
+            raft?.Dispose();
+            kv.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the store under <paramref name="dataDirectory"/> as a member of the cluster
+    /// <paramref name="scheduler"/> serves, as the original's node does: on first start the store
+    /// gets its id from the scheduler; if the cluster is not bootstrapped yet, the store prepares
+    /// the first region (one peer, its own) and bootstraps the cluster with it, or, when another
+    /// store won that race, takes its preparation back and starts empty; then it registers its
+    /// <paramref name="advertisedAddress"/> (<c>PutStore</c>) and starts, heartbeating to the
+    /// scheduler and taking the peers its operators add.
+    /// </summary>
+    /// <exception cref="IOException">The data directory cannot be opened, or belongs to another cluster.</exception>
+    /// <exception cref="Scheduling.SchedulerCallException">The scheduler refused or did not answer a bootstrap call.</exception>
+    public static async Task<ReplicatedStore> StartWithSchedulerAsync(
+        Scheduling.SchedulerConnection scheduler, string advertisedAddress, string dataDirectory, RaftStoreConfig config, ILoggerFactory loggers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentException.ThrowIfNullOrWhiteSpace(advertisedAddress);
+        ArgumentNullException.ThrowIfNull(dataDirectory);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var kv = RocksDbEngine.Open(Path.Combine(dataDirectory, "kv"));
+        RocksDbEngine? raft = null;
+        RealTimeLoop? loop = null;
+        GrpcRaftTransport? transport = null;
+        Scheduling.GrpcSchedulerClient? client = null;
+        var logger = loggers.CreateLogger<ReplicatedStore>();
+        try
+        {
+            raft = RocksDbEngine.Open(Path.Combine(dataDirectory, "raft"));
+            var engines = new Engines(kv, raft);
+            var storeId = await JoinClusterAsync(engines, scheduler, advertisedAddress, logger, cancellationToken).ConfigureAwait(false);
+            var files = new SnapshotFiles();
+            loop = new RealTimeLoop($"store-{storeId}", loggers.CreateLogger<RealTimeLoop>());
+            client = new Scheduling.GrpcSchedulerClient(scheduler, loop, loggers.CreateLogger<Scheduling.GrpcSchedulerClient>());
+            transport = new GrpcRaftTransport(storeId, client, files, config.SnapshotChunkBytes, loggers.CreateLogger<GrpcRaftTransport>());
+            var streams = new RandomStreams(Random.Shared.NextInt64());
+            logger.LogRandomSeed(storeId, streams.Seed);
+            var store = new StoreHost(
+                storeId, config, engines, loop, transport, client,
+                streams.Stream("store", storeId), peerId => streams.Stream("raft", peerId), snapshotFiles: files);
+            await loop.InvokeAsync(() =>
+            {
+                store.Start();
+                return true;
+            }).ConfigureAwait(false);
+            return new ReplicatedStore(storeId, engines, loop, transport, store, files, client);
+        }
+        catch
+        {
+            if (transport is not null)
+            {
+                await transport.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (client is not null)
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
             }
 
             loop?.Dispose();
@@ -189,6 +256,11 @@ public sealed class ReplicatedStore : IAsyncDisposable
         }
 
         await _transport.DisposeAsync().ConfigureAwait(false);
+        if (_schedulerClient is not null)
+        {
+            await _schedulerClient.DisposeAsync().ConfigureAwait(false);
+        }
+
         try
         {
             await _loop.InvokeAsync(() =>
@@ -203,6 +275,67 @@ public sealed class ReplicatedStore : IAsyncDisposable
             _engines.Kv.Dispose();
             _engines.Raft.Dispose();
         }
+    }
+
+    /// <summary>The store's id, after the steps of <see cref="StartWithSchedulerAsync"/> that come before starting it.</summary>
+    private static async Task<ulong> JoinClusterAsync(Engines engines, Scheduling.SchedulerConnection scheduler, string advertisedAddress, ILogger logger, CancellationToken cancellationToken)
+    {
+        ulong storeId;
+        if (Bootstrap.StoreIdent(engines) is { } ident)
+        {
+            if (ident.ClusterId != scheduler.ClusterId)
+            {
+                throw new IOException(
+                    $"the data directory holds store {ident.StoreId} of cluster {ident.ClusterId}, but the scheduler at {scheduler.Address.Authority} serves cluster {scheduler.ClusterId}");
+            }
+
+            storeId = ident.StoreId;
+        }
+        else
+        {
+            storeId = await scheduler.AllocIdAsync(cancellationToken).ConfigureAwait(false);
+            Bootstrap.BootstrapStore(engines, scheduler.ClusterId, storeId);
+            logger.LogNewStore(storeId, scheduler.ClusterId);
+        }
+
+        var store = new Store { Id = storeId, Address = advertisedAddress, State = StoreState.Up };
+        var prepared = Bootstrap.PreparedRegion(engines);
+        if (prepared is null && !await scheduler.IsBootstrappedAsync(cancellationToken).ConfigureAwait(false) && !HoldsRegions(engines))
+        {
+            prepared = new Region
+            {
+                Id = await scheduler.AllocIdAsync(cancellationToken).ConfigureAwait(false),
+                RegionEpoch = new RegionEpoch { Version = MetaStore.InitEpochVersion, ConfVer = MetaStore.InitEpochConfVersion },
+            };
+            prepared.Peers.Add(new MetaPeer { Id = await scheduler.AllocIdAsync(cancellationToken).ConfigureAwait(false), StoreId = storeId });
+            Bootstrap.PrepareBootstrapCluster(engines, prepared);
+        }
+
+        if (prepared is not null)
+        {
+            if (await scheduler.BootstrapAsync(store, cancellationToken).ConfigureAwait(false) == Proto.Schedulerpb.ErrorType.AlreadyBootstrapped)
+            {
+                Bootstrap.DiscardPreparedCluster(engines, prepared);
+                logger.LogJoined(storeId, scheduler.ClusterId);
+            }
+            else
+            {
+                Bootstrap.ClearPrepareBootstrapState(engines);
+                logger.LogBootstrapped(storeId, scheduler.ClusterId, prepared.Id);
+            }
+        }
+
+        await scheduler.PutStoreAsync(store, cancellationToken).ConfigureAwait(false);
+        return storeId;
+    }
+
+    /// <summary>Whether the kv engine holds any region's state (a store that served before).</summary>
+    private static bool HoldsRegions(Engines engines)
+    {
+        using var snapshot = engines.Kv.GetSnapshot();
+        using var iterator = snapshot.NewIterator(ColumnFamily.Default);
+        iterator.Seek(Keys.RegionMetaMinKey);
+        return iterator.Valid && ByteComparer.Compare(iterator.Key, Keys.RegionMetaMaxKey) < 0;
     }
 
     private static void BootstrapIfEmpty(Engines engines, ulong storeId, ClusterMembers cluster)
@@ -306,6 +439,15 @@ internal static partial class ReplicatedStoreLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "store {StoreId} draws its randomness from seed {Seed}")]
     public static partial void LogRandomSeed(this ILogger logger, ulong storeId, long seed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "store {StoreId} is new: the scheduler of cluster {ClusterId} gave it its id")]
+    public static partial void LogNewStore(this ILogger logger, ulong storeId, ulong clusterId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "store {StoreId} bootstrapped cluster {ClusterId} with region {RegionId}")]
+    public static partial void LogBootstrapped(this ILogger logger, ulong storeId, ulong clusterId, ulong regionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "store {StoreId} joins cluster {ClusterId}, which another store bootstrapped first")]
+    public static partial void LogJoined(this ILogger logger, ulong storeId, ulong clusterId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "store {StoreId} leads region {RegionId}")]
     public static partial void LogLeads(this ILogger logger, ulong storeId, ulong regionId);

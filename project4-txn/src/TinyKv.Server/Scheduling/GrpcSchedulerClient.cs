@@ -1,0 +1,245 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using TinyKv.Proto.Metapb;
+using TinyKv.Proto.Schedulerpb;
+using TinyKv.RaftStore;
+using TinyKv.Runtime;
+using TinyKv.Server.Replication;
+
+namespace TinyKv.Server.Scheduling;
+
+/// <summary>
+/// The raftstore's scheduler client over gRPC: region heartbeats on one long-lived
+/// <c>RegionHeartbeat</c> stream (the scheduler's answers, operators among them, handed to the
+/// store's loop), store heartbeats and <c>AskSplit</c> as unary calls, and store addresses for
+/// the raft transport from <c>GetStore</c>.
+/// </summary>
+/// <remarks>
+/// Every method the store calls runs on its loop and returns at once: the calls go out on the
+/// thread pool, and answers come back through <see cref="IScheduler.Post"/>. When the scheduler
+/// is away, heartbeats queue up to a bound and the rest are dropped (the next ones say the same,
+/// newer), AskSplit is answered with an error (the split checker asks again later), and the
+/// stream is opened again after a pause.
+/// </remarks>
+public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAsyncDisposable
+{
+    private const int QueuedHeartbeats = 1024;
+    private static readonly TimeSpan Reconnect = TimeSpan.FromMilliseconds(500);
+
+    private readonly SchedulerConnection _scheduler;
+    private readonly IScheduler _loop;
+    private readonly ILogger _logger;
+    private readonly Channel<RegionHeartbeatRequest> _heartbeats =
+        Channel.CreateBounded<RegionHeartbeatRequest>(new BoundedChannelOptions(QueuedHeartbeats) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    private readonly ConcurrentDictionary<ulong, Uri> _addresses = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pump;
+    private Action<RegionHeartbeatResponse>? _handler;
+
+    /// <summary>A client of <paramref name="scheduler"/> whose answers run on <paramref name="loop"/>.</summary>
+    public GrpcSchedulerClient(SchedulerConnection scheduler, IScheduler loop, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(loop);
+        ArgumentNullException.ThrowIfNull(logger);
+        _scheduler = scheduler;
+        _loop = loop;
+        _logger = logger;
+        _pump = Task.Run(PumpHeartbeatsAsync);
+    }
+
+    /// <inheritdoc/>
+    public void SetRegionHeartbeatHandler(Action<RegionHeartbeatResponse> handler) => Volatile.Write(ref _handler, handler);
+
+    /// <inheritdoc/>
+    public void RegionHeartbeat(RegionHeartbeatRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var sent = request.Clone();
+        sent.Header = _scheduler.Header;
+        _heartbeats.Writer.TryWrite(sent);
+    }
+
+    /// <inheritdoc/>
+    public void StoreHeartbeat(StoreStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        var request = new StoreHeartbeatRequest { Header = _scheduler.Header, Stats = stats.Clone() };
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var response = await _scheduler.Client.StoreHeartbeatAsync(request, cancellationToken: _stop.Token).ConfigureAwait(false);
+                if (response.Header?.Error is { Type: not ErrorType.Ok } error)
+                {
+                    _logger.LogStoreHeartbeatRefused(stats.StoreId, error.Type, error.Message);
+                }
+            }
+            catch (RpcException ex)
+            {
+                _logger.LogSchedulerUnreachable("StoreHeartbeat", ex.Status.Detail);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    /// <inheritdoc/>
+    public void AskSplit(Region region, Action<AskSplitResponse> answer)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        ArgumentNullException.ThrowIfNull(answer);
+        var request = new AskSplitRequest { Header = _scheduler.Header, Region = region.Clone() };
+        _ = Task.Run(async () =>
+        {
+            AskSplitResponse response;
+            try
+            {
+                response = await _scheduler.Client.AskSplitAsync(request, cancellationToken: _stop.Token).ConfigureAwait(false);
+            }
+            catch (RpcException ex)
+            {
+                response = Refusal($"the scheduler did not answer AskSplit ({ex.Status.StatusCode}: {ex.Status.Detail})");
+            }
+            catch (OperationCanceledException)
+            {
+                return; // stopping: the store is gone
+            }
+
+            _loop.Post(() => answer(response));
+        });
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<Uri?> ResolveAsync(ulong storeId, bool refresh, CancellationToken cancellationToken)
+    {
+        if (!refresh && _addresses.TryGetValue(storeId, out var known))
+        {
+            return known;
+        }
+
+        try
+        {
+            var store = await _scheduler.GetStoreAsync(storeId, cancellationToken).ConfigureAwait(false);
+            if (store.State == StoreState.Tombstone || string.IsNullOrEmpty(store.Address))
+            {
+                _addresses.TryRemove(storeId, out _);
+                return null;
+            }
+
+            var address = new Uri($"http://{store.Address}");
+            _addresses[storeId] = address;
+            return address;
+        }
+        catch (Exception ex) when (ex is RpcException or SchedulerCallException or UriFormatException)
+        {
+            _logger.LogStoreUnresolved(storeId, ex.Message);
+            return _addresses.GetValueOrDefault(storeId);
+        }
+    }
+
+    /// <summary>Stops the heartbeat stream and every call in flight.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _heartbeats.Writer.TryComplete();
+        await _pump.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private static AskSplitResponse Refusal(string message) => new()
+    {
+        Header = new ResponseHeader { Error = new Error { Type = ErrorType.Unknown, Message = message } },
+    };
+
+    /// <summary>Keeps a <c>RegionHeartbeat</c> stream open while there is something to send, and hands every answer to the loop.</summary>
+    private async Task PumpHeartbeatsAsync()
+    {
+        var stop = _stop.Token;
+        var queue = _heartbeats.Reader;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await queue.WaitToReadAsync(stop).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                using var call = _scheduler.Client.RegionHeartbeat(cancellationToken: stop);
+                var answers = ReadAnswersAsync(call.ResponseStream, stop);
+                while (await queue.WaitToReadAsync(stop).ConfigureAwait(false))
+                {
+                    while (queue.TryRead(out var request))
+                    {
+                        await call.RequestStream.WriteAsync(request, stop).ConfigureAwait(false);
+                    }
+
+                    if (answers.IsCompleted)
+                    {
+                        await answers.ConfigureAwait(false); // the stream broke: rethrow why
+                        throw new IOException("the scheduler closed the region heartbeat stream");
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException)
+            {
+                _logger.LogSchedulerUnreachable("RegionHeartbeat", ex.Message);
+                try
+                {
+                    await Task.Delay(Reconnect, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task ReadAnswersAsync(IAsyncStreamReader<RegionHeartbeatResponse> answers, CancellationToken stop)
+    {
+        while (await answers.MoveNext(stop).ConfigureAwait(false))
+        {
+            var answer = answers.Current;
+            if (answer.Header?.Error is { Type: not ErrorType.Ok } error)
+            {
+                _logger.LogRegionHeartbeatRefused(answer.RegionId, error.Type, error.Message);
+                continue;
+            }
+
+            if (Volatile.Read(ref _handler) is { } handler)
+            {
+                _loop.Post(() => handler(answer));
+            }
+        }
+    }
+}
+
+internal static partial class GrpcSchedulerClientLog
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "scheduler call {Call} failed ({Reason}); trying again later")]
+    public static partial void LogSchedulerUnreachable(this ILogger logger, string call, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the scheduler refused store {StoreId}'s heartbeat: {Type}: {Reason}")]
+    public static partial void LogStoreHeartbeatRefused(this ILogger logger, ulong storeId, ErrorType type, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "the scheduler refused a heartbeat of region {RegionId}: {Type}: {Reason}")]
+    public static partial void LogRegionHeartbeatRefused(this ILogger logger, ulong regionId, ErrorType type, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "the address of store {StoreId} is not known yet ({Reason})")]
+    public static partial void LogStoreUnresolved(this ILogger logger, ulong storeId, string reason);
+}
