@@ -5,6 +5,7 @@ using Google.Protobuf;
 using Grpc.Net.Client;
 using TinyKv.Proto.Kvrpcpb;
 using TinyKv.Proto.Schedulerpb;
+using TinyKv.Client.Regions;
 using TinyKv.SchedulerServer;
 using TinyKv.Server.Scheduling;
 using TinyKv.TestKit;
@@ -84,6 +85,50 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
                 (await store.Store.StatusAsync()).SingleOrDefault(p => p.AppliedIndex >= 7));
             status.RegionId.Should().Be(region.Region.Id);
         }
+    }
+
+    [Fact]
+    public async Task Regions_split_as_they_grow_and_a_region_aware_client_reads_every_key_back()
+    {
+        const int keys = 300;
+        var scheduler = await StartSchedulerAsync("scheduler", seed: TestSeed.Value);
+        for (var i = 0; i < 3; i++)
+        {
+            await StartStoreAsync(scheduler, i, o => o with { RegionMaxSize = 1024, RegionSplitSize = 512 });
+        }
+
+        using (var writer = RawKvClient.Connect(scheduler.Url))
+        {
+            for (var i = 0; i < keys; i++)
+            {
+                await writer.PutAsync(Key(i), ByteString.CopyFromUtf8($"value {i} {new string('x', 32)}"));
+            }
+        }
+
+        using var channel = GrpcChannel.ForAddress(scheduler.Url);
+        var client = new SchedulerClient(channel);
+        var header = new RequestHeader { ClusterId = scheduler.ClusterId };
+        var regions = await WaitForAsync("the data to be split into at least 4 regions of 3 peers", async () =>
+        {
+            var scan = await client.ScanRegionsAsync(new ScanRegionsRequest { Header = header, StartKey = ByteString.Empty, Limit = 1000 });
+            return scan.Regions.Count >= 4 && scan.Regions.All(r => r.Peers.Count == 3) ? scan : null;
+        });
+        regions.Regions.Select(r => r.Id).Should().OnlyHaveUniqueItems();
+        for (var i = 1; i < regions.Regions.Count; i++)
+        {
+            regions.Regions[i].StartKey.Should().Equal(regions.Regions[i - 1].EndKey, "the regions tile the key space");
+        }
+
+        // A fresh client learns the regions as it goes, and finds every key.
+        using var reader = RawKvClient.Connect(scheduler.Url);
+        for (var i = 0; i < keys; i++)
+        {
+            (await reader.GetAsync(Key(i)))?.ToStringUtf8().Should().StartWith($"value {i} ");
+        }
+
+        reader.Regions.Count.Should().BeGreaterThanOrEqualTo(4);
+        var all = await reader.ScanAsync(ByteString.Empty, keys + 10);
+        all.Select(p => p.Key.ToStringUtf8()).Should().Equal(Enumerable.Range(0, keys).Select(i => Key(i).ToStringUtf8()));
     }
 
     [Fact]
@@ -211,9 +256,11 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
         return scheduler;
     }
 
-    private async Task<TinyKvServer> StartStoreAsync(TinySchedulerServer scheduler, int index)
+    private static ByteString Key(int i) => ByteString.CopyFromUtf8($"key-{i:D4}");
+
+    private async Task<TinyKvServer> StartStoreAsync(TinySchedulerServer scheduler, int index, Func<ServerOptions, ServerOptions>? tune = null)
     {
-        var store = await TinyKvServer.StartAsync(StoreOptions(index) with { Scheduler = scheduler.Url });
+        var store = await TinyKvServer.StartAsync((tune ?? (o => o))(StoreOptions(index) with { Scheduler = scheduler.Url }));
         _stores.Add(store);
         return store;
     }
