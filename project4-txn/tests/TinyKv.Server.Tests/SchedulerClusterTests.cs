@@ -132,6 +132,50 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_fourth_store_that_joins_receives_regions_until_the_balance_settles()
+    {
+        const int keys = 300;
+        var scheduler = await StartSchedulerAsync("scheduler", seed: TestSeed.Value);
+        for (var i = 0; i < 3; i++)
+        {
+            await StartStoreAsync(scheduler, i, o => o with { RegionMaxSize = 1024, RegionSplitSize = 512 });
+        }
+
+        using var client = RawKvClient.Connect(scheduler.Url);
+        for (var i = 0; i < keys; i++)
+        {
+            await client.PutAsync(Key(i), ByteString.CopyFromUtf8($"value {i} {new string('x', 32)}"));
+        }
+
+        using var channel = GrpcChannel.ForAddress(scheduler.Url);
+        var schedulerClient = new SchedulerClient(channel);
+        var header = new RequestHeader { ClusterId = scheduler.ClusterId };
+        async Task<ScanRegionsResponse> RegionsAsync() =>
+            await schedulerClient.ScanRegionsAsync(new ScanRegionsRequest { Header = header, StartKey = ByteString.Empty, Limit = 1000 });
+        var before = await WaitForAsync("the data to be split into at least 6 regions", async () =>
+            await RegionsAsync() is { Regions.Count: >= 6 } scan ? scan : null);
+
+        var fourth = await StartStoreAsync(scheduler, 3, o => o with { RegionMaxSize = 1024, RegionSplitSize = 512 });
+        var newcomer = fourth.Store!.StoreId;
+
+        // Balance-region moves replicas to the empty store: some regions end up with a peer there,
+        // every region keeps three, and the new store's engine applies what it was given.
+        var after = await WaitForAsync("the new store to hold peers of at least 2 regions, every region with 3 peers", async () =>
+        {
+            var scan = await RegionsAsync();
+            return scan.Regions.Count(r => r.Peers.Any(p => p.StoreId == newcomer)) >= 2 && scan.Regions.All(r => r.Peers.Count == 3) ? scan : null;
+        });
+        after.Regions.Count.Should().BeGreaterThanOrEqualTo(before.Regions.Count);
+        await WaitForAsync("the new store to run peers of at least 2 regions", async () =>
+            (await fourth.Store.StatusAsync()) is { Count: >= 2 } peers ? peers : null);
+
+        for (var i = 0; i < keys; i++)
+        {
+            (await client.GetAsync(Key(i)))?.ToStringUtf8().Should().StartWith($"value {i} ", "key {0} survives the moves", i);
+        }
+    }
+
+    [Fact]
     public async Task A_restarted_store_keeps_its_id_and_its_data()
     {
         var scheduler = await StartSchedulerAsync("scheduler", seed: TestSeed.Value);
