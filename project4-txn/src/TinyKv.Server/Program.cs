@@ -8,6 +8,8 @@ var logLevel = new Option<string>("--log-level") { Description = "trace, debug, 
 var storeId = new Option<ulong?>("--store-id") { Description = "This server's store id in a replicated cluster (with --cluster); without it the server runs standalone storage" };
 var cluster = new Option<string?>("--cluster") { Description = "Every store of a replicated cluster, id=host:port comma-separated, the same list on every server, e.g. 1=127.0.0.1:20160,2=127.0.0.1:20161,3=127.0.0.1:20162" };
 var scheduler = new Option<string?>("--scheduler") { Description = "The tinyscheduler-server of a multi-region cluster, host:port (e.g. 127.0.0.1:2379): the store gets its id there and joins; instead of --store-id and --cluster" };
+var regionMaxSize = new Option<ulong?>("--region-max-size") { Description = "With --scheduler: split a region once it holds about this many bytes (default 144 MiB)" };
+var regionSplitSize = new Option<ulong?>("--region-split-size") { Description = "With --scheduler: the size of the first part of a split region, in bytes (default 96 MiB)" };
 var raftTick = new Option<int>("--raft-tick-ms") { Description = "The raft base tick of a replicated server in milliseconds (elections time out after 10 to 20 ticks)", DefaultValueFactory = _ => 100 };
 
 var root = new RootCommand("tinykv-server: a TinyKV store speaking the TinyKv gRPC protocol, standalone or replicated with Raft")
@@ -18,6 +20,8 @@ var root = new RootCommand("tinykv-server: a TinyKV store speaking the TinyKv gR
     storeId,
     cluster,
     scheduler,
+    regionMaxSize,
+    regionSplitSize,
     raftTick,
 };
 
@@ -33,7 +37,8 @@ root.SetAction(async (parse, cancellationToken) =>
             parse.GetValue(storeId),
             parse.GetValue(cluster),
             parse.GetValue(raftTick),
-            parse.GetValue(scheduler));
+            parse.GetValue(scheduler))
+            .WithRegionSizes(parse.GetValue(regionMaxSize), parse.GetValue(regionSplitSize));
     }
     catch (Exception ex) when (ex is FormatException or ArgumentException)
     {

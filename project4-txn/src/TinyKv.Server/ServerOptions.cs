@@ -115,6 +115,29 @@ public sealed record ServerOptions
         return options with { Address = listen, StoreId = id, Cluster = members };
     }
 
+    /// <summary>These options with the region sizes the command line gives (null: keep the default).</summary>
+    /// <exception cref="FormatException">A size is 0, the split size is not below the maximum, or sizes are given without a scheduler.</exception>
+    public ServerOptions WithRegionSizes(ulong? maxSize, ulong? splitSize)
+    {
+        if (maxSize is null && splitSize is null)
+        {
+            return this;
+        }
+
+        if (Scheduler is null)
+        {
+            throw new FormatException("--region-max-size and --region-split-size need --scheduler: without one a region never splits");
+        }
+
+        var options = this with { RegionMaxSize = maxSize ?? RegionMaxSize, RegionSplitSize = splitSize ?? RegionSplitSize };
+        if (options.RegionSplitSize == 0 || options.RegionSplitSize >= options.RegionMaxSize)
+        {
+            throw new FormatException($"--region-split-size ({options.RegionSplitSize}) must be above 0 and below --region-max-size ({options.RegionMaxSize})");
+        }
+
+        return options;
+    }
+
     /// <summary>
     /// Parses an address given as host:port. The host is an IP address or "localhost".
     /// </summary>

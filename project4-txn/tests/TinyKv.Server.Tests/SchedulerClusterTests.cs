@@ -212,6 +212,20 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_second_store_over_the_same_data_directory_is_refused_and_the_first_keeps_serving()
+    {
+        var scheduler = await StartSchedulerAsync("scheduler", seed: TestSeed.Value);
+        var first = await StartStoreAsync(scheduler, 0);
+        await WaitForAsync("the store to lead its region", async () => (await first.Store!.StatusAsync()).SingleOrDefault(p => p.IsLeader));
+
+        var second = () => TinyKvServer.StartAsync(StoreOptions(0) with { Address = new IPEndPoint(IPAddress.Loopback, _ports[1]), Scheduler = scheduler.Url });
+
+        await second.Should().ThrowAsync<IOException>();
+        await PutAsync(first, "still", "serving");
+        (await GetAsync(first, "still")).Should().Be("serving");
+    }
+
+    [Fact]
     public async Task A_scheduler_that_does_not_answer_is_a_clear_error()
     {
         var silent = ReplicatedCluster.FreePorts(1)[0];

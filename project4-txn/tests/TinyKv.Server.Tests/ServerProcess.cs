@@ -42,9 +42,15 @@ public sealed partial class ServerProcess : IDisposable
     /// saying where it listens (<c>--addr</c>, or <c>--store-id</c> and <c>--cluster</c>), and waits
     /// until it reports its address.
     /// </summary>
-    public static ServerProcess Start(string dataDirectory, params string[] arguments)
+    public static ServerProcess Start(string dataDirectory, params string[] arguments) => StartProgram("tinykv-server", dataDirectory, arguments);
+
+    /// <summary>
+    /// Starts <paramref name="program"/> (<c>tinykv-server</c> or <c>tinyscheduler-server</c>) over
+    /// <paramref name="dataDirectory"/> with <paramref name="arguments"/>, and waits until it reports its address.
+    /// </summary>
+    public static ServerProcess StartProgram(string program, string dataDirectory, params string[] arguments)
     {
-        var process = new Process { StartInfo = Program("tinykv-server", [.. arguments, "--data-dir", dataDirectory, "--log-level", "warn"]) };
+        var process = new Process { StartInfo = Program(program, [.. arguments, "--data-dir", dataDirectory, "--log-level", "warn"]) };
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = new List<string>();
         process.OutputDataReceived += (_, e) => Record(e.Data);
@@ -58,7 +64,7 @@ public sealed partial class ServerProcess : IDisposable
         if (!first.Wait(s_startLimit))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"tinykv-server did not report its address within {s_startLimit}: {string.Join('\n', lines)}");
+            throw new TimeoutException($"{program} did not report its address within {s_startLimit}: {string.Join('\n', lines)}");
         }
 
         if (first.Result == exited && !listening.Task.IsCompleted)
@@ -66,7 +72,7 @@ public sealed partial class ServerProcess : IDisposable
             process.WaitForExit(); // Drains the output readers.
             lock (lines)
             {
-                throw new InvalidOperationException($"tinykv-server exited with code {process.ExitCode} before listening: {string.Join('\n', lines)}");
+                throw new InvalidOperationException($"{program} exited with code {process.ExitCode} before listening: {string.Join('\n', lines)}");
             }
         }
 
