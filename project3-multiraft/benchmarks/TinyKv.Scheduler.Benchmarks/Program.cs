@@ -88,9 +88,11 @@ root.SetAction(async (parse, cancellationToken) =>
     }
 
     RoundResult.WriteTable(Console.Out, results);
+    var heartbeats = parse.GetValue(only) is null or "heartbeat" ? $"{storeCount} stores, {regionCount:N0} regions, " : "";
+    var tso = parse.GetValue(only) is null or "tso" ? $", Tso streams over {channelCount} connections" : "";
     Console.WriteLine(
-        $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; {storeCount} stores, {regionCount:N0} regions, " +
-        $"{measured.TotalSeconds:0.#} s measured after {warm.TotalSeconds:0.#} s of warm-up, Tso streams over {channelCount} connections; " +
+        $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; {heartbeats}" +
+        $"{measured.TotalSeconds:0.#} s measured after {warm.TotalSeconds:0.#} s of warm-up{tso}; " +
         $"server peak resident memory {server.PeakResidentBytes / (1 << 20)} MiB");
     return results.Sum(r => r.Errors) == 0 ? 0 : 1;
 });
