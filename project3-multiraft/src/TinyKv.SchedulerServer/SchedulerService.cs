@@ -143,8 +143,9 @@ public sealed class SchedulerService(RealTimeLoop loop, SchedulerState state, Sc
         }
         finally
         {
-            // What was handed over before the call failed still runs: let it finish before the stream goes.
-            await Task.WhenAll(inFlight).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            // What was handed over before the call failed still runs: let it finish before the stream
+            // goes. Its failures are observed here and dropped: the call already ends with the first.
+            await Task.WhenAll(inFlight).ContinueWith(static all => _ = all.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             stream.Complete();
             loop.Post(() => state.Streams.Unbind(stream));
             await writer.ConfigureAwait(false);
