@@ -49,23 +49,22 @@ public static class SchedulerTables
         }
     }
 
-    /// <summary>One row per store: id, address, state, region and leader counts, disk figures, last heartbeat.</summary>
+    /// <summary>One row per store: id, address, state, region and leader counts, disk figures ("-" when not reported), last heartbeat.</summary>
     public static Table Stores(IEnumerable<StoreView> stores)
     {
         ArgumentNullException.ThrowIfNull(stores);
         var table = Columns(Right("store"), Left("address"), Left("state"), Right("regions"), Right("leaders"), Right("capacity"), Right("available"), Right("used"), Left("last heartbeat"));
         foreach (var store in stores)
         {
-            var heard = store.Stats.StoreId != 0;
             table.AddRow(Cells(
                 Id(store.Meta.Id),
                 store.Meta.Address,
                 store.Meta.State.ToString(),
                 Count(store.RegionCount),
                 Count(store.LeaderCount),
-                heard ? Size(store.Stats.Capacity) : "-",
-                heard ? Size(store.Stats.Available) : "-",
-                heard ? Size(store.Stats.UsedSize) : "-",
+                Reported(store.Stats.Capacity),
+                Reported(store.Stats.Available),
+                Reported(store.Stats.UsedSize),
                 LastHeartbeat(store.Stats)));
         }
 
@@ -166,6 +165,9 @@ public static class SchedulerTables
             ? DateTimeOffset.FromUnixTimeSeconds((long)interval.EndTimestamp).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)
             : "(not reported)";
     }
+
+    // A store that does not measure its disk (or has not sent a heartbeat yet) reports 0.
+    private static string Reported(ulong bytes) => bytes == 0 ? "-" : Size(bytes);
 
     private static string Key(ByteString key, string whenEmpty) => key.IsEmpty ? whenEmpty : ByteText.Show(key.Span);
 
