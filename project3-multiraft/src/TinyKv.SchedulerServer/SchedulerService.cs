@@ -18,6 +18,22 @@ namespace TinyKv.SchedulerServer;
 /// </remarks>
 public sealed class SchedulerService(RealTimeLoop loop, SchedulerState state, SchedulerMember member) : Proto.Schedulerpb.Scheduler.SchedulerBase
 {
+    /// <summary>How many region heartbeats of one stream may be handed to the loop and not yet handled.</summary>
+    public const int MaxHeartbeatsInFlight = 64;
+
+    /// <summary>Cancels the <see cref="CancellationTokenSource"/> it is given (a heartbeat failed), unless the call has ended already.</summary>
+    private static readonly Action<Task, object?> s_cancelOnFault = static (_, source) =>
+    {
+        try
+        {
+            ((CancellationTokenSource)source!).Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call has ended; nothing is being read any more.
+        }
+    };
+
     /// <inheritdoc />
     public override Task<GetMembersResponse> GetMembers(GetMembersRequest request, ServerCallContext context) =>
         Task.FromResult(new GetMembersResponse
@@ -86,20 +102,50 @@ public sealed class SchedulerService(RealTimeLoop loop, SchedulerState state, Sc
         // The loop queues commands for this store on the stream; only this call writes them out.
         var stream = new HeartbeatStream();
         var writer = WriteAllAsync(stream, responseStream, context.CancellationToken);
+
+        // Heartbeats go to the loop without waiting for each to be handled: the loop runs them in
+        // the order they were handed over while the next ones are read. Waiting for each cost two
+        // thread hand-offs per heartbeat, which bounded a store's stream (docs/benchmarks.md). At
+        // most MaxHeartbeatsInFlight wait at once, so one store cannot pile work on the loop. A
+        // heartbeat that fails stops the reading at once and ends the call with its error, as
+        // before: a store that sent one bad heartbeat and waits learns of it without sending more.
+        var inFlight = new Queue<Task<bool>>();
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         try
         {
-            await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            try
             {
-                Validate(request.Header);
-                await OnLoop(() =>
+                await foreach (var request in requestStream.ReadAllAsync(failed.Token).ConfigureAwait(false))
                 {
-                    state.RegionHeartbeat(request, stream);
-                    return true;
-                }).ConfigureAwait(false);
+                    Validate(request.Header);
+                    var handled = OnLoop(() =>
+                    {
+                        state.RegionHeartbeat(request, stream);
+                        return true;
+                    });
+                    _ = handled.ContinueWith(s_cancelOnFault, failed, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    inFlight.Enqueue(handled);
+                    if (inFlight.Count >= MaxHeartbeatsInFlight)
+                    {
+                        await inFlight.Dequeue().ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (failed.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                // A heartbeat failed; awaiting the heartbeats in order below throws its error.
+            }
+
+            while (inFlight.TryDequeue(out var handled))
+            {
+                await handled.ConfigureAwait(false);
             }
         }
         finally
         {
+            // What was handed over before the call failed still runs: let it finish before the stream
+            // goes. Its failures are observed here and dropped: the call already ends with the first.
+            await Task.WhenAll(inFlight).ContinueWith(static all => _ = all.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             stream.Complete();
             loop.Post(() => state.Streams.Unbind(stream));
             await writer.ConfigureAwait(false);

@@ -27,7 +27,18 @@ var txn = new Command(
 {
     script,
 };
-var root = new RootCommand("tinykv-ctl: raw get, put, delete and scan, and transaction scripts, against a TinyKV server") { address, cf, hex, get, put, delete, scan, txn };
+var root = new RootCommand("tinykv-ctl: raw get, put, delete and scan, and transaction scripts, against a TinyKV server; stores, regions and operators of a tinyscheduler-server")
+{
+    address,
+    cf,
+    hex,
+    get,
+    put,
+    delete,
+    scan,
+    txn,
+    SchedulerCommands.Create(hex),
+};
 
 get.SetAction((parse, token) => Run(parse, async client =>
 {

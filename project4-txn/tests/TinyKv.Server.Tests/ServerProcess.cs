@@ -4,17 +4,19 @@ using System.Text.RegularExpressions;
 namespace TinyKv.Server.Tests;
 
 /// <summary>
-/// The real <c>tinykv-server</c> program run as a child process on a free loopback port.
+/// The real <c>tinykv-server</c> (or <c>tinyscheduler-server</c>) program run as a child process on a free loopback port.
 /// Every wait is bounded; disposing kills the process if it still runs.
 /// </summary>
 public sealed partial class ServerProcess : IDisposable
 {
     private static readonly TimeSpan s_startLimit = TimeSpan.FromSeconds(30);
+    private readonly string _name;
     private readonly Process _process;
     private readonly List<string> _output = [];
 
-    private ServerProcess(Process process, Uri url)
+    private ServerProcess(string name, Process process, Uri url)
     {
+        _name = name;
         _process = process;
         Url = url;
     }
@@ -45,8 +47,15 @@ public sealed partial class ServerProcess : IDisposable
     public static ServerProcess Start(string dataDirectory, params string[] arguments) => StartProgram("tinykv-server", dataDirectory, arguments);
 
     /// <summary>
+    /// Starts tinyscheduler-server over <paramref name="dataDirectory"/> on a free loopback port,
+    /// with <paramref name="arguments"/> added (e.g. <c>--patrol-interval-ms</c>), and waits until it reports its address.
+    /// </summary>
+    public static ServerProcess StartScheduler(string dataDirectory, params string[] arguments) =>
+        StartProgram("tinyscheduler-server", dataDirectory, ["--addr", "127.0.0.1:0", .. arguments]);
+
+    /// <summary>
     /// Starts <paramref name="program"/> (<c>tinykv-server</c> or <c>tinyscheduler-server</c>) over
-    /// <paramref name="dataDirectory"/> with <paramref name="arguments"/>, and waits until it reports its address.
+    /// <paramref name="dataDirectory"/> with <paramref name="arguments"/>, and waits until it prints "listening on URL".
     /// </summary>
     public static ServerProcess StartProgram(string program, string dataDirectory, params string[] arguments)
     {
@@ -76,7 +85,7 @@ public sealed partial class ServerProcess : IDisposable
             }
         }
 
-        var server = new ServerProcess(process, listening.Task.Result);
+        var server = new ServerProcess(name, process, listening.Task.Result);
         lock (lines)
         {
             server._output.AddRange(lines);
@@ -125,7 +134,7 @@ public sealed partial class ServerProcess : IDisposable
         if (!_process.WaitForExit(limit))
         {
             _process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"tinykv-server did not stop within {limit} of SIGINT: {Output}");
+            throw new TimeoutException($"{_name} did not stop within {limit} of SIGINT: {Output}");
         }
 
         _process.WaitForExit();
@@ -152,7 +161,7 @@ public sealed partial class ServerProcess : IDisposable
 
     /// <summary>
     /// How to run one of the repository's programs copied next to this test assembly
-    /// (<c>tinykv-server</c>, <c>tinykv-ctl</c>) through the dotnet host.
+    /// (<c>tinykv-server</c>, <c>tinyscheduler-server</c>, <c>tinykv-ctl</c>) through the dotnet host.
     /// </summary>
     public static ProcessStartInfo Program(string name, params string[] arguments)
     {

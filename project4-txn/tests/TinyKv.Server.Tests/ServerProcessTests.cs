@@ -101,9 +101,13 @@ public sealed class ServerProcessTests : IDisposable
         return (exit, stdout);
     }
 
-    internal static (int ExitCode, string Stdout, string Stderr) CtlWithErrors(ServerProcess server, params string[] arguments)
+    internal static (int ExitCode, string Stdout, string Stderr) CtlWithErrors(ServerProcess server, params string[] arguments) =>
+        RunCtl([.. arguments, "--addr", server.Address]);
+
+    /// <summary>Runs tinykv-ctl with <paramref name="arguments"/>, its output redirected, bounded in time.</summary>
+    internal static (int ExitCode, string Stdout, string Stderr) RunCtl(params string[] arguments)
     {
-        using var ctl = new Process { StartInfo = ServerProcess.Program("tinykv-ctl", [.. arguments, "--addr", server.Address]) };
+        using var ctl = new Process { StartInfo = ServerProcess.Program("tinykv-ctl", arguments) };
         ctl.Start();
         var stdout = ctl.StandardOutput.ReadToEndAsync();
         var stderr = ctl.StandardError.ReadToEndAsync();

@@ -11,6 +11,13 @@ namespace TinyKv.Scheduler.Storage;
 /// regions (as their protobuf messages, keyed by zero-padded id so ordinal order is id order),
 /// the id allocator's bound and the timestamp oracle's bound.
 /// </summary>
+/// <remarks>
+/// A region is written only when its metadata differs from what this instance last wrote or
+/// loaded for it: most region heartbeats change nothing, and the server syncs every write, so
+/// writing each one would cost a disk sync per heartbeat (see the scheduler benchmarks in
+/// docs/benchmarks.md). That assumes this instance is the only writer of region metadata to the
+/// store, as the scheduler's one loop is. Not thread-safe: the loop that owns the cluster uses it.
+/// </remarks>
 public sealed class SchedulerStorage
 {
     private const string ClusterKey = "raft";
@@ -20,6 +27,9 @@ public sealed class SchedulerStorage
     private const string TimestampKey = "timestamp";
     private const string ClusterIdKey = "cluster_id";
     private const string GcSafePointKey = "gc/safe_point";
+
+    /// <summary>The bytes last written or loaded for each region, by id.</summary>
+    private readonly Dictionary<ulong, byte[]> _savedRegions = [];
 
     /// <summary>Creates typed access over <paramref name="kv"/>.</summary>
     public SchedulerStorage(ISchedulerKv kv)
@@ -51,22 +61,43 @@ public sealed class SchedulerStorage
     public IReadOnlyList<Store> LoadStores() =>
         [.. Kv.LoadRange(StorePrefix, PrefixEnd(StorePrefix), 0).Select(e => Store.Parser.ParseFrom(e.Value))];
 
-    /// <summary>Saves a region's metadata.</summary>
+    /// <summary>Saves a region's metadata, unless it is what was saved for the region already.</summary>
     public void SaveRegion(Region region)
     {
         ArgumentNullException.ThrowIfNull(region);
-        Kv.Save(RegionKey(region.Id), region.ToByteArray());
+        var bytes = region.ToByteArray();
+        if (_savedRegions.TryGetValue(region.Id, out var saved) && saved.AsSpan().SequenceEqual(bytes))
+        {
+            return;
+        }
+
+        Kv.Save(RegionKey(region.Id), bytes);
+        _savedRegions[region.Id] = bytes;
     }
 
     /// <summary>Forgets a region's metadata.</summary>
-    public void DeleteRegion(ulong regionId) => Kv.Remove(RegionKey(regionId));
+    public void DeleteRegion(ulong regionId)
+    {
+        Kv.Remove(RegionKey(regionId));
+        _savedRegions.Remove(regionId);
+    }
 
     /// <summary>The metadata of region <paramref name="regionId"/>, or null.</summary>
     public Region? LoadRegion(ulong regionId) => Kv.Load(RegionKey(regionId)) is { } bytes ? Region.Parser.ParseFrom(bytes) : null;
 
     /// <summary>Every saved region, by id.</summary>
-    public IReadOnlyList<Region> LoadRegions() =>
-        [.. Kv.LoadRange(RegionPrefix, PrefixEnd(RegionPrefix), 0).Select(e => Region.Parser.ParseFrom(e.Value))];
+    public IReadOnlyList<Region> LoadRegions()
+    {
+        var regions = new List<Region>();
+        foreach (var (_, bytes) in Kv.LoadRange(RegionPrefix, PrefixEnd(RegionPrefix), 0))
+        {
+            var region = Region.Parser.ParseFrom(bytes);
+            _savedRegions[region.Id] = bytes;
+            regions.Add(region);
+        }
+
+        return regions;
+    }
 
     /// <summary>The id allocator's saved bound (0 if never saved).</summary>
     public ulong LoadAllocIdBound() => Kv.Load(AllocIdKey) is { } bytes ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;

@@ -38,6 +38,7 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
     private Action<RegionHeartbeatResponse>? _handler;
+    private long _lastStoreHeartbeat; // Unix seconds of the last store heartbeat sent, 0 before the first.
 
     /// <summary>A client of <paramref name="scheduler"/> whose answers run on <paramref name="loop"/>.</summary>
     public GrpcSchedulerClient(SchedulerConnection scheduler, IScheduler loop, ILogger logger)
@@ -68,6 +69,12 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
     {
         ArgumentNullException.ThrowIfNull(stats);
         var request = new StoreHeartbeatRequest { Header = _scheduler.Header, Stats = stats.Clone() };
+
+        // The store's state machine has no clock: the period its statistics cover, from the last
+        // heartbeat to this one, is stamped here on the real-time side, as TiKV reports it.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var previous = Interlocked.Exchange(ref _lastStoreHeartbeat, now);
+        request.Stats.Interval = new TimeInterval { StartTimestamp = (ulong)(previous == 0 ? now : previous), EndTimestamp = (ulong)now };
         _ = Task.Run(async () =>
         {
             try
