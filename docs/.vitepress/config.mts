@@ -38,7 +38,7 @@ export default defineConfig({
       { text: 'Stage 1', link: '/stage1' },
       // Stage 2 has three pages (2A, 2B, 2C); the entry is active on each.
       { text: 'Stage 2', link: '/stage2a', activeMatch: '^/stage2' },
-      // Stage 3 has a page per milestone (3A, 3B); the entry is active on each.
+      // Stage 3 has a page per milestone (3A, 3B, 3C); the entry is active on each.
       { text: 'Stage 3', link: '/stage3a', activeMatch: '^/stage3' },
       { text: 'Stage 4', link: '/stage4' },
       { text: 'Instructors', link: '/instructor' },
@@ -69,6 +69,7 @@ export default defineConfig({
         items: [
           { text: '3A — Membership and leader transfer', link: '/stage3a' },
           { text: '3B — Multi-Raft: conf change and split', link: '/stage3b' },
+          { text: '3C — The scheduler', link: '/stage3c' },
         ],
       },
       {

@@ -36,6 +36,8 @@ const STAGE4_SOURCES = fileURLToPath(new URL('../../project4-txn/src/', import.m
 // Stage 2 slots live in both projects of project2-raft: the Raft library and the raftstore; so
 // do the raftstore slots of Stage 3B.
 const STAGE2_SOURCES = fileURLToPath(new URL('../../project2-raft/src/', import.meta.url))
+// The scheduler's slots (3C) live in project3-multiraft.
+const STAGE3_SOURCES = fileURLToPath(new URL('../../project3-multiraft/src/', import.meta.url))
 const slotHint = (milestones) => new RegExp(`Todo\\.Slot\\("(${milestones})",\\s*"[^"]*see the \\1 handout, '([^']+)'`, 'g')
 
 /** Maps each section named by a slot hint of the given milestones to the files (and milestones) that name it. */
@@ -203,6 +205,7 @@ describe('course site', () => {
     { path: '/stage2c.html', title: 'Stage 2C — Log compaction and snapshots' },
     { path: '/stage3a.html', title: 'Stage 3A — Membership change and leader transfer' },
     { path: '/stage3b.html', title: 'Stage 3B — Multi-Raft: conf change and split' },
+    { path: '/stage3c.html', title: 'Stage 3C — The scheduler' },
     { path: '/stage4.html', title: 'Stage 4 — Transactions' },
     { path: '/debugging.html', title: 'Debugging a failing cluster test' },
     { path: '/benchmarks.html', title: 'Benchmarks' },
@@ -214,6 +217,7 @@ describe('course site', () => {
     '2C — Log compaction and snapshots',
     '3A — Membership and leader transfer',
     '3B — Multi-Raft: conf change and split',
+    '3C — The scheduler',
     '4A–4C — Transactions',
     'Debugging cluster tests',
     'Benchmarks',
@@ -270,18 +274,19 @@ describe('course site', () => {
     }
   })
 
-  // The milestones of project2-raft with a page of their own: every section their slot hints
-  // name is a heading of that page.
-  const STAGE2_PAGES = [
-    { milestone: '2B', path: '/stage2b.html', title: 'Stage 2B — A fault-tolerant store on Raft' },
-    { milestone: '2C', path: '/stage2c.html', title: 'Stage 2C — Log compaction and snapshots' },
-    { milestone: '3B', path: '/stage3b.html', title: 'Stage 3B — Multi-Raft: conf change and split' },
+  // The milestones with a page of their own: every section their slot hints name is a heading of
+  // that page.
+  const MILESTONE_PAGES = [
+    { milestone: '2B', path: '/stage2b.html', title: 'Stage 2B — A fault-tolerant store on Raft', sources: STAGE2_SOURCES },
+    { milestone: '2C', path: '/stage2c.html', title: 'Stage 2C — Log compaction and snapshots', sources: STAGE2_SOURCES },
+    { milestone: '3B', path: '/stage3b.html', title: 'Stage 3B — Multi-Raft: conf change and split', sources: STAGE2_SOURCES },
+    { milestone: '3C', path: '/stage3c.html', title: 'Stage 3C — The scheduler', sources: STAGE3_SOURCES },
   ]
 
-  for (const { milestone, path, title } of STAGE2_PAGES) {
+  for (const { milestone, path, title, sources } of MILESTONE_PAGES) {
     test(`every section a Stage ${milestone} slot names is a heading of the Stage ${milestone} page`, { timeout: TEST_TIMEOUT_MS }, async () => {
-      const sections = await slotSections(STAGE2_SOURCES, milestone)
-      assert.ok(sections.size > 0, `no "see the ${milestone} handout, 'Section'" hints found under ${STAGE2_SOURCES}`)
+      const sections = await slotSections(sources, milestone)
+      assert.ok(sections.size > 0, `no "see the ${milestone} handout, 'Section'" hints found under ${sources}`)
 
       const { page, close } = await openPage()
       try {

@@ -87,13 +87,16 @@ public sealed partial class Coordinator : IDisposable
 
     /// <summary>
     /// Runs <paramref name="scheduler"/> once: if its kind is under its limit, asks it for an
-    /// operator and hands it to the controller.
+    /// operator and hands it to the controller. The scheduler sees the cluster with the influence
+    /// of the running operators (<see cref="OperatorInfluence"/>): stores as they will be once
+    /// those operators are done, so it does not pile moves onto the same two stores.
     /// </summary>
     /// <returns>True if an operator was added.</returns>
     public bool RunScheduler(IBalanceScheduler scheduler)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
-        if (!scheduler.IsScheduleAllowed(_cluster) || scheduler.Schedule(_cluster) is not { } op)
+        if (!scheduler.IsScheduleAllowed(_cluster)
+            || scheduler.Schedule(new OperatorInfluence(_cluster, _cluster.Operators.GetOperators())) is not { } op)
         {
             return false;
         }

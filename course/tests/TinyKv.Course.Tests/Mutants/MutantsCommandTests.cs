@@ -21,7 +21,8 @@ public sealed class MutantsCommandTests : IDisposable
         _runner = new FakeMutantRunner(_workspace)
             .Tests("2B", "Basic2BTests.OnePartition", "Basic2BTests.Persist", "Basic2BTests.Unreliable", "Basic2BTests.Concurrent", "Basic2BTests.Basic")
             .Tests("2C", "Snapshot2CTests.OneSnapshot")
-            .Tests("3B", "ConfChange3BTests.BasicConfChange", "Split3BTests.OneSplit");
+            .Tests("3B", "ConfChange3BTests.BasicConfChange", "Split3BTests.OneSplit")
+            .Tests("3C", "RegionHeartbeatTests.Region_with_a_stale_version_is_refused", "BalanceRegionTests.Replicas3_moves_a_peer_off_the_fullest_store_to_the_emptiest_store_without_one");
     }
 
     public void Dispose()
@@ -41,7 +42,8 @@ public sealed class MutantsCommandTests : IDisposable
             {
                 "2B" => "Basic2BTests.Persist",
                 "2C" => "Snapshot2CTests.OneSnapshot",
-                _ => "Split3BTests.OneSplit",
+                "3B" => "Split3BTests.OneSplit",
+                _ => "RegionHeartbeatTests.Region_with_a_stale_version_is_refused",
             });
         }
 
