@@ -85,7 +85,7 @@ public sealed partial class ServerProcess : IDisposable
             }
         }
 
-        var server = new ServerProcess(name, process, listening.Task.Result);
+        var server = new ServerProcess(program, process, listening.Task.Result);
         lock (lines)
         {
             server._output.AddRange(lines);
