@@ -268,13 +268,13 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
         });
 
     /// <summary>Reads through <paramref name="store"/> as <see cref="PutAsync"/> writes; null when absent.</summary>
-    private async Task<string?> GetAsync(TinyKvServer store, string key) =>
-        (await AtLeaderAsync(store, async client =>
+    private Task<string?> GetAsync(TinyKvServer store, string key) =>
+        AtLeaderAsync(store, async client =>
         {
             var response = await client.RawGetAsync(new RawGetRequest { Key = ByteString.CopyFromUtf8(key), Cf = "default" }, deadline: DateTime.UtcNow.AddSeconds(30));
             response.Error.Should().BeEmpty();
-            return (response.RegionError, response.NotFound ? null : new Box(response.Value.ToStringUtf8()));
-        }))?.Text;
+            return (response.RegionError, response.NotFound ? null : response.Value.ToStringUtf8());
+        });
 
     private async Task<T> AtLeaderAsync<T>(TinyKvServer first, Func<TinyKvClient, Task<(Proto.Errorpb.Error? RegionError, T Result)>> call)
     {
@@ -330,6 +330,4 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
         LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         RaftTick = TimeSpan.FromMilliseconds(20),
     };
-
-    private sealed record Box(string Text);
 }
