@@ -53,6 +53,9 @@ public sealed class ClockOracle : ITimestampOracle
     }
 
     /// <inheritdoc />
+    public ValueTask<ulong> NextAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(Next());
+
+    /// <summary>The next timestamp, at once (the clock needs no round trip).</summary>
     public ulong Next()
     {
         var physical = _physicalMilliseconds() << PhysicalShiftBits;

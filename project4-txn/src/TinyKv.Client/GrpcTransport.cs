@@ -31,6 +31,6 @@ public sealed class GrpcTransport(TinyKvClient client) : ITransactionTransport
     public Task<BatchRollbackResponse> KvBatchRollbackAsync(BatchRollbackRequest request, CancellationToken cancellationToken = default) =>
         _client.KvBatchRollbackAsync(request, cancellationToken: cancellationToken).ResponseAsync;
 
-    public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, CancellationToken cancellationToken = default) =>
+    public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, ReadOnlyMemory<byte> lockKey, CancellationToken cancellationToken = default) =>
         _client.KvResolveLockAsync(request, cancellationToken: cancellationToken).ResponseAsync;
 }

@@ -6,9 +6,13 @@ namespace TinyKv.Client;
 /// visible at its commit timestamp, so all clients of one store must share one oracle (in a
 /// cluster, the scheduler's TSO).
 /// </summary>
-/// <remarks>Implementations are thread-safe.</remarks>
+/// <remarks>
+/// Asynchronous because a cluster's oracle is a round trip to the scheduler
+/// (<see cref="Scheduling.SchedulerTimestampOracle"/>); <see cref="ClockOracle"/> answers at once.
+/// Implementations are thread-safe.
+/// </remarks>
 public interface ITimestampOracle
 {
-    /// <summary>The next timestamp; never 0, never less than or equal to an earlier one.</summary>
-    ulong Next();
+    /// <summary>The next timestamp; never 0, never less than or equal to one handed out before it was asked for.</summary>
+    ValueTask<ulong> NextAsync(CancellationToken cancellationToken = default);
 }

@@ -26,5 +26,10 @@ public interface ITransactionTransport
 
     Task<BatchRollbackResponse> KvBatchRollbackAsync(BatchRollbackRequest request, CancellationToken cancellationToken = default);
 
-    Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Commits or rolls back a finished transaction's locks. ResolveLock works on one region:
+    /// <paramref name="lockKey"/>, a key the transaction holds a lock on, says which (a transport
+    /// to a single store may ignore it).
+    /// </summary>
+    Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, ReadOnlyMemory<byte> lockKey, CancellationToken cancellationToken = default);
 }

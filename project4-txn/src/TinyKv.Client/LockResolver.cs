@@ -17,8 +17,9 @@ internal sealed class LockResolver(ITransactionTransport transport, ITimestampOr
     /// </summary>
     public async Task<bool> ResolveAsync(LockInfo lockInfo, CancellationToken cancellationToken)
     {
+        var currentTs = await oracle.NextAsync(cancellationToken).ConfigureAwait(false);
         var status = await transport.KvCheckTxnStatusAsync(
-            new CheckTxnStatusRequest { PrimaryKey = lockInfo.PrimaryLock, LockTs = lockInfo.LockVersion, CurrentTs = oracle.Next() },
+            new CheckTxnStatusRequest { PrimaryKey = lockInfo.PrimaryLock, LockTs = lockInfo.LockVersion, CurrentTs = currentTs },
             cancellationToken).ConfigureAwait(false);
         if (status.RegionError is not null)
         {
@@ -33,6 +34,7 @@ internal sealed class LockResolver(ITransactionTransport transport, ITimestampOr
         // Committed (commit_version set) or rolled back (now or earlier): finish the rest the same way.
         var resolved = await transport.KvResolveLockAsync(
             new ResolveLockRequest { StartVersion = lockInfo.LockVersion, CommitVersion = status.CommitVersion },
+            lockInfo.Key.Memory,
             cancellationToken).ConfigureAwait(false);
         return resolved.RegionError is null && resolved.Error is null;
     }

@@ -7,7 +7,7 @@ namespace TinyKv.Client;
 /// <example>
 /// <code>
 /// var client = new PercolatorClient(new GrpcTransport(grpcClient), ClockOracle.System());
-/// var txn = client.Begin();
+/// var txn = await client.BeginAsync();
 /// var balance = await txn.GetAsync(key);
 /// txn.Set(key, newBalance);
 /// var commitTs = await txn.CommitAsync();
@@ -38,5 +38,6 @@ public sealed class PercolatorClient
     internal LockResolver Resolver { get; }
 
     /// <summary>Starts a transaction: it reads the store as of a fresh start timestamp.</summary>
-    public Transaction Begin() => new(this, Oracle.Next());
+    public async Task<Transaction> BeginAsync(CancellationToken cancellationToken = default) =>
+        new(this, await Oracle.NextAsync(cancellationToken).ConfigureAwait(false));
 }

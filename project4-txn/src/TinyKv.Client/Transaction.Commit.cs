@@ -39,7 +39,7 @@ public sealed partial class Transaction
             return 0;
         }
 
-        CommitTs = _client.Oracle.Next();
+        CommitTs = await _client.Oracle.NextAsync(cancellationToken).ConfigureAwait(false);
         await CommitPrimaryAsync(primary, cancellationToken).ConfigureAwait(false);
         State = TransactionState.Committed;
         if (stopAfter == CommitStage.Completed && mutations.Count > 1)

@@ -3,11 +3,20 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using TinyKv.Client;
+using TinyKv.Client.Regions;
+using TinyKv.Client.Scheduling;
 using TinyKv.Ctl;
 using TinyKv.Proto.Kvrpcpb;
 using TinyKvClient = TinyKv.Proto.Tinykvpb.TinyKv.TinyKvClient;
 
-var address = new Option<string>("--addr") { Description = "Server address, host:port", DefaultValueFactory = _ => "127.0.0.1:20160", Recursive = true };
+var address = new Option<string>("--addr") { Description = "Server address, host:port (a standalone server, or one store)", DefaultValueFactory = _ => "127.0.0.1:20160", Recursive = true };
+var scheduler = new Option<string?>("--scheduler")
+{
+    Description = "The scheduler of a multi-region cluster, host:port (the members of a highly available one separated by commas): " +
+        "get, put, delete, scan and txn then go to each key's region, and txn takes its timestamps from the scheduler; " +
+        $"the scheduler commands ask it (default {SchedulerCommands.DefaultAddress})",
+    Recursive = true,
+};
 var cf = new Option<string>("--cf") { Description = "Column family: default, lock or write", DefaultValueFactory = _ => "default", Recursive = true };
 var hex = new Option<bool>("--hex") { Description = "Keys and values are typed in hexadecimal", Recursive = true };
 var key = new Argument<string>("key") { Description = "The key" };
@@ -27,9 +36,10 @@ var txn = new Command(
 {
     script,
 };
-var root = new RootCommand("tinykv-ctl: raw get, put, delete and scan, and transaction scripts, against a TinyKV server; stores, regions and operators of a tinyscheduler-server")
+var root = new RootCommand("tinykv-ctl: raw get, put, delete and scan, and transaction scripts, against a TinyKV server or a multi-region cluster; stores, regions and operators of a tinyscheduler-server")
 {
     address,
+    scheduler,
     cf,
     hex,
     get,
@@ -37,10 +47,17 @@ var root = new RootCommand("tinykv-ctl: raw get, put, delete and scan, and trans
     delete,
     scan,
     txn,
-    SchedulerCommands.Create(hex),
+    SchedulerCommands.Create(hex, scheduler),
 };
 
-get.SetAction((parse, token) => Run(parse, async client =>
+get.SetAction((parse, token) => parse.GetValue(scheduler) is { } cluster
+    ? RunOnCluster(cluster, async c =>
+    {
+        var found = await c.Raw.GetAsync(Bytes(parse, parse.GetValue(key)!), parse.GetValue(cf)!, token);
+        Console.WriteLine(found is null ? "(not found)" : ByteText.Show(found.Span));
+        return 0;
+    })
+    : Run(parse, async client =>
 {
     var response = await client.RawGetAsync(new RawGetRequest { Key = Bytes(parse, parse.GetValue(key)!), Cf = parse.GetValue(cf) }, cancellationToken: token);
     if (Failed(response.RegionError, response.Error) is { } code)
@@ -52,7 +69,13 @@ get.SetAction((parse, token) => Run(parse, async client =>
     return 0;
 }));
 
-put.SetAction((parse, token) => Run(parse, async client =>
+put.SetAction((parse, token) => parse.GetValue(scheduler) is { } cluster
+    ? RunOnCluster(cluster, async c =>
+    {
+        await c.Raw.PutAsync(Bytes(parse, parse.GetValue(key)!), Bytes(parse, parse.GetValue(value)!), parse.GetValue(cf)!, token);
+        return Ok();
+    })
+    : Run(parse, async client =>
 {
     var response = await client.RawPutAsync(
         new RawPutRequest { Key = Bytes(parse, parse.GetValue(key)!), Value = Bytes(parse, parse.GetValue(value)!), Cf = parse.GetValue(cf) },
@@ -60,13 +83,31 @@ put.SetAction((parse, token) => Run(parse, async client =>
     return Failed(response.RegionError, response.Error) ?? Ok();
 }));
 
-delete.SetAction((parse, token) => Run(parse, async client =>
+delete.SetAction((parse, token) => parse.GetValue(scheduler) is { } cluster
+    ? RunOnCluster(cluster, async c =>
+    {
+        await c.Raw.DeleteAsync(Bytes(parse, parse.GetValue(key)!), parse.GetValue(cf)!, token);
+        return Ok();
+    })
+    : Run(parse, async client =>
 {
     var response = await client.RawDeleteAsync(new RawDeleteRequest { Key = Bytes(parse, parse.GetValue(key)!), Cf = parse.GetValue(cf) }, cancellationToken: token);
     return Failed(response.RegionError, response.Error) ?? Ok();
 }));
 
-scan.SetAction((parse, token) => Run(parse, async client =>
+scan.SetAction((parse, token) => parse.GetValue(scheduler) is { } cluster
+    ? RunOnCluster(cluster, async c =>
+    {
+        var pairs = await c.Raw.ScanAsync(Bytes(parse, parse.GetValue(start)!), (int)Math.Min(parse.GetValue(limit), int.MaxValue), parse.GetValue(cf)!, token);
+        foreach (var pair in pairs)
+        {
+            Console.WriteLine($"{ByteText.Show(pair.Key.Span)}\t{ByteText.Show(pair.Value.Span)}");
+        }
+
+        Console.Error.WriteLine($"({pairs.Count} pairs)");
+        return 0;
+    })
+    : Run(parse, async client =>
 {
     var response = await client.RawScanAsync(
         new RawScanRequest { StartKey = Bytes(parse, parse.GetValue(start)!), Limit = parse.GetValue(limit), Cf = parse.GetValue(cf) },
@@ -99,6 +140,11 @@ txn.SetAction(async (parse, token) =>
         return 2;
     }
 
+    if (parse.GetValue(scheduler) is { } cluster)
+    {
+        return await RunOnCluster(cluster, c => new TxnScriptRunner(c.Transactions, Console.Out, Console.Error).RunAsync(statements, token));
+    }
+
     // The wall clock stands in for the scheduler's timestamp oracle (a standalone server has none).
     return await Run(parse, client => new TxnScriptRunner(new PercolatorClient(new GrpcTransport(client), ClockOracle.System()), Console.Out, Console.Error).RunAsync(statements, token));
 });
@@ -128,6 +174,32 @@ static int? Failed(TinyKv.Proto.Errorpb.Error? region, string error) =>
         : Fail(region.NotLeader?.Leader is { StoreId: > 0 } leader
             ? $"this server is not the leader; store {leader.StoreId} leads ({region.Message})"
             : $"region error: {region.Message}");
+
+// Runs a command against the multi-region cluster whose scheduler serves at `schedulers`.
+static async Task<int> RunOnCluster(string schedulers, Func<ClusterClient, Task<int>> call)
+{
+    try
+    {
+        await using var cluster = ClusterClient.Connect(
+            SchedulerLink.ParseEndpoints(schedulers),
+            new RegionClientOptions { MaxAttempts = 12 },
+            schedulerOptions: new SchedulerLinkOptions { Patience = TimeSpan.FromSeconds(3) });
+        await cluster.Scheduler.ConnectAsync(); // a scheduler that is not there fails here, once, not at every retry
+        return await call(cluster);
+    }
+    catch (FormatException ex)
+    {
+        return Fail(ex.Message);
+    }
+    catch (Exception ex) when (ex is RawKvException or RegionUnavailableException or SchedulerUnavailableException)
+    {
+        return Fail(ex.Message);
+    }
+    catch (RpcException ex)
+    {
+        return Fail($"{ex.StatusCode}: {ex.Status.Detail}");
+    }
+}
 
 async Task<int> Run(ParseResult parse, Func<TinyKvClient, Task<int>> call)
 {

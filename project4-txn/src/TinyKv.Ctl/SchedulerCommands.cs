@@ -17,11 +17,15 @@ public static class SchedulerCommands
     /// <summary>The address <c>tinyscheduler-server</c> listens on by default.</summary>
     public const string DefaultAddress = "127.0.0.1:2379";
 
-    /// <summary>The <c>scheduler</c> command and its subcommands; <paramref name="hex"/> is tinykv-ctl's <c>--hex</c>, which <c>--start</c> follows.</summary>
-    public static Command Create(Option<bool> hex)
+    /// <summary>
+    /// The <c>scheduler</c> command and its subcommands; <paramref name="hex"/> is tinykv-ctl's
+    /// <c>--hex</c>, which <c>--start</c> follows, and <paramref name="address"/> its <c>--scheduler</c>
+    /// (<see cref="DefaultAddress"/> when not given).
+    /// </summary>
+    public static Command Create(Option<bool> hex, Option<string?> address)
     {
         ArgumentNullException.ThrowIfNull(hex);
-        var address = new Option<string>("--scheduler") { Description = "tinyscheduler-server address, host:port", DefaultValueFactory = _ => DefaultAddress, Recursive = true };
+        ArgumentNullException.ThrowIfNull(address);
 
         var stores = new Command("stores", "List the stores: address, state, regions and leaders (from the scheduler's region map), disk figures and time of the last store heartbeat");
         stores.SetAction((parse, token) => RunAsync(parse, address, async (scheduler, output) =>
@@ -91,7 +95,6 @@ public static class SchedulerCommands
 
         return new Command("scheduler", $"Look at a tinyscheduler-server (--scheduler, default {DefaultAddress}): its stores, regions and operators")
         {
-            address,
             stores,
             regions,
             region,
@@ -104,11 +107,11 @@ public static class SchedulerCommands
 
     private static SchedulerQueryException UnknownRegion(ulong id) => new($"region {id} not found: the scheduler has not heard of it");
 
-    private static async Task<int> RunAsync(ParseResult parse, Option<string> address, Func<SchedulerConnection, Output, Task<int>> query, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ParseResult parse, Option<string?> address, Func<SchedulerConnection, Output, Task<int>> query, CancellationToken cancellationToken)
     {
         try
         {
-            using var scheduler = await SchedulerConnection.ConnectAsync(parse.GetValue(address)!, cancellationToken).ConfigureAwait(false);
+            using var scheduler = await SchedulerConnection.ConnectAsync(parse.GetValue(address) ?? DefaultAddress, cancellationToken).ConfigureAwait(false);
             return await query(scheduler, new Output(Console.Out, Console.Error, Console.IsOutputRedirected)).ConfigureAwait(false);
         }
         catch (SchedulerQueryException ex)

@@ -1,15 +1,14 @@
 using Google.Protobuf;
 using Grpc.Core;
-using Grpc.Net.Client;
+using TinyKv.Client.Scheduling;
 using TinyKv.Proto.Schedulerpb;
-using SchedulerClient = TinyKv.Proto.Schedulerpb.Scheduler.SchedulerClient;
 
 namespace TinyKv.Ctl;
 
 /// <summary>
-/// A read-only session with a <c>tinyscheduler-server</c>: it learns the cluster id from
-/// <c>GetMembers</c>, as a store does, and then asks for stores, regions and operators with that
-/// id in every request header.
+/// A read-only session with a <c>tinyscheduler-server</c> over a <see cref="SchedulerLink"/>: it
+/// finds the leader and learns the cluster id from <c>GetMembers</c>, as a store does, and then
+/// asks the leader for stores, regions and operators with that id in every request header.
 /// </summary>
 /// <remarks>
 /// Every failure becomes a <see cref="SchedulerQueryException"/> with a one-line message: a server
@@ -21,53 +20,59 @@ public sealed class SchedulerConnection : IDisposable
     /// <summary>How long one call may take before the query gives up.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a query looks for a scheduler leader that answers (a member down, a leader moving).</summary>
+    public static readonly TimeSpan LeaderPatience = TimeSpan.FromSeconds(3);
+
     /// <summary>How many regions one <c>ScanRegions</c> call asks for when a scan has more to read.</summary>
     public const int ScanPage = 1000;
 
     /// <summary>How many <c>GetOperator</c> calls are in flight at once when every region is asked.</summary>
     private const int OperatorQueries = 16;
 
-    private readonly GrpcChannel _channel;
-    private readonly SchedulerClient _client;
+    private readonly SchedulerLink _link;
     private readonly string _address;
 
-    private SchedulerConnection(GrpcChannel channel, string address, ulong clusterId)
+    private SchedulerConnection(SchedulerLink link, string address)
     {
-        _channel = channel;
-        _client = new SchedulerClient(channel);
+        _link = link;
         _address = address;
-        ClusterId = clusterId;
     }
 
     /// <summary>The id of the scheduler's cluster, sent in every request.</summary>
-    public ulong ClusterId { get; }
+    public ulong ClusterId => _link.ClusterId;
 
-    private RequestHeader Header => new() { ClusterId = ClusterId };
-
-    /// <summary>Opens a session with the scheduler at <paramref name="address"/> (host:port, or a URL) and learns its cluster id.</summary>
-    /// <exception cref="SchedulerQueryException">The address is malformed, or the scheduler cannot be reached or does not answer.</exception>
+    /// <summary>
+    /// Opens a session with the scheduler at <paramref name="address"/> (host:port or a URL; the
+    /// members of a highly available scheduler separated by commas), finds its leader and learns
+    /// the cluster id.
+    /// </summary>
+    /// <exception cref="SchedulerQueryException">The address is malformed, or no scheduler leader can be reached.</exception>
     public static async Task<SchedulerConnection> ConnectAsync(string address, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        GrpcChannel channel;
+        IReadOnlyList<Uri> endpoints;
         try
         {
-            channel = GrpcChannel.ForAddress(address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address);
+            endpoints = SchedulerLink.ParseEndpoints(address);
         }
-        catch (Exception ex) when (ex is UriFormatException or ArgumentException)
+        catch (FormatException ex)
         {
             throw new SchedulerQueryException($"bad scheduler address '{address}': {ex.Message}", ex);
         }
 
+        var link = new SchedulerLink(endpoints, new SchedulerLinkOptions { CallTimeout = CallTimeout, Patience = LeaderPatience });
         try
         {
-            var client = new SchedulerClient(channel);
-            var members = await Call(address, token => client.GetMembersAsync(new GetMembersRequest(), Options(token)).ResponseAsync, cancellationToken).ConfigureAwait(false);
-            return new SchedulerConnection(channel, address, members.Header.ClusterId);
+            await Call(address, async token =>
+            {
+                await link.ConnectAsync(token).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+            return new SchedulerConnection(link, address);
         }
         catch
         {
-            channel.Dispose();
+            link.Dispose();
             throw;
         }
     }
@@ -79,7 +84,7 @@ public sealed class SchedulerConnection : IDisposable
     /// <exception cref="SchedulerQueryException">The query failed.</exception>
     public async Task<IReadOnlyList<StoreView>> GetStoresAsync(CancellationToken cancellationToken = default)
     {
-        var all = await Call(token => _client.GetAllStoresAsync(new GetAllStoresRequest { Header = Header }, Options(token)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        var all = await Call(token => _link.CallAsync((c, h, o) => c.GetAllStoresAsync(new GetAllStoresRequest { Header = h }, o).ResponseAsync, token), cancellationToken).ConfigureAwait(false);
         Check(all.Header);
         var regions = await ScanRegionsAsync(ByteString.Empty, 0, cancellationToken).ConfigureAwait(false);
         var peers = regions.SelectMany(r => r.Meta.Peers).CountBy(p => p.StoreId).ToDictionary();
@@ -88,7 +93,7 @@ public sealed class SchedulerConnection : IDisposable
         var stores = new List<StoreView>();
         foreach (var store in all.Stores.OrderBy(s => s.Id))
         {
-            var response = await Call(token => _client.GetStoreAsync(new GetStoreRequest { Header = Header, StoreId = store.Id }, Options(token)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+            var response = await Call(token => _link.CallAsync((c, h, o) => c.GetStoreAsync(new GetStoreRequest { Header = h, StoreId = store.Id }, o).ResponseAsync, token), cancellationToken).ConfigureAwait(false);
             Check(response.Header);
             stores.Add(new StoreView(response.Store ?? store, response.Stats ?? new StoreStats(), peers.GetValueOrDefault(store.Id), leaders.GetValueOrDefault(store.Id)));
         }
@@ -110,8 +115,8 @@ public sealed class SchedulerConnection : IDisposable
         while (limit == 0 || regions.Count < limit)
         {
             var page = limit == 0 ? ScanPage : Math.Min(ScanPage, limit - regions.Count);
-            var request = new ScanRegionsRequest { Header = Header, StartKey = next, Limit = page };
-            var response = await Call(token => _client.ScanRegionsAsync(request, Options(token)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+            var from = next;
+            var response = await Call(token => _link.CallAsync((c, h, o) => c.ScanRegionsAsync(new ScanRegionsRequest { Header = h, StartKey = from, Limit = page }, o).ResponseAsync, token), cancellationToken).ConfigureAwait(false);
             Check(response.Header);
             for (var i = 0; i < response.Regions.Count; i++)
             {
@@ -135,7 +140,7 @@ public sealed class SchedulerConnection : IDisposable
     /// <exception cref="SchedulerQueryException">The query failed.</exception>
     public async Task<RegionView?> GetRegionAsync(ulong regionId, CancellationToken cancellationToken = default)
     {
-        var response = await Call(token => _client.GetRegionByIDAsync(new GetRegionByIDRequest { Header = Header, RegionId = regionId }, Options(token)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        var response = await Call(token => _link.CallAsync((c, h, o) => c.GetRegionByIDAsync(new GetRegionByIDRequest { Header = h, RegionId = regionId }, o).ResponseAsync, token), cancellationToken).ConfigureAwait(false);
         Check(response.Header);
         return response.Region is { Id: not 0 } region ? new RegionView(region, response.Leader is { Id: not 0 } leader ? leader : null) : null;
     }
@@ -144,7 +149,7 @@ public sealed class SchedulerConnection : IDisposable
     /// <exception cref="SchedulerQueryException">The query failed.</exception>
     public async Task<OperatorView?> GetOperatorAsync(ulong regionId, CancellationToken cancellationToken = default)
     {
-        var response = await Call(token => _client.GetOperatorAsync(new GetOperatorRequest { Header = Header, RegionId = regionId }, Options(token)).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        var response = await Call(token => _link.CallAsync((c, h, o) => c.GetOperatorAsync(new GetOperatorRequest { Header = h, RegionId = regionId }, o).ResponseAsync, token), cancellationToken).ConfigureAwait(false);
         if (response.Header?.Error is { Type: ErrorType.RegionNotFound })
         {
             return null; // The scheduler's answer for a region without an operator.
@@ -167,7 +172,7 @@ public sealed class SchedulerConnection : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _channel.Dispose();
+    public void Dispose() => _link.Dispose();
 
     private Task<T> Call<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) => Call(_address, call, cancellationToken);
 
@@ -176,6 +181,10 @@ public sealed class SchedulerConnection : IDisposable
         try
         {
             return await call(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SchedulerUnavailableException ex)
+        {
+            throw new SchedulerQueryException($"cannot reach the scheduler at {address}: {ex.Message}", ex);
         }
         catch (RpcException ex)
         {
@@ -188,8 +197,6 @@ public sealed class SchedulerConnection : IDisposable
             }, ex);
         }
     }
-
-    private static CallOptions Options(CancellationToken cancellationToken) => new(deadline: DateTime.UtcNow + CallTimeout, cancellationToken: cancellationToken);
 
     /// <summary>Throws the error a response header carries, if any.</summary>
     private void Check(ResponseHeader? header)

@@ -18,7 +18,7 @@ public sealed class TxnScriptRunner(PercolatorClient client, TextWriter output, 
         {
             try
             {
-                txn ??= client.Begin();
+                txn ??= await client.BeginAsync(cancellationToken);
                 if (await RunAsync(txn, statement, cancellationToken).ConfigureAwait(false))
                 {
                     txn = null; // Committed or rolled back: the next statement begins a new transaction.

@@ -7,7 +7,7 @@ var dataDir = new Option<string>("--data-dir") { Description = "RocksDB data dir
 var logLevel = new Option<string>("--log-level") { Description = "trace, debug, info, warn, error, fatal or none", DefaultValueFactory = _ => "info" };
 var storeId = new Option<ulong?>("--store-id") { Description = "This server's store id in a replicated cluster (with --cluster); without it the server runs standalone storage" };
 var cluster = new Option<string?>("--cluster") { Description = "Every store of a replicated cluster, id=host:port comma-separated, the same list on every server, e.g. 1=127.0.0.1:20160,2=127.0.0.1:20161,3=127.0.0.1:20162" };
-var scheduler = new Option<string?>("--scheduler") { Description = "The tinyscheduler-server of a multi-region cluster, host:port (e.g. 127.0.0.1:2379): the store gets its id there and joins; instead of --store-id and --cluster" };
+var scheduler = new Option<string?>("--scheduler") { Description = "The tinyscheduler-server of a multi-region cluster, host:port (e.g. 127.0.0.1:2379), or every member of a highly available one, separated by commas: the store gets its id there and joins; instead of --store-id and --cluster" };
 var regionMaxSize = new Option<ulong?>("--region-max-size") { Description = "With --scheduler: split a region once it holds about this many bytes (default 144 MiB)" };
 var regionSplitSize = new Option<ulong?>("--region-split-size") { Description = "With --scheduler: the size of the first part of a split region, in bytes (default 96 MiB)" };
 var raftTick = new Option<int>("--raft-tick-ms") { Description = "The raft base tick of a replicated server in milliseconds (elections time out after 10 to 20 ticks)", DefaultValueFactory = _ => 100 };

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using TinyKv.Client.Scheduling;
 
 namespace TinyKv.Server;
 
@@ -25,13 +26,14 @@ public sealed record ServerOptions
     public Replication.ClusterMembers? Cluster { get; init; }
 
     /// <summary>
-    /// The scheduler (<c>tinyscheduler-server</c>) of a multi-region cluster; null without one.
+    /// The scheduler (<c>tinyscheduler-server</c>) of a multi-region cluster, one member or every
+    /// member of a highly available group (the store follows their leader); null without one.
     /// With it the store gets its id from the scheduler, bootstraps or joins the cluster, and its
     /// regions split and move as the scheduler says.
     /// </summary>
-    public Uri? Scheduler { get; init; }
+    public IReadOnlyList<Uri>? Schedulers { get; init; }
 
-    /// <summary>How long a store started with <see cref="Scheduler"/> waits for the scheduler to answer before giving up.</summary>
+    /// <summary>How long a store started with <see cref="Schedulers"/> waits for the scheduler to answer before giving up.</summary>
     public TimeSpan SchedulerPatience { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A region larger than this (approximate bytes) is split, with a scheduler.</summary>
@@ -53,7 +55,7 @@ public sealed record ServerOptions
     public TimeSpan ReplicationTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Whether the server replicates its storage with Raft (it has a store id and a cluster, or a scheduler).</summary>
-    public bool IsReplicated => (StoreId is not null && Cluster is not null) || Scheduler is not null;
+    public bool IsReplicated => (StoreId is not null && Cluster is not null) || Schedulers is not null;
 
     /// <summary>The largest request the server accepts, as in the original server (10 MiB).</summary>
     public int MaxReceiveMessageSize { get; init; } = 10 * 1024 * 1024;
@@ -92,7 +94,7 @@ public sealed record ServerOptions
                 throw new FormatException("--addr needs a real port with --scheduler, not 0: the store registers its address with the scheduler, and the other stores connect to it there");
             }
 
-            return options with { Address = advertised, Scheduler = new Uri($"http://{HostPort.Parse(scheduler, "127.0.0.1:2379")}") };
+            return options with { Address = advertised, Schedulers = SchedulerLink.ParseEndpoints(scheduler) };
         }
 
         if (storeId is not { } id)
@@ -124,7 +126,7 @@ public sealed record ServerOptions
             return this;
         }
 
-        if (Scheduler is null)
+        if (Schedulers is null)
         {
             throw new FormatException("--region-max-size and --region-split-size need --scheduler: without one a region never splits");
         }

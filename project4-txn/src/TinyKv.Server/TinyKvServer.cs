@@ -77,9 +77,9 @@ public sealed class TinyKvServer : IAsyncDisposable
                     RegionMaxSize = options.RegionMaxSize,
                     RegionSplitSize = options.RegionSplitSize,
                 };
-                if (options.Scheduler is { } schedulerAddress)
+                if (options.Schedulers is { } schedulerAddresses)
                 {
-                    scheduler = await SchedulerConnection.ConnectAsync(schedulerAddress, options.SchedulerPatience, cancellationToken).ConfigureAwait(false);
+                    scheduler = await SchedulerConnection.ConnectAsync(schedulerAddresses, options.SchedulerPatience, cancellationToken).ConfigureAwait(false);
                     store = await ReplicatedStore.StartWithSchedulerAsync(
                         scheduler, $"{options.Address}", options.DataDirectory, config, loggers, cancellationToken).ConfigureAwait(false);
                 }
@@ -128,7 +128,7 @@ public sealed class TinyKvServer : IAsyncDisposable
             var bound = new Uri(addresses.Addresses.First());
             var address = new IPEndPoint(options.Address.Address, bound.Port);
             var role = scheduler is not null
-                ? $"store {store!.StoreId} of cluster {scheduler.ClusterId}, scheduler {scheduler.Address.Authority}"
+                ? $"store {store!.StoreId} of cluster {scheduler.ClusterId}, scheduler {scheduler.Addresses}"
                 : options.IsReplicated ? $"store {options.StoreId} of cluster {options.Cluster}" : "standalone";
             app.Logger.LogServing(address, options.DataDirectory, role);
             return new TinyKvServer(app, storage, raft, loggers, address, scheduler);

@@ -99,5 +99,10 @@ public sealed class RegionCacheTests
 
         public Task<string?> StoreAddressAsync(ulong storeId, CancellationToken cancellationToken) =>
             Task.FromResult<string?>($"127.0.0.1:{20160 + storeId}");
+
+        public void StoreUnreachable(ulong storeId)
+        {
+            // Addresses here are fixed: nothing to forget.
+        }
     }
 }

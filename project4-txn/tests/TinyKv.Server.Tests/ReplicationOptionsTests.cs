@@ -66,7 +66,7 @@ public sealed class ReplicationOptionsTests
         var options = ServerOptions.FromCommandLine("127.0.0.1:20170", "data", LogLevel.Information, null, null, 100, "127.0.0.1:2379");
         options.IsReplicated.Should().BeTrue();
         options.StoreId.Should().BeNull("the scheduler gives the id");
-        options.Scheduler.Should().Be(new Uri("http://127.0.0.1:2379"));
+        options.Schedulers.Should().Equal(new Uri("http://127.0.0.1:2379"));
         options.Address.Port.Should().Be(20170);
     }
 

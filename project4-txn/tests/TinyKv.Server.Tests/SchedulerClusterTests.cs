@@ -6,7 +6,6 @@ using Grpc.Net.Client;
 using TinyKv.Client.Regions;
 using TinyKv.Proto.Kvrpcpb;
 using TinyKv.Proto.Schedulerpb;
-using TinyKv.SchedulerServer;
 using TinyKv.Server.Scheduling;
 using TinyKv.TestKit;
 using Xunit;
@@ -23,65 +22,47 @@ namespace TinyKv.Server.Tests;
 /// </summary>
 public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
 {
-    private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(60);
-    private readonly TempDirectory _data = new("tinykv-scheduler-cluster");
-    private readonly List<TinyKvServer> _stores = [];
-    private readonly List<TinySchedulerServer> _schedulers = [];
-    private IReadOnlyList<int> _ports = [];
+    private readonly SchedulerClusterHarness _cluster = new("tinykv-scheduler-cluster", 4);
 
-    public Task InitializeAsync()
-    {
-        _ports = ReplicatedCluster.FreePorts(4);
-        return Task.CompletedTask;
-    }
+    private IReadOnlyList<TinyKvServer> Stores => _cluster.Stores;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-        foreach (var scheduler in _schedulers)
-        {
-            await scheduler.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _cluster.StopAsync();
 
-    /// <summary>Deletes the data, after <see cref="DisposeAsync"/> stopped every server.</summary>
-    public void Dispose() => _data.Dispose();
+    public void Dispose() => _cluster.Dispose();
 
     [Fact]
-    public async Task Three_stores_join_through_the_scheduler_and_the_first_region_gets_a_peer_on_each()
+    public async Task ThreeStores_join_through_the_scheduler_and_the_first_region_gets_a_peer_on_each()
     {
-        var scheduler = await StartSchedulerAsync("scheduler", seed: TestSeed.Value);
+        var scheduler = await _cluster.StartSchedulerAsync("scheduler", seed: TestSeed.Value);
         for (var i = 0; i < 3; i++)
         {
-            await StartStoreAsync(scheduler, i);
+            await _cluster.StartStoreAsync(scheduler, i);
         }
 
         using var channel = GrpcChannel.ForAddress(scheduler.Url);
         var client = new SchedulerClient(channel);
         var header = new RequestHeader { ClusterId = scheduler.ClusterId };
-        var region = await WaitForAsync("the first region to have a peer on each of the 3 stores and a leader", async () =>
+        var region = await SchedulerClusterHarness.WaitForAsync("the first region to have a peer on each of the 3 stores and a leader", async () =>
         {
             var found = await client.GetRegionAsync(new GetRegionRequest { Header = header, RegionKey = ByteString.Empty });
             return found.Region is { Peers.Count: 3 } && found.Leader is not null ? found : null;
         });
 
         var stores = await client.GetAllStoresAsync(new GetAllStoresRequest { Header = header });
-        stores.Stores.Select(s => s.Id).Should().BeEquivalentTo(_stores.Select(s => s.Store!.StoreId), "every store registered under the id it got");
-        stores.Stores.Select(s => s.Address).Should().BeEquivalentTo(_stores.Select(s => $"{s.Address}"));
-        region.Region.Peers.Select(p => p.StoreId).Should().BeEquivalentTo(_stores.Select(s => s.Store!.StoreId));
+        stores.Stores.Select(s => s.Id).Should().BeEquivalentTo(Stores.Select(s => s.Store!.StoreId), "every store registered under the id it got");
+        stores.Stores.Select(s => s.Address).Should().BeEquivalentTo(Stores.Select(s => $"{s.Address}"));
+        region.Region.Peers.Select(p => p.StoreId).Should().BeEquivalentTo(Stores.Select(s => s.Store!.StoreId));
 
-        var leader = _stores.Single(s => s.Store!.StoreId == region.Leader.StoreId);
+        var leader = Stores.Single(s => s.Store!.StoreId == region.Leader.StoreId);
         await PutAsync(leader, "k1", "v1");
         (await GetAsync(leader, "k1")).Should().Be("v1");
 
         // Every replica applies the write: each store's engine holds it, read through its own peer.
-        foreach (var store in _stores)
+        foreach (var store in Stores)
         {
-            var status = await WaitForAsync($"store {store.Store!.StoreId} to apply the write", async () =>
+            var status = await SchedulerClusterHarness.WaitForAsync($"store {store.Store!.StoreId} to apply the write", async () =>
                 (await store.Store.StatusAsync()).SingleOrDefault(p => p.AppliedIndex >= 7));
             status.RegionId.Should().Be(region.Region.Id);
         }
@@ -91,10 +72,10 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
     public async Task Regions_split_as_they_grow_and_a_region_aware_client_reads_every_key_back()
     {
         const int keys = 300;
-        var scheduler = await StartSchedulerAsync("scheduler", seed: TestSeed.Value);
+        var scheduler = await _cluster.StartSchedulerAsync("scheduler", seed: TestSeed.Value);
         for (var i = 0; i < 3; i++)
         {
-            await StartStoreAsync(scheduler, i, o => o with { RegionMaxSize = 1024, RegionSplitSize = 512 });
+            await _cluster.StartStoreAsync(scheduler, i, o => o with { RegionMaxSize = 1024, RegionSplitSize = 512 });
         }
 
         using (var writer = RawKvClient.Connect(scheduler.Url))
@@ -108,7 +89,7 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
         using var channel = GrpcChannel.ForAddress(scheduler.Url);
         var client = new SchedulerClient(channel);
         var header = new RequestHeader { ClusterId = scheduler.ClusterId };
-        var regions = await WaitForAsync("the data to be split into at least 4 regions of 3 peers", async () =>
+        var regions = await SchedulerClusterHarness.WaitForAsync("the data to be split into at least 4 regions of 3 peers", async () =>
         {
             var scan = await client.ScanRegionsAsync(new ScanRegionsRequest { Header = header, StartKey = ByteString.Empty, Limit = 1000 });
             return scan.Regions.Count >= 4 && scan.Regions.All(r => r.Peers.Count == 3) ? scan : null;
@@ -135,10 +116,10 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
     public async Task A_fourth_store_that_joins_receives_regions_until_the_balance_settles()
     {
         const int keys = 300;
-        var scheduler = await StartSchedulerAsync("scheduler", seed: TestSeed.Value);
+        var scheduler = await _cluster.StartSchedulerAsync("scheduler", seed: TestSeed.Value);
         for (var i = 0; i < 3; i++)
         {
-            await StartStoreAsync(scheduler, i, o => o with { RegionMaxSize = 1024, RegionSplitSize = 512 });
+            await _cluster.StartStoreAsync(scheduler, i, o => o with { RegionMaxSize = 1024, RegionSplitSize = 512 });
         }
 
         using var client = RawKvClient.Connect(scheduler.Url);
@@ -152,21 +133,21 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
         var header = new RequestHeader { ClusterId = scheduler.ClusterId };
         async Task<ScanRegionsResponse> RegionsAsync() =>
             await schedulerClient.ScanRegionsAsync(new ScanRegionsRequest { Header = header, StartKey = ByteString.Empty, Limit = 1000 });
-        var before = await WaitForAsync("the data to be split into at least 6 regions", async () =>
+        var before = await SchedulerClusterHarness.WaitForAsync("the data to be split into at least 6 regions", async () =>
             await RegionsAsync() is { Regions.Count: >= 6 } scan ? scan : null);
 
-        var fourth = await StartStoreAsync(scheduler, 3, o => o with { RegionMaxSize = 1024, RegionSplitSize = 512 });
+        var fourth = await _cluster.StartStoreAsync(scheduler, 3, o => o with { RegionMaxSize = 1024, RegionSplitSize = 512 });
         var newcomer = fourth.Store!.StoreId;
 
         // Balance-region moves replicas to the empty store: some regions end up with a peer there,
         // every region keeps three, and the new store's engine applies what it was given.
-        var after = await WaitForAsync("the new store to hold peers of at least 2 regions, every region with 3 peers", async () =>
+        var after = await SchedulerClusterHarness.WaitForAsync("the new store to hold peers of at least 2 regions, every region with 3 peers", async () =>
         {
             var scan = await RegionsAsync();
             return scan.Regions.Count(r => r.Peers.Any(p => p.StoreId == newcomer)) >= 2 && scan.Regions.All(r => r.Peers.Count == 3) ? scan : null;
         });
         after.Regions.Count.Should().BeGreaterThanOrEqualTo(before.Regions.Count);
-        await WaitForAsync("the new store to run peers of at least 2 regions", async () =>
+        await SchedulerClusterHarness.WaitForAsync("the new store to run peers of at least 2 regions", async () =>
             (await fourth.Store.StatusAsync()) is { Count: >= 2 } peers ? peers : null);
 
         for (var i = 0; i < keys; i++)
@@ -178,47 +159,45 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_restarted_store_keeps_its_id_and_its_data()
     {
-        var scheduler = await StartSchedulerAsync("scheduler", seed: TestSeed.Value);
-        var first = await StartStoreAsync(scheduler, 0);
+        var scheduler = await _cluster.StartSchedulerAsync("scheduler", seed: TestSeed.Value);
+        var first = await _cluster.StartStoreAsync(scheduler, 0);
         var id = first.Store!.StoreId;
-        await WaitForAsync("the store to lead its region", async () => (await first.Store.StatusAsync()).SingleOrDefault(p => p.IsLeader));
+        await SchedulerClusterHarness.WaitForAsync("the store to lead its region", async () => (await first.Store.StatusAsync()).SingleOrDefault(p => p.IsLeader));
         await PutAsync(first, "k", "v");
 
-        await first.DisposeAsync();
-        _stores.Remove(first);
-        var again = await StartStoreAsync(scheduler, 0);
+        await _cluster.StopStoreAsync(first);
+        var again = await _cluster.StartStoreAsync(scheduler, 0);
 
         again.Store!.StoreId.Should().Be(id);
-        await WaitForAsync("the store to lead its region again", async () => (await again.Store.StatusAsync()).SingleOrDefault(p => p.IsLeader));
+        await SchedulerClusterHarness.WaitForAsync("the store to lead its region again", async () => (await again.Store.StatusAsync()).SingleOrDefault(p => p.IsLeader));
         (await GetAsync(again, "k")).Should().Be("v");
     }
 
     [Fact]
     public async Task A_store_of_another_cluster_is_refused_with_a_clear_error_and_keeps_its_data()
     {
-        var first = await StartSchedulerAsync("scheduler-a", seed: TestSeed.Value);
-        var store = await StartStoreAsync(first, 0);
-        await store.DisposeAsync();
-        _stores.Remove(store);
-        var other = await StartSchedulerAsync("scheduler-b", seed: TestSeed.Value + 1);
+        var first = await _cluster.StartSchedulerAsync("scheduler-a", seed: TestSeed.Value);
+        var store = await _cluster.StartStoreAsync(first, 0);
+        await _cluster.StopStoreAsync(store);
+        var other = await _cluster.StartSchedulerAsync("scheduler-b", seed: TestSeed.Value + 1);
         other.ClusterId.Should().NotBe(first.ClusterId);
 
-        var start = () => StartStoreAsync(other, 0);
+        var start = () => _cluster.StartStoreAsync(other, 0);
 
         (await start.Should().ThrowAsync<IOException>()).Which.Message.Should()
             .Contain($"cluster {first.ClusterId}").And.Contain($"serves cluster {other.ClusterId}");
-        var back = await StartStoreAsync(first, 0);
+        var back = await _cluster.StartStoreAsync(first, 0);
         back.Store!.StoreId.Should().BePositive();
     }
 
     [Fact]
     public async Task A_second_store_over_the_same_data_directory_is_refused_and_the_first_keeps_serving()
     {
-        var scheduler = await StartSchedulerAsync("scheduler", seed: TestSeed.Value);
-        var first = await StartStoreAsync(scheduler, 0);
-        await WaitForAsync("the store to lead its region", async () => (await first.Store!.StatusAsync()).SingleOrDefault(p => p.IsLeader));
+        var scheduler = await _cluster.StartSchedulerAsync("scheduler", seed: TestSeed.Value);
+        var first = await _cluster.StartStoreAsync(scheduler, 0);
+        await SchedulerClusterHarness.WaitForAsync("the store to lead its region", async () => (await first.Store!.StatusAsync()).SingleOrDefault(p => p.IsLeader));
 
-        var second = () => TinyKvServer.StartAsync(StoreOptions(0) with { Address = new IPEndPoint(IPAddress.Loopback, _ports[1]), Scheduler = scheduler.Url });
+        var second = () => TinyKvServer.StartAsync(_cluster.StoreOptions(0) with { Address = new IPEndPoint(IPAddress.Loopback, _cluster.Port(1)), Schedulers = [scheduler.Url] });
 
         await second.Should().ThrowAsync<IOException>();
         await PutAsync(first, "still", "serving");
@@ -229,31 +208,11 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
     public async Task A_scheduler_that_does_not_answer_is_a_clear_error()
     {
         var silent = ReplicatedCluster.FreePorts(1)[0];
-        var options = StoreOptions(0) with { Scheduler = new Uri($"http://127.0.0.1:{silent}"), SchedulerPatience = TimeSpan.FromSeconds(1) };
+        var options = _cluster.StoreOptions(0) with { Schedulers = [new Uri($"http://127.0.0.1:{silent}")], SchedulerPatience = TimeSpan.FromSeconds(1) };
 
         var start = () => TinyKvServer.StartAsync(options);
 
         (await start.Should().ThrowAsync<SchedulerCallException>()).Which.Message.Should().Contain($"127.0.0.1:{silent}").And.Contain("does not answer");
-    }
-
-    private static async Task<T> WaitForAsync<T>(string what, Func<Task<T?>> probe)
-        where T : class
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            if (watch.Elapsed > s_settle)
-            {
-                throw new TimeoutException($"waited {s_settle.TotalSeconds:F0} s for {what}");
-            }
-
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>Writes through <paramref name="store"/>, or through the store a NotLeader answer names (leadership may move under load), for at most the settle time.</summary>
@@ -289,45 +248,16 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
                 return result;
             }
 
-            if (watch.Elapsed > s_settle)
+            if (watch.Elapsed > SchedulerClusterHarness.Settle)
             {
-                throw new TimeoutException($"no leader answered within {s_settle.TotalSeconds:F0} s; last region error: {error}");
+                throw new TimeoutException($"no leader answered within {SchedulerClusterHarness.Settle.TotalSeconds:F0} s; last region error: {error}");
             }
 
             var hinted = error.NotLeader?.Leader?.StoreId;
-            store = _stores.FirstOrDefault(s => s.Store!.StoreId == hinted) ?? _stores[(_stores.IndexOf(store) + 1) % _stores.Count];
+            store = Stores.FirstOrDefault(s => s.Store!.StoreId == hinted) ?? Stores[(Stores.ToList().IndexOf(store) + 1) % Stores.Count];
             await Task.Delay(50);
         }
     }
 
-    private async Task<TinySchedulerServer> StartSchedulerAsync(string name, long seed)
-    {
-        var scheduler = await TinySchedulerServer.StartAsync(new SchedulerServerOptions
-        {
-            Address = new IPEndPoint(IPAddress.Loopback, 0),
-            DataDirectory = _data.Combine(name),
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-            PatrolRegionInterval = TimeSpan.FromMilliseconds(50),
-            Seed = seed,
-        });
-        _schedulers.Add(scheduler);
-        return scheduler;
-    }
-
     private static ByteString Key(int i) => ByteString.CopyFromUtf8($"key-{i:D4}");
-
-    private async Task<TinyKvServer> StartStoreAsync(TinySchedulerServer scheduler, int index, Func<ServerOptions, ServerOptions>? tune = null)
-    {
-        var store = await TinyKvServer.StartAsync((tune ?? (o => o))(StoreOptions(index) with { Scheduler = scheduler.Url }));
-        _stores.Add(store);
-        return store;
-    }
-
-    private ServerOptions StoreOptions(int index) => new()
-    {
-        Address = new IPEndPoint(IPAddress.Loopback, _ports[index]),
-        DataDirectory = _data.Combine($"store-{index}"),
-        LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        RaftTick = TimeSpan.FromMilliseconds(20),
-    };
 }

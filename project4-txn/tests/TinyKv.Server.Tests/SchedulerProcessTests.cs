@@ -114,22 +114,9 @@ public sealed class SchedulerProcessTests : IDisposable
         var client = new SchedulerClient(channel);
         var members = await client.GetMembersAsync(new GetMembersRequest { Header = new RequestHeader() });
         var header = new RequestHeader { ClusterId = members.Header.ClusterId };
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var scan = await client.ScanRegionsAsync(new ScanRegionsRequest { Header = header, StartKey = ByteString.Empty, Limit = 1000 });
-            if (wanted(scan))
-            {
-                var stores = await client.GetAllStoresAsync(new GetAllStoresRequest { Header = header });
-                return (scan, stores.Stores.ToDictionary(store => store.Id, store => store.Address));
-            }
-
-            if (watch.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                throw new TimeoutException($"waited 60 s for {what}; the scheduler shows {scan.Regions.Count} regions");
-            }
-
-            await Task.Delay(100);
-        }
+        var scan = await SchedulerClusterHarness.WaitForAsync(what, async () =>
+            await client.ScanRegionsAsync(new ScanRegionsRequest { Header = header, StartKey = ByteString.Empty, Limit = 1000 }) is var found && wanted(found) ? found : null);
+        var stores = await client.GetAllStoresAsync(new GetAllStoresRequest { Header = header });
+        return (scan, stores.Stores.ToDictionary(store => store.Id, store => store.Address));
     }
 }

@@ -32,7 +32,7 @@ public sealed class StoreHeartbeatIntervalTests : IDisposable
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
             Seed = TestSeed.Value,
         });
-        using var connection = await SchedulerConnection.ConnectAsync(scheduler.Url, TimeSpan.FromSeconds(10));
+        using var connection = await SchedulerConnection.ConnectAsync([scheduler.Url], TimeSpan.FromSeconds(10));
         (await connection.BootstrapAsync(new Store { Id = 1, Address = "127.0.0.1:20161" })).Should().Be(ErrorType.Ok);
         using var loop = new RealTimeLoop("store-1", NullLogger.Instance);
         await using var client = new GrpcSchedulerClient(connection, loop, NullLogger.Instance);
@@ -56,7 +56,7 @@ public sealed class StoreHeartbeatIntervalTests : IDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
-            var response = await connection.Client.GetStoreAsync(new GetStoreRequest { Header = connection.Header, StoreId = 1 });
+            var response = await connection.CallAsync((c, h, o) => c.GetStoreAsync(new GetStoreRequest { Header = h, StoreId = 1 }, o).ResponseAsync);
             if (response.Stats is { StoreId: 1 } stats && stats.RegionCount == regionCount)
             {
                 return stats;

@@ -77,14 +77,14 @@ public sealed class TransactionServiceTests : IAsyncLifetime
     public async Task The_percolator_client_commits_and_reads_back_over_grpc()
     {
         var client = new PercolatorClient(new GrpcTransport(_kv.Client), _oracle);
-        var txn = client.Begin();
+        var txn = await client.BeginAsync();
         txn.Set("a"u8.ToArray(), "1"u8.ToArray());
         txn.Set("b"u8.ToArray(), "2"u8.ToArray());
 
         var commitTs = await txn.CommitAsync();
 
         commitTs.Should().BeGreaterThan(txn.StartTs);
-        var reader = client.Begin();
+        var reader = await client.BeginAsync();
         (await reader.GetAsync("a"u8.ToArray())).Should().Equal("1"u8.ToArray());
         (await reader.ScanAsync("a"u8.ToArray(), 10)).Select(p => p.Value).Should().BeEquivalentTo(["1"u8.ToArray(), "2"u8.ToArray()]);
     }
@@ -93,8 +93,8 @@ public sealed class TransactionServiceTests : IAsyncLifetime
     public async Task A_write_conflict_over_grpc_throws_and_leaves_the_winner_in_place()
     {
         var client = new PercolatorClient(new GrpcTransport(_kv.Client), _oracle);
-        var loser = client.Begin();
-        var winner = client.Begin();
+        var loser = await client.BeginAsync();
+        var winner = await client.BeginAsync();
         winner.Set("k"u8.ToArray(), "winner"u8.ToArray());
         await winner.CommitAsync();
         loser.Set("k"u8.ToArray(), "loser"u8.ToArray());
@@ -102,6 +102,6 @@ public sealed class TransactionServiceTests : IAsyncLifetime
         var act = () => loser.CommitAsync();
 
         await act.Should().ThrowAsync<TransactionConflictException>();
-        (await client.Begin().GetAsync("k"u8.ToArray())).Should().Equal("winner"u8.ToArray());
+        (await (await client.BeginAsync()).GetAsync("k"u8.ToArray())).Should().Equal("winner"u8.ToArray());
     }
 }

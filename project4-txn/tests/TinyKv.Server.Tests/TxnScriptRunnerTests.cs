@@ -46,7 +46,7 @@ public sealed class TxnScriptRunnerTests : IAsyncLifetime, IDisposable
         var competitor = new PercolatorClient(new GrpcTransport(_kv.Client), _oracle);
         var transport = new BeforePrewrite(new GrpcTransport(_kv.Client), async () =>
         {
-            var txn = competitor.Begin();
+            var txn = await competitor.BeginAsync();
             txn.Set("k"u8.ToArray(), "theirs"u8.ToArray());
             await txn.CommitAsync();
         });
@@ -89,7 +89,7 @@ public sealed class TxnScriptRunnerTests : IAsyncLifetime, IDisposable
         public Task<BatchRollbackResponse> KvBatchRollbackAsync(BatchRollbackRequest request, CancellationToken cancellationToken = default) =>
             server.KvBatchRollbackAsync(request, cancellationToken);
 
-        public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, CancellationToken cancellationToken = default) =>
-            server.KvResolveLockAsync(request, cancellationToken);
+        public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, ReadOnlyMemory<byte> lockKey, CancellationToken cancellationToken = default) =>
+            server.KvResolveLockAsync(request, lockKey, cancellationToken);
     }
 }

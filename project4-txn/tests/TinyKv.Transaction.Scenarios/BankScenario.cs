@@ -31,7 +31,7 @@ public static class BankScenario
 
         scheduler.Spawn("open", async c =>
         {
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             for (var i = 0; i < Accounts; i++)
             {
                 txn.Set(Account(i), Number(InitialBalance));
@@ -50,7 +50,7 @@ public static class BankScenario
 
         scheduler.Run(MaxSteps);
 
-        scheduler.Spawn("final", async c => outcome.FinalTotal = await SumByKeysAsync(c, c.Client.Begin()));
+        scheduler.Spawn("final", async c => outcome.FinalTotal = await SumByKeysAsync(c, await c.Client.BeginAsync()));
         scheduler.Run(MaxSteps);
         return outcome;
     }
@@ -115,7 +115,7 @@ public static class BankScenario
     {
         var from = c.Random.Next(Accounts);
         var to = (from + 1 + c.Random.Next(Accounts - 1)) % Accounts;
-        var txn = c.Client.Begin();
+        var txn = await c.Client.BeginAsync();
         var fromBalance = Number(await txn.GetAsync(Account(from)));
         var toBalance = Number(await txn.GetAsync(Account(to)));
         var amount = Math.Min(fromBalance, 1 + c.Random.Next(20));
@@ -151,7 +151,7 @@ public static class BankScenario
 
     private static async Task AuditAsync(SimulatedClient c, BankOutcome outcome)
     {
-        var txn = c.Client.Begin();
+        var txn = await c.Client.BeginAsync();
         long total;
         if (c.Random.Next(2) == 0)
         {

@@ -27,7 +27,7 @@ public static class LostUpdateScenario
         var outcome = new LostUpdateOutcome(seed, scheduler);
         scheduler.Spawn("open", async c =>
         {
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             txn.Set(Counter, Number(0));
             await txn.CommitAsync();
         });
@@ -39,7 +39,7 @@ public static class LostUpdateScenario
         }
 
         scheduler.Run(MaxSteps);
-        scheduler.Spawn("final", async c => outcome.Final = Number(await c.Client.Begin().GetAsync(Counter)));
+        scheduler.Spawn("final", async c => outcome.Final = Number(await (await c.Client.BeginAsync()).GetAsync(Counter)));
         scheduler.Run(MaxSteps);
         return outcome;
     }
@@ -68,7 +68,7 @@ public static class LostUpdateScenario
         {
             for (var tries = 1; ; tries++)
             {
-                var txn = c.Client.Begin();
+                var txn = await c.Client.BeginAsync();
                 var value = Number(await txn.GetAsync(Counter));
                 txn.Set(Counter, Number(value + 1));
                 try

@@ -31,8 +31,8 @@ public sealed class PercolatorClientTests : IDisposable
     {
         Run(async c =>
         {
-            var writer = c.Client.Begin();
-            var concurrent = c.Client.Begin();
+            var writer = await c.Client.BeginAsync();
+            var concurrent = await c.Client.BeginAsync();
             writer.Set(Key("a"), Value("1"));
 
             (await writer.GetAsync(Key("a"))).Should().Equal(Value("1"));
@@ -41,7 +41,7 @@ public sealed class PercolatorClientTests : IDisposable
 
             commitTs.Should().BeGreaterThan(writer.StartTs);
             writer.State.Should().Be(TransactionState.Committed);
-            (await c.Client.Begin().GetAsync(Key("a"))).Should().Equal(Value("1"));
+            (await (await c.Client.BeginAsync()).GetAsync(Key("a"))).Should().Equal(Value("1"));
             (await concurrent.GetAsync(Key("a"))).Should().BeNull("a snapshot does not see a later commit");
         });
     }
@@ -52,12 +52,12 @@ public sealed class PercolatorClientTests : IDisposable
         Commit(("a", "1"));
         Run(async c =>
         {
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             txn.Delete(Key("a"));
 
             (await txn.GetAsync(Key("a"))).Should().BeNull();
             await txn.CommitAsync();
-            (await c.Client.Begin().GetAsync(Key("a"))).Should().BeNull();
+            (await (await c.Client.BeginAsync()).GetAsync(Key("a"))).Should().BeNull();
         });
     }
 
@@ -66,7 +66,7 @@ public sealed class PercolatorClientTests : IDisposable
     {
         Run(async c =>
         {
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             (await txn.CommitAsync()).Should().Be(0);
             txn.State.Should().Be(TransactionState.Committed);
         });
@@ -79,8 +79,8 @@ public sealed class PercolatorClientTests : IDisposable
     {
         Run(async c =>
         {
-            var loser = c.Client.Begin();
-            var winner = c.Client.Begin();
+            var loser = await c.Client.BeginAsync();
+            var winner = await c.Client.BeginAsync();
             winner.Set(Key("b"), Value("winner"));
             await winner.CommitAsync();
 
@@ -93,7 +93,7 @@ public sealed class PercolatorClientTests : IDisposable
             conflict.ConflictTs.Should().Be(winner.CommitTs);
             conflict.Message.Should().Contain("'b'").And.Contain("nothing was written");
             loser.State.Should().Be(TransactionState.RolledBack);
-            (await c.Client.Begin().GetAsync(Key("c"))).Should().BeNull();
+            (await (await c.Client.BeginAsync()).GetAsync(Key("c"))).Should().BeNull();
         });
 
         Count("KvBatchRollback").Should().Be(1);
@@ -105,12 +105,12 @@ public sealed class PercolatorClientTests : IDisposable
     {
         Run(async c =>
         {
-            var crashed = c.Client.Begin();
+            var crashed = await c.Client.BeginAsync();
             crashed.Set(Key("a"), Value("1"));
             crashed.Set(Key("b"), Value("2"));
             await crashed.CommitAsync(CommitStage.PrimaryCommitted);
 
-            (await c.Client.Begin().GetAsync(Key("b"))).Should().Equal(Value("2"));
+            (await (await c.Client.BeginAsync()).GetAsync(Key("b"))).Should().Equal(Value("2"));
         });
 
         Count("KvResolveLock(commit)").Should().Be(1);
@@ -122,17 +122,17 @@ public sealed class PercolatorClientTests : IDisposable
         Commit(("a", "old"));
         Run(async c =>
         {
-            var crashed = c.Client.Begin();
+            var crashed = await c.Client.BeginAsync();
             crashed.Set(Key("a"), Value("new"));
             crashed.Set(Key("b"), Value("new"));
             await crashed.CommitAsync(CommitStage.Prewritten);
             crashed.State.Should().Be(TransactionState.Abandoned);
             var locked = c.NowMilliseconds;
 
-            (await c.Client.Begin().GetAsync(Key("b"))).Should().BeNull();
+            (await (await c.Client.BeginAsync()).GetAsync(Key("b"))).Should().BeNull();
 
             (c.NowMilliseconds - locked).Should().BeGreaterThanOrEqualTo((ulong)ClientOptions.LockTtl.TotalMilliseconds);
-            (await c.Client.Begin().GetAsync(Key("a"))).Should().Equal(Value("old"));
+            (await (await c.Client.BeginAsync()).GetAsync(Key("a"))).Should().Equal(Value("old"));
         });
 
         Count("KvResolveLock(rollback)").Should().Be(1);
@@ -144,15 +144,15 @@ public sealed class PercolatorClientTests : IDisposable
     {
         Run(async c =>
         {
-            var crashed = c.Client.Begin();
+            var crashed = await c.Client.BeginAsync();
             crashed.Set(Key("a"), Value("crashed"));
             await crashed.CommitAsync(CommitStage.Prewritten);
 
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             txn.Set(Key("a"), Value("later"));
             await txn.CommitAsync();
 
-            (await c.Client.Begin().GetAsync(Key("a"))).Should().Equal(Value("later"));
+            (await (await c.Client.BeginAsync()).GetAsync(Key("a"))).Should().Equal(Value("later"));
         });
     }
 
@@ -174,7 +174,7 @@ public sealed class PercolatorClientTests : IDisposable
 
         Run(async c =>
         {
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             txn.Set(Key("a"), Value("1"));
             txn.Set(Key("b"), Value("2"));
             var act = () => txn.CommitAsync();
@@ -182,7 +182,7 @@ public sealed class PercolatorClientTests : IDisposable
             (await act.Should().ThrowAsync<TransactionAbortedException>()).WithMessage("*rolled back by another client*");
             txn.State.Should().Be(TransactionState.RolledBack);
             _transport.BeforeCommit = null;
-            (await c.Client.Begin().GetAsync(Key("b"))).Should().BeNull();
+            (await (await c.Client.BeginAsync()).GetAsync(Key("b"))).Should().BeNull();
         });
 
         Count("KvCheckTxnStatus").Should().Be(0, "the secondary was rolled back with the rest, so no reader met its lock");
@@ -195,12 +195,12 @@ public sealed class PercolatorClientTests : IDisposable
         Commit(("a", "1"), ("b", "2"), ("c", "3"), ("e", "0"));
         Run(async c =>
         {
-            var crashed = c.Client.Begin();
+            var crashed = await c.Client.BeginAsync();
             crashed.Set(Key("d"), Value("4"));
             crashed.Set(Key("e"), Value("5"));
             await crashed.CommitAsync(CommitStage.PrimaryCommitted);
 
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             txn.Delete(Key("b"));
             txn.Set(Key("bb"), Value("9"));
 
@@ -218,10 +218,10 @@ public sealed class PercolatorClientTests : IDisposable
         _scheduler = new StepScheduler(1, _transport, ClientOptions with { LockTtl = TimeSpan.FromHours(1), MaxAttempts = 4 });
         Run(async c =>
         {
-            var holder = c.Client.Begin();
+            var holder = await c.Client.BeginAsync();
             holder.Set(Key("a"), Value("1"));
             await holder.CommitAsync(CommitStage.Prewritten);
-            var act = () => c.Client.Begin().GetAsync(Key("a"));
+            var act = async () => await (await c.Client.BeginAsync()).GetAsync(Key("a"));
 
             (await act.Should().ThrowAsync<RetryLimitExceededException>()).WithMessage("gave up reading 'a' after 4 attempts; last: 'a' locked by transaction*");
         });
@@ -232,14 +232,14 @@ public sealed class PercolatorClientTests : IDisposable
     {
         Run(async c =>
         {
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             txn.Set(Key("a"), Value("1"));
             await txn.CommitAsync(CommitStage.Prewritten);
 
             await txn.RollbackAsync();
 
             txn.State.Should().Be(TransactionState.RolledBack);
-            (await c.Client.Begin().GetAsync(Key("a"))).Should().BeNull();
+            (await (await c.Client.BeginAsync()).GetAsync(Key("a"))).Should().BeNull();
         });
 
         Count("KvCheckTxnStatus").Should().Be(0);
@@ -250,7 +250,7 @@ public sealed class PercolatorClientTests : IDisposable
     {
         Run(async c =>
         {
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             txn.Set(Key("a"), Value("1"));
             await txn.CommitAsync();
 
@@ -270,7 +270,7 @@ public sealed class PercolatorClientTests : IDisposable
 
     private void Commit(params (string Key, string Value)[] pairs) => Run(async c =>
     {
-        var txn = c.Client.Begin();
+        var txn = await c.Client.BeginAsync();
         foreach (var (key, value) in pairs)
         {
             txn.Set(Key(key), Value(value));
@@ -313,7 +313,7 @@ public sealed class PercolatorClientTests : IDisposable
         public Task<BatchRollbackResponse> KvBatchRollbackAsync(BatchRollbackRequest request, CancellationToken cancellationToken = default) =>
             server.KvBatchRollbackAsync(request, cancellationToken);
 
-        public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, CancellationToken cancellationToken = default) =>
-            server.KvResolveLockAsync(request, cancellationToken);
+        public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, ReadOnlyMemory<byte> lockKey, CancellationToken cancellationToken = default) =>
+            server.KvResolveLockAsync(request, lockKey, cancellationToken);
     }
 }

@@ -34,7 +34,7 @@ public static class ReadSkewScenario
         var outcome = new ReadSkewOutcome(seed, scheduler);
         scheduler.Spawn("open", async c =>
         {
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             txn.Set(X, Number(Total / 2));
             txn.Set(Y, Number(Total / 2));
             await txn.CommitAsync();
@@ -54,7 +54,7 @@ public static class ReadSkewScenario
         scheduler.Run(MaxSteps);
         scheduler.Spawn("final", async c =>
         {
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             outcome.Final = (Number(await txn.GetAsync(X)), Number(await txn.GetAsync(Y)));
         });
         scheduler.Run(MaxSteps);
@@ -98,7 +98,7 @@ public static class ReadSkewScenario
 
     private static async Task<bool> TryTransferAsync(SimulatedClient c)
     {
-        var txn = c.Client.Begin();
+        var txn = await c.Client.BeginAsync();
         var x = Number(await txn.GetAsync(X));
         var y = Number(await txn.GetAsync(Y));
         var amount = c.Random.Next(-10, 11);
@@ -119,7 +119,7 @@ public static class ReadSkewScenario
     {
         for (var i = 0; i < ReadsPerReader; i++)
         {
-            var txn = c.Client.Begin();
+            var txn = await c.Client.BeginAsync();
             long x, y;
             if (c.Random.Next(2) == 0)
             {

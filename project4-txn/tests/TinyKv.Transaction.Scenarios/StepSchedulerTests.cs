@@ -120,7 +120,7 @@ public sealed class StepSchedulerTests
     public void An_unwritten_slot_in_the_store_is_rethrown_as_it_is()
     {
         var scheduler = new StepScheduler(1, new AnsweringTransport { Todo = true });
-        scheduler.Spawn("reader", async c => await c.Client.Begin().GetAsync(Scenario.Key("k")));
+        scheduler.Spawn("reader", async c => await (await c.Client.BeginAsync()).GetAsync(Scenario.Key("k")));
 
         var act = () => scheduler.Run(10);
 
@@ -147,6 +147,6 @@ public sealed class StepSchedulerTests
 
         public Task<BatchRollbackResponse> KvBatchRollbackAsync(BatchRollbackRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, ReadOnlyMemory<byte> lockKey, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -47,8 +47,8 @@ public sealed class WeakenedPrewriteTransport(IStorage storage, TransactionApi a
     public Task<BatchRollbackResponse> KvBatchRollbackAsync(BatchRollbackRequest request, CancellationToken cancellationToken = default) =>
         _real.KvBatchRollbackAsync(request, cancellationToken);
 
-    public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, CancellationToken cancellationToken = default) =>
-        _real.KvResolveLockAsync(request, cancellationToken);
+    public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, ReadOnlyMemory<byte> lockKey, CancellationToken cancellationToken = default) =>
+        _real.KvResolveLockAsync(request, lockKey, cancellationToken);
 
     private async Task<PrewriteResponse> PrewriteWithoutConflictCheckAsync(PrewriteRequest request)
     {

@@ -29,6 +29,6 @@ internal sealed class LeaderFollowingTransport(TinyKvSession session) : ITransac
     public Task<BatchRollbackResponse> KvBatchRollbackAsync(BatchRollbackRequest request, CancellationToken cancellationToken = default) =>
         session.SendAsync((c, o) => c.KvBatchRollbackAsync(request, o), r => r.RegionError, cancellationToken);
 
-    public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, CancellationToken cancellationToken = default) =>
+    public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, ReadOnlyMemory<byte> lockKey, CancellationToken cancellationToken = default) =>
         session.SendAsync((c, o) => c.KvResolveLockAsync(request, o), r => r.RegionError, cancellationToken);
 }

@@ -77,7 +77,7 @@ internal sealed class TinyKvSession : IBenchClient
     public Task<OpOutcome> TxnAsync(IReadOnlyList<byte[]> keys, byte[] value, CancellationToken cancellationToken) =>
         RunAsync(async () =>
         {
-            var txn = _percolator.Begin();
+            var txn = await _percolator.BeginAsync();
             foreach (var key in keys)
             {
                 txn.Set(key, value);

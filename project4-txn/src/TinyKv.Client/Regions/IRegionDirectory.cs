@@ -8,4 +8,7 @@ public interface IRegionDirectory
 
     /// <summary>The gRPC address (host:port) of store <paramref name="storeId"/>, or null when it is unknown or gone.</summary>
     Task<string?> StoreAddressAsync(ulong storeId, CancellationToken cancellationToken);
+
+    /// <summary>A connection to store <paramref name="storeId"/> failed: an address kept for it may be stale.</summary>
+    void StoreUnreachable(ulong storeId);
 }

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using TinyKv.Client.Scheduling;
 using TinyKv.Proto.Kvrpcpb;
 
 namespace TinyKv.Client.Regions;
@@ -21,11 +22,14 @@ public sealed class RawKvClient : IDisposable
     /// <summary>The regions the client knows.</summary>
     public RegionCache Regions => _sender.Cache;
 
-    /// <summary>A client of the cluster whose scheduler serves at <paramref name="scheduler"/>.</summary>
-    public static RawKvClient Connect(Uri scheduler, RegionClientOptions? options = null)
+    /// <summary>A client of the cluster whose scheduler serves at <paramref name="scheduler"/> (one member, or the first of several).</summary>
+    public static RawKvClient Connect(Uri scheduler, RegionClientOptions? options = null) => Connect([scheduler], options);
+
+    /// <summary>A client of the cluster whose scheduler members serve at <paramref name="schedulers"/>.</summary>
+    public static RawKvClient Connect(IReadOnlyList<Uri> schedulers, RegionClientOptions? options = null)
     {
-        var directory = new SchedulerDirectory(scheduler);
-        return new RawKvClient(new RegionRequestSender(directory, options), new Owned(directory));
+        var link = new SchedulerLink(schedulers);
+        return new RawKvClient(new RegionRequestSender(new SchedulerDirectory(link), options), link);
     }
 
     /// <summary>Writes <paramref name="value"/> under <paramref name="key"/>.</summary>
@@ -116,10 +120,6 @@ public sealed class RawKvClient : IDisposable
         }
     }
 
-    private sealed class Owned(SchedulerDirectory directory) : IDisposable
-    {
-        public void Dispose() => directory.Dispose();
-    }
 }
 
 /// <summary>A store refused a raw request (an error in the response, not a region error).</summary>

@@ -1,42 +1,25 @@
-using System.Collections.Concurrent;
 using Google.Protobuf;
-using Grpc.Net.Client;
-using TinyKv.Proto.Metapb;
+using TinyKv.Client.Scheduling;
 using TinyKv.Proto.Schedulerpb;
-using SchedulerClient = TinyKv.Proto.Schedulerpb.Scheduler.SchedulerClient;
 
 namespace TinyKv.Client.Regions;
 
 /// <summary>
-/// Regions and store addresses from a <c>tinyscheduler-server</c> over gRPC (<c>GetRegion</c>,
-/// <c>GetStore</c>). The cluster id comes from <c>GetMembers</c> on first use; store addresses
-/// are kept until a store turns out to be gone.
+/// Regions and store addresses from the scheduler (<c>GetRegion</c>, <c>GetStore</c>) through a
+/// <see cref="SchedulerLink"/>, which follows the scheduler's leader and keeps store addresses
+/// until a store turns out to be unreachable.
 /// </summary>
-public sealed class SchedulerDirectory : IRegionDirectory, IDisposable
+public sealed class SchedulerDirectory(SchedulerLink link) : IRegionDirectory
 {
-    private readonly GrpcChannel _channel;
-    private readonly SchedulerClient _client;
-    private readonly ConcurrentDictionary<ulong, string> _addresses = new();
-    private ulong _clusterId;
-
-    /// <summary>A directory asking the scheduler at <paramref name="address"/>.</summary>
-    public SchedulerDirectory(Uri address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        Address = address;
-        _channel = GrpcChannel.ForAddress(address);
-        _client = new SchedulerClient(_channel);
-    }
-
-    /// <summary>The scheduler's address.</summary>
-    public Uri Address { get; }
+    /// <summary>The line to the scheduler.</summary>
+    public SchedulerLink Link { get; } = link ?? throw new ArgumentNullException(nameof(link));
 
     /// <inheritdoc/>
     public async Task<RegionLocation?> RegionOfKeyAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
     {
-        var response = await _client.GetRegionAsync(
-            new GetRegionRequest { Header = await HeaderAsync(cancellationToken).ConfigureAwait(false), RegionKey = ByteString.CopyFrom(key.Span) },
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await Link.CallAsync(
+            (client, header, options) => client.GetRegionAsync(new GetRegionRequest { Header = header, RegionKey = ByteString.CopyFrom(key.Span) }, options).ResponseAsync,
+            cancellationToken).ConfigureAwait(false);
         if (response.Header?.Error is { Type: not ErrorType.Ok } || response.Region is null)
         {
             return null;
@@ -46,39 +29,9 @@ public sealed class SchedulerDirectory : IRegionDirectory, IDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<string?> StoreAddressAsync(ulong storeId, CancellationToken cancellationToken)
-    {
-        if (_addresses.TryGetValue(storeId, out var known))
-        {
-            return known;
-        }
-
-        var response = await _client.GetStoreAsync(
-            new GetStoreRequest { Header = await HeaderAsync(cancellationToken).ConfigureAwait(false), StoreId = storeId },
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.Header?.Error is { Type: not ErrorType.Ok } || response.Store is not { State: not StoreState.Tombstone, Address.Length: > 0 } store)
-        {
-            return null;
-        }
-
-        _addresses[storeId] = store.Address;
-        return store.Address;
-    }
-
-    /// <summary>Forgets store <paramref name="storeId"/>'s address (a connection to it failed: it may have moved).</summary>
-    public void ForgetStore(ulong storeId) => _addresses.TryRemove(storeId, out _);
+    public Task<string?> StoreAddressAsync(ulong storeId, CancellationToken cancellationToken) =>
+        Link.StoreAddressAsync(storeId, refresh: false, cancellationToken);
 
     /// <inheritdoc/>
-    public void Dispose() => _channel.Dispose();
-
-    private async Task<RequestHeader> HeaderAsync(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _clusterId) == 0)
-        {
-            var members = await _client.GetMembersAsync(new GetMembersRequest { Header = new RequestHeader() }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _clusterId, members.Header?.ClusterId ?? 0);
-        }
-
-        return new RequestHeader { ClusterId = _clusterId };
-    }
+    public void StoreUnreachable(ulong storeId) => Link.ForgetStore(storeId);
 }

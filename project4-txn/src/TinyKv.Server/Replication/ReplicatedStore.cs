@@ -286,7 +286,7 @@ public sealed class ReplicatedStore : IAsyncDisposable
             if (ident.ClusterId != scheduler.ClusterId)
             {
                 throw new IOException(
-                    $"the data directory holds store {ident.StoreId} of cluster {ident.ClusterId}, but the scheduler at {scheduler.Address.Authority} serves cluster {scheduler.ClusterId}");
+                    $"the data directory holds store {ident.StoreId} of cluster {ident.ClusterId}, but the scheduler at {scheduler.Addresses} serves cluster {scheduler.ClusterId}");
             }
 
             storeId = ident.StoreId;

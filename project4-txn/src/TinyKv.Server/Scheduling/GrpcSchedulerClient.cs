@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using TinyKv.Proto.Metapb;
 using TinyKv.Proto.Schedulerpb;
+using TinyKv.Client.Scheduling;
 using TinyKv.RaftStore;
 using TinyKv.Runtime;
 using TinyKv.Server.Replication;
@@ -34,7 +34,6 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
     private readonly Channel<RegionHeartbeatRequest> _heartbeats =
         Channel.CreateBounded<RegionHeartbeatRequest>(new BoundedChannelOptions(QueuedHeartbeats) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    private readonly ConcurrentDictionary<ulong, Uri> _addresses = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
     private Action<RegionHeartbeatResponse>? _handler;
@@ -79,15 +78,15 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
         {
             try
             {
-                var response = await _scheduler.Client.StoreHeartbeatAsync(request, cancellationToken: _stop.Token).ConfigureAwait(false);
+                var response = await _scheduler.CallAsync((c, _, o) => c.StoreHeartbeatAsync(request, o).ResponseAsync, _stop.Token).ConfigureAwait(false);
                 if (response.Header?.Error is { Type: not ErrorType.Ok } error)
                 {
                     _logger.LogStoreHeartbeatRefused(stats.StoreId, error.Type, error.Message);
                 }
             }
-            catch (RpcException ex)
+            catch (SchedulerCallException ex)
             {
-                _logger.LogSchedulerUnreachable("StoreHeartbeat", ex.Status.Detail);
+                _logger.LogSchedulerUnreachable("StoreHeartbeat", ex.Message);
             }
             catch (OperationCanceledException)
             {
@@ -106,11 +105,11 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
             AskSplitResponse response;
             try
             {
-                response = await _scheduler.Client.AskSplitAsync(request, cancellationToken: _stop.Token).ConfigureAwait(false);
+                response = await _scheduler.CallAsync((c, _, o) => c.AskSplitAsync(request, o).ResponseAsync, _stop.Token).ConfigureAwait(false);
             }
-            catch (RpcException ex)
+            catch (SchedulerCallException ex)
             {
-                response = Refusal($"the scheduler did not answer AskSplit ({ex.Status.StatusCode}: {ex.Status.Detail})");
+                response = Refusal($"the scheduler did not answer AskSplit ({ex.Message})");
             }
             catch (OperationCanceledException)
             {
@@ -124,28 +123,16 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
     /// <inheritdoc/>
     public async ValueTask<Uri?> ResolveAsync(ulong storeId, bool refresh, CancellationToken cancellationToken)
     {
-        if (!refresh && _addresses.TryGetValue(storeId, out var known))
-        {
-            return known;
-        }
-
         try
         {
-            var store = await _scheduler.GetStoreAsync(storeId, cancellationToken).ConfigureAwait(false);
-            if (store.State == StoreState.Tombstone || string.IsNullOrEmpty(store.Address))
-            {
-                _addresses.TryRemove(storeId, out _);
-                return null;
-            }
-
-            var address = new Uri($"http://{store.Address}");
-            _addresses[storeId] = address;
-            return address;
+            return await _scheduler.Link.StoreAddressAsync(storeId, refresh, cancellationToken).ConfigureAwait(false) is { } address
+                ? new Uri($"http://{address}")
+                : null;
         }
-        catch (Exception ex) when (ex is RpcException or SchedulerCallException or UriFormatException)
+        catch (Exception ex) when (ex is RpcException or SchedulerUnavailableException or UriFormatException && !cancellationToken.IsCancellationRequested)
         {
             _logger.LogStoreUnresolved(storeId, ex.Message);
-            return _addresses.GetValueOrDefault(storeId);
+            return null;
         }
     }
 
@@ -173,6 +160,7 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
     {
         var stop = _stop.Token;
         var queue = _heartbeats.Reader;
+        Uri? streamLeader = null;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -182,7 +170,9 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
                     return;
                 }
 
-                using var call = _scheduler.Client.RegionHeartbeat(cancellationToken: stop);
+                var (client, leader) = await _scheduler.Link.LeaderClientAsync(stop).ConfigureAwait(false);
+                streamLeader = leader;
+                using var call = client.RegionHeartbeat(cancellationToken: stop);
                 var answers = ReadAnswersAsync(call.ResponseStream, stop);
                 while (await queue.WaitToReadAsync(stop).ConfigureAwait(false))
                 {
@@ -202,9 +192,14 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
             {
                 return;
             }
-            catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException)
+            catch (Exception ex) when (ex is RpcException or IOException or InvalidOperationException or SchedulerUnavailableException)
             {
                 _logger.LogSchedulerUnreachable("RegionHeartbeat", ex.Message);
+                if (streamLeader is not null)
+                {
+                    _scheduler.Link.LeaderFailed(streamLeader); // it may have stopped leading: ask the members again
+                }
+
                 try
                 {
                     await Task.Delay(Reconnect, stop).ConfigureAwait(false);

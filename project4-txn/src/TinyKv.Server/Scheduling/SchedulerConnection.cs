@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Grpc.Net.Client;
+using TinyKv.Client.Scheduling;
 using TinyKv.Proto.Metapb;
 using TinyKv.Proto.Schedulerpb;
 using SchedulerClient = TinyKv.Proto.Schedulerpb.Scheduler.SchedulerClient;
@@ -7,71 +7,49 @@ using SchedulerClient = TinyKv.Proto.Schedulerpb.Scheduler.SchedulerClient;
 namespace TinyKv.Server.Scheduling;
 
 /// <summary>
-/// A store's line to <c>tinyscheduler-server</c>: one gRPC channel, the cluster id the scheduler
-/// serves (asked once with <c>GetMembers</c>, then sent in every request's header), and the
-/// unary calls a store makes, each turning an error in the response header into a
-/// <see cref="SchedulerCallException"/>.
+/// A store's calls to <c>tinyscheduler-server</c>: the unary calls a store makes, over a
+/// <see cref="SchedulerLink"/> (which follows the scheduler's leader and sends the cluster id in
+/// every header), each turning an error in the response header, or a scheduler that does not
+/// answer, into a <see cref="SchedulerCallException"/>.
 /// </summary>
 public sealed class SchedulerConnection : IDisposable
 {
-    private readonly GrpcChannel _channel;
+    private SchedulerConnection(SchedulerLink link) => Link = link;
 
-    private SchedulerConnection(Uri address, GrpcChannel channel, ulong clusterId)
-    {
-        Address = address;
-        _channel = channel;
-        Client = new SchedulerClient(channel);
-        ClusterId = clusterId;
-    }
+    /// <summary>The line to the scheduler (for the streams, and store addresses).</summary>
+    public SchedulerLink Link { get; }
 
-    /// <summary>The scheduler's address.</summary>
-    public Uri Address { get; }
+    /// <summary>The scheduler's members, as given.</summary>
+    public string Addresses => string.Join(",", Link.Endpoints.Select(e => e.Authority));
 
     /// <summary>The id of the cluster the scheduler serves.</summary>
-    public ulong ClusterId { get; }
-
-    /// <summary>The generated client, for the streams (<c>RegionHeartbeat</c>).</summary>
-    public SchedulerClient Client { get; }
+    public ulong ClusterId => Link.ClusterId;
 
     /// <summary>The header every request carries.</summary>
-    public RequestHeader Header => new() { ClusterId = ClusterId };
+    public RequestHeader Header => Link.Header;
 
-    /// <summary>Connects to the scheduler at <paramref name="address"/> and learns its cluster id, trying for up to <paramref name="patience"/>.</summary>
-    /// <exception cref="SchedulerCallException">The scheduler did not answer within <paramref name="patience"/>.</exception>
-    public static async Task<SchedulerConnection> ConnectAsync(Uri address, TimeSpan patience, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Connects to the scheduler whose members serve at <paramref name="endpoints"/>, finds the
+    /// leader and learns the cluster id, trying for up to <paramref name="patience"/> (which also
+    /// bounds how long each later call looks for a leader).
+    /// </summary>
+    /// <exception cref="SchedulerCallException">No member named a leader within <paramref name="patience"/>.</exception>
+    public static async Task<SchedulerConnection> ConnectAsync(IReadOnlyList<Uri> endpoints, TimeSpan patience, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(address);
-        var channel = GrpcChannel.ForAddress(address);
-        var client = new SchedulerClient(channel);
-        var deadline = DateTime.UtcNow + patience;
+        var link = new SchedulerLink(endpoints, new SchedulerLinkOptions { Patience = patience, CallTimeout = TimeSpan.FromSeconds(Math.Min(5, Math.Max(1, patience.TotalSeconds))) });
         try
         {
-            while (true)
-            {
-                try
-                {
-                    var members = await client.GetMembersAsync(new GetMembersRequest { Header = new RequestHeader() }, deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken).ConfigureAwait(false);
-                    var clusterId = members.Header?.ClusterId ?? 0;
-                    if (clusterId == 0)
-                    {
-                        throw new SchedulerCallException(ErrorType.Unknown, $"the scheduler at {address.Authority} answered GetMembers without a cluster id");
-                    }
-
-                    return new SchedulerConnection(address, channel, clusterId);
-                }
-                catch (RpcException ex) when (DateTime.UtcNow < deadline && ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
-                }
-                catch (RpcException ex)
-                {
-                    throw new SchedulerCallException(ErrorType.Unknown, $"the scheduler at {address.Authority} does not answer ({ex.Status.StatusCode}: {ex.Status.Detail})");
-                }
-            }
+            await link.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return new SchedulerConnection(link);
+        }
+        catch (SchedulerUnavailableException ex)
+        {
+            link.Dispose();
+            throw new SchedulerCallException(ErrorType.Unknown, $"the scheduler at {string.Join(",", endpoints.Select(e => e.Authority))} does not answer: {ex.Message}");
         }
         catch
         {
-            channel.Dispose();
+            link.Dispose();
             throw;
         }
     }
@@ -79,7 +57,7 @@ public sealed class SchedulerConnection : IDisposable
     /// <summary>A new id from the scheduler's allocator (store, region and peer ids).</summary>
     public async Task<ulong> AllocIdAsync(CancellationToken cancellationToken = default)
     {
-        var response = await Client.AllocIDAsync(new AllocIDRequest { Header = Header }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync((c, h, o) => c.AllocIDAsync(new AllocIDRequest { Header = h }, o).ResponseAsync, cancellationToken).ConfigureAwait(false);
         Check(response.Header, "AllocID");
         return response.Id;
     }
@@ -87,7 +65,7 @@ public sealed class SchedulerConnection : IDisposable
     /// <summary>Whether the cluster has its first store and region.</summary>
     public async Task<bool> IsBootstrappedAsync(CancellationToken cancellationToken = default)
     {
-        var response = await Client.IsBootstrappedAsync(new IsBootstrappedRequest { Header = Header }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync((c, h, o) => c.IsBootstrappedAsync(new IsBootstrappedRequest { Header = h }, o).ResponseAsync, cancellationToken).ConfigureAwait(false);
         Check(response.Header, "IsBootstrapped");
         return response.Bootstrapped;
     }
@@ -99,7 +77,7 @@ public sealed class SchedulerConnection : IDisposable
     /// </summary>
     public async Task<ErrorType> BootstrapAsync(Store store, CancellationToken cancellationToken = default)
     {
-        var response = await Client.BootstrapAsync(new BootstrapRequest { Header = Header, Store = store }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync((c, h, o) => c.BootstrapAsync(new BootstrapRequest { Header = h, Store = store }, o).ResponseAsync, cancellationToken).ConfigureAwait(false);
         if (response.Header?.Error is { Type: ErrorType.AlreadyBootstrapped } error)
         {
             return error.Type;
@@ -112,20 +90,29 @@ public sealed class SchedulerConnection : IDisposable
     /// <summary>Registers <paramref name="store"/> (or updates its address).</summary>
     public async Task PutStoreAsync(Store store, CancellationToken cancellationToken = default)
     {
-        var response = await Client.PutStoreAsync(new PutStoreRequest { Header = Header, Store = store }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await CallAsync((c, h, o) => c.PutStoreAsync(new PutStoreRequest { Header = h, Store = store }, o).ResponseAsync, cancellationToken).ConfigureAwait(false);
         Check(response.Header, "PutStore");
     }
 
-    /// <summary>Store <paramref name="storeId"/> as the scheduler knows it.</summary>
-    public async Task<Store> GetStoreAsync(ulong storeId, CancellationToken cancellationToken = default)
+    /// <summary>Calls the leader; a scheduler that does not answer becomes a <see cref="SchedulerCallException"/>.</summary>
+    public async Task<T> CallAsync<T>(Func<SchedulerClient, RequestHeader, CallOptions, Task<T>> call, CancellationToken cancellationToken = default)
     {
-        var response = await Client.GetStoreAsync(new GetStoreRequest { Header = Header, StoreId = storeId }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        Check(response.Header, "GetStore");
-        return response.Store ?? throw new SchedulerCallException(ErrorType.Unknown, $"GetStore of store {storeId} answered without a store");
+        try
+        {
+            return await Link.CallAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SchedulerUnavailableException ex)
+        {
+            throw new SchedulerCallException(ErrorType.Unknown, ex.Message);
+        }
+        catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled)
+        {
+            throw new SchedulerCallException(ErrorType.Unknown, $"the scheduler refused the call: {ex.StatusCode}: {ex.Status.Detail}");
+        }
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _channel.Dispose();
+    public void Dispose() => Link.Dispose();
 
     private static void Check(ResponseHeader? header, string call)
     {

@@ -28,6 +28,6 @@ public sealed class InProcessTransport(TransactionApi api) : ITransactionTranspo
     public Task<BatchRollbackResponse> KvBatchRollbackAsync(BatchRollbackRequest request, CancellationToken cancellationToken = default) =>
         _api.KvBatchRollbackAsync(request);
 
-    public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, CancellationToken cancellationToken = default) =>
+    public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, ReadOnlyMemory<byte> lockKey, CancellationToken cancellationToken = default) =>
         _api.KvResolveLockAsync(request);
 }

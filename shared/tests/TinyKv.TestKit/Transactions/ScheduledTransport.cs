@@ -29,6 +29,6 @@ internal sealed class ScheduledTransport(StepScheduler scheduler, StepScheduler.
     public Task<BatchRollbackResponse> KvBatchRollbackAsync(BatchRollbackRequest request, CancellationToken cancellationToken = default) =>
         scheduler.Request(flow, "KvBatchRollback", StepText.Describe(request), () => Server.KvBatchRollbackAsync(request, cancellationToken), StepText.Describe);
 
-    public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, CancellationToken cancellationToken = default) =>
-        scheduler.Request(flow, request.CommitVersion == 0 ? "KvResolveLock(rollback)" : "KvResolveLock(commit)", StepText.Describe(request), () => Server.KvResolveLockAsync(request, cancellationToken), StepText.Describe);
+    public Task<ResolveLockResponse> KvResolveLockAsync(ResolveLockRequest request, ReadOnlyMemory<byte> lockKey, CancellationToken cancellationToken = default) =>
+        scheduler.Request(flow, request.CommitVersion == 0 ? "KvResolveLock(rollback)" : "KvResolveLock(commit)", StepText.Describe(request), () => Server.KvResolveLockAsync(request, lockKey, cancellationToken), StepText.Describe);
 }
