@@ -1,9 +1,9 @@
 using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
+using TinyKv.Client.Scheduling;
 using TinyKv.Proto.Metapb;
 using TinyKv.Proto.Schedulerpb;
-using TinyKv.Client.Scheduling;
 using TinyKv.RaftStore;
 using TinyKv.Runtime;
 using TinyKv.Server.Replication;
