@@ -181,7 +181,7 @@ public sealed partial class EtcdLeadership
             var loaded = kv;
             term = await _loop.InvokeAsync(() =>
             {
-                var started = new LeaderTerm(_createState(loaded), loaded.WhenDurableAsync);
+                var started = new LeaderTerm(_createState(loaded), loaded.WhenDurableAsync, () => lease.IsHeld);
                 _term = started;
                 return started;
             }).ConfigureAwait(false);

@@ -53,6 +53,9 @@ public sealed partial class EtcdLease : IAsyncDisposable
     /// <summary>Whether <see cref="Lost"/> has completed.</summary>
     public bool IsLost => _lost.Task.IsCompleted;
 
+    /// <summary>Whether the lease is held now: not lost, and its local deadline not passed (even if the watchdog has not run yet).</summary>
+    public bool IsHeld => !IsLost && Stopwatch.GetTimestamp() < Interlocked.Read(ref _deadline);
+
     /// <summary>Grants a lease of <paramref name="ttl"/> (whole seconds, at least 1) and starts keeping it alive.</summary>
     /// <exception cref="RpcException">etcd did not answer within <paramref name="timeout"/>.</exception>
     public static async Task<EtcdLease> GrantAsync(EtcdClient etcd, TimeSpan ttl, TimeSpan timeout, ILogger logger, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ public sealed class LeaderTerm : IDisposable
 {
     private readonly CancellationTokenSource _ended = new();
     private readonly Func<Task> _whenDurable;
+    private readonly Func<bool>? _holds;
 
     /// <summary>Creates a term serving <paramref name="state"/>.</summary>
     /// <param name="state">The scheduler's state for this term.</param>
@@ -21,19 +22,25 @@ public sealed class LeaderTerm : IDisposable
     /// Called on the loop: a task that completes when every write queued so far is durable, and
     /// faults with <see cref="LeadershipLostException"/> if the term ends first.
     /// </param>
-    public LeaderTerm(SchedulerState state, Func<Task> whenDurable)
+    /// <param name="holds">
+    /// Whether what the leadership rests on still holds (the etcd lease's local deadline has not
+    /// passed); null: always. Checked on every request, so a leader that was paused past its lease
+    /// refuses requests from the moment it runs again, before it has stepped down.
+    /// </param>
+    public LeaderTerm(SchedulerState state, Func<Task> whenDurable, Func<bool>? holds = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(whenDurable);
         State = state;
         _whenDurable = whenDurable;
+        _holds = holds;
     }
 
     /// <summary>The scheduler's state (stores, regions, operators, TSO, ids) for this term.</summary>
     public SchedulerState State { get; }
 
-    /// <summary>Whether the term still runs: false from the moment the member starts stepping down.</summary>
-    public bool IsLive => !_ended.IsCancellationRequested;
+    /// <summary>Whether the term still runs: false from the moment the member starts stepping down, or its lease is past its deadline.</summary>
+    public bool IsLive => !_ended.IsCancellationRequested && (_holds?.Invoke() ?? true);
 
     /// <summary>Cancelled when the term ends: streams opened during the term end with it.</summary>
     public CancellationToken Ended => _ended.Token;
