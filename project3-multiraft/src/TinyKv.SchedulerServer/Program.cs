@@ -4,7 +4,7 @@ using TinyKv.SchedulerServer;
 using TinyKv.SchedulerServer.Etcd;
 
 var address = new Option<string>("--addr") { Description = "Address to listen on, host:port (port 0 picks a free one)", DefaultValueFactory = _ => "127.0.0.1:2379" };
-var dataDir = new Option<string>("--data-dir") { Description = "Data directory (created when missing); the scheduler's RocksDB database lives in its 'scheduler' folder", DefaultValueFactory = _ => "tinyscheduler-data" };
+var dataDir = new Option<string>("--data-dir") { Description = "Data directory (created when missing); the scheduler's RocksDB database lives in its 'scheduler' folder (unused with --etcd)", DefaultValueFactory = _ => "tinyscheduler-data" };
 var logLevel = new Option<string>("--log-level") { Description = "trace, debug, info, warn, error, fatal or none", DefaultValueFactory = _ => "info" };
 var patrol = new Option<int>("--patrol-interval-ms") { Description = "How often the replica checker walks the regions and unacknowledged operator steps are sent again, in milliseconds", DefaultValueFactory = _ => 100 };
 var storeDown = new Option<int>("--max-store-down-seconds") { Description = "How long a store may miss heartbeats before its regions are re-replicated elsewhere", DefaultValueFactory = _ => 1800 };

@@ -2,9 +2,9 @@ using Etcdserverpb;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
-using Member = TinyKv.Proto.Schedulerpb.Member;
 using TinyKv.Scheduler.Storage;
 using TinyKv.SchedulerServer.Leadership;
+using Member = TinyKv.Proto.Schedulerpb.Member;
 
 namespace TinyKv.SchedulerServer.Etcd;
 
@@ -202,6 +202,13 @@ public sealed partial class EtcdLeadership
         catch (Exception) when (stop.IsCancellationRequested)
         {
             reason = "the server stops";
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // E.g. the scheduler's state could not be built over the loaded metadata: give the
+            // term up (the next round resigns the leader key and tries again).
+            LogElectionFailure(ex);
+            reason = $"the term could not begin: {ex.Message}";
         }
         finally
         {

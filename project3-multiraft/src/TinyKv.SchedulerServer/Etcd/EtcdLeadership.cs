@@ -4,11 +4,11 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using TinyKv.Proto.Schedulerpb;
-using Member = TinyKv.Proto.Schedulerpb.Member;
-using ResponseHeader = TinyKv.Proto.Schedulerpb.ResponseHeader;
 using TinyKv.Runtime;
 using TinyKv.Scheduler.Storage;
 using TinyKv.SchedulerServer.Leadership;
+using Member = TinyKv.Proto.Schedulerpb.Member;
+using ResponseHeader = TinyKv.Proto.Schedulerpb.ResponseHeader;
 
 namespace TinyKv.SchedulerServer.Etcd;
 

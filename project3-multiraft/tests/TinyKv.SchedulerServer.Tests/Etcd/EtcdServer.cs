@@ -14,6 +14,9 @@ public sealed class EtcdServer : IDisposable
     /// <summary>Set to 1 (as CI does) to make the etcd tests fail, not skip, when etcd is missing.</summary>
     public const string RequireVariable = "TINYKV_REQUIRE_ETCD";
 
+    /// <summary>Names another etcd binary to use (a path); a path that does not exist counts as etcd missing.</summary>
+    public const string BinaryVariable = "TINYKV_ETCD_BINARY";
+
     private static readonly TimeSpan s_startLimit = TimeSpan.FromSeconds(30);
     private readonly Process _process;
     private readonly List<string> _output = [];
@@ -27,7 +30,7 @@ public sealed class EtcdServer : IDisposable
     /// <summary>The client URL, as <c>--etcd</c> takes it.</summary>
     public string Endpoint { get; }
 
-    /// <summary>The etcd binary: <c>/usr/bin/etcd</c>, else <c>etcd</c> on the PATH; null if there is none.</summary>
+    /// <summary>The etcd binary: <c>TINYKV_ETCD_BINARY</c> if set, else <c>/usr/bin/etcd</c>, else <c>etcd</c> on the PATH; null if there is none.</summary>
     public static string? Binary { get; } = FindBinary();
 
     /// <summary>Why the etcd tests are skipped here, or null when they run (etcd found, or required).</summary>
@@ -53,7 +56,7 @@ public sealed class EtcdServer : IDisposable
     public static async Task<EtcdServer> StartAsync(string dataDirectory)
     {
         var binary = Binary ?? throw new InvalidOperationException(
-            $"the etcd tests need etcd ({RequireVariable}=1 is set), but neither /usr/bin/etcd nor etcd on the PATH exists: install Debian's etcd-server (apt-get install -y etcd-server)");
+            $"the etcd tests need etcd ({RequireVariable}=1 is set), but there is no etcd binary ({BinaryVariable}, /usr/bin/etcd, PATH): install Debian's etcd-server (apt-get install -y etcd-server)");
         var ports = FreePorts(2);
         var (client, peer) = ($"http://127.0.0.1:{ports[0]}", $"http://127.0.0.1:{ports[1]}");
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -177,6 +180,11 @@ public sealed class EtcdServer : IDisposable
 
     private static string? FindBinary()
     {
+        if (Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } chosen)
+        {
+            return File.Exists(chosen) ? chosen : null;
+        }
+
         if (File.Exists("/usr/bin/etcd"))
         {
             return "/usr/bin/etcd";
