@@ -24,15 +24,37 @@ public sealed record SchedulerServerOptions
     /// <summary>How many replicas each region should have.</summary>
     public int MaxReplicas { get; init; } = 3;
 
+    /// <summary>This member's name in GetMembers; null names it after its port (or "tinyscheduler" when alone).</summary>
+    public string? Name { get; init; }
+
     /// <summary>The seed of the schedulers' random choices; null picks one (and logs it).</summary>
     public long? Seed { get; init; }
+
+    /// <summary>
+    /// The etcd cluster the metadata lives in and the leader is elected through; empty (the
+    /// default) keeps the metadata in the embedded RocksDB database and makes this server its
+    /// own, only, leader.
+    /// </summary>
+    public IReadOnlyList<Uri> EtcdEndpoints { get; init; } = [];
+
+    /// <summary>Whether the metadata lives in etcd, shared by several members (<see cref="EtcdEndpoints"/> given).</summary>
+    public bool UsesEtcd => EtcdEndpoints.Count > 0;
+
+    /// <summary>The etcd key prefix every key of this scheduler group lives under; it ends in '/'.</summary>
+    public string EtcdPrefix { get; init; } = "/tinykv/scheduler/";
+
+    /// <summary>The time to live of the etcd lease the leader key and this member's key are bound to.</summary>
+    public TimeSpan LeaderLease { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long the start waits for etcd to answer before it gives up.</summary>
+    public TimeSpan EtcdDialTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The directory of the RocksDB database inside <see cref="DataDirectory"/>.</summary>
     public string DatabaseDirectory => Path.Combine(DataDirectory, "scheduler");
 
     /// <summary>The options the command line gives.</summary>
     /// <exception cref="FormatException">The address or an interval is not valid.</exception>
-    public static SchedulerServerOptions FromCommandLine(string address, string dataDirectory, LogLevel logLevel, int patrolIntervalMilliseconds, int maxStoreDownSeconds, int maxReplicas)
+    public static SchedulerServerOptions FromCommandLine(string address, string dataDirectory, LogLevel logLevel, int patrolIntervalMilliseconds, int maxStoreDownSeconds, int maxReplicas, string? etcd = null, string? etcdPrefix = null)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(dataDirectory);
@@ -51,9 +73,12 @@ public sealed record SchedulerServerOptions
             throw new FormatException($"--max-replicas must be from 1 to 9, not {maxReplicas}");
         }
 
-        return new SchedulerServerOptions
+        var options = new SchedulerServerOptions();
+        return options with
         {
             Address = ParseAddress(address),
+            EtcdEndpoints = etcd is null ? [] : ParseEtcdEndpoints(etcd),
+            EtcdPrefix = etcdPrefix is null ? options.EtcdPrefix : ParseEtcdPrefix(etcdPrefix),
             DataDirectory = dataDirectory,
             LogLevel = logLevel,
             PatrolRegionInterval = TimeSpan.FromMilliseconds(patrolIntervalMilliseconds),
@@ -65,4 +90,47 @@ public sealed record SchedulerServerOptions
     /// <summary>Parses host:port, the host an IP address or "localhost".</summary>
     /// <exception cref="FormatException">The text is not host:port with a port from 0 to 65535.</exception>
     public static IPEndPoint ParseAddress(string text) => HostPort.Parse(text, "127.0.0.1:2379");
+
+    /// <summary>Parses a comma-separated list of etcd client URLs, each http://host:port.</summary>
+    /// <exception cref="FormatException">The list is empty or an entry is not an http URL with a host and a port and nothing else.</exception>
+    public static IReadOnlyList<Uri> ParseEtcdEndpoints(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var endpoints = new List<Uri>();
+        foreach (var entry in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Uri.TryCreate(entry, UriKind.Absolute, out var url)
+                || url.Scheme != Uri.UriSchemeHttp
+                || string.IsNullOrEmpty(url.Host)
+                || (url.IsDefaultPort && !entry.TrimEnd('/').EndsWith(":80", StringComparison.Ordinal))
+                || url.AbsolutePath != "/"
+                || url.Query.Length > 0
+                || url.UserInfo.Length > 0)
+            {
+                throw new FormatException($"--etcd: '{entry}' is not an etcd client URL of the form http://host:port (e.g. http://127.0.0.1:2379)");
+            }
+
+            endpoints.Add(url);
+        }
+
+        if (endpoints.Count == 0)
+        {
+            throw new FormatException("--etcd needs at least one endpoint, e.g. http://127.0.0.1:2379");
+        }
+
+        return endpoints;
+    }
+
+    /// <summary>Checks an etcd key prefix: it starts and ends with '/'.</summary>
+    /// <exception cref="FormatException">The prefix does not start and end with '/'.</exception>
+    public static string ParseEtcdPrefix(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length < 2 || text[0] != '/' || text[^1] != '/')
+        {
+            throw new FormatException($"--etcd-prefix must start and end with '/', e.g. /tinykv/scheduler/, not '{text}'");
+        }
+
+        return text;
+    }
 }

@@ -1,23 +1,45 @@
 using Grpc.Core;
 using TinyKv.Proto.Schedulerpb;
 using TinyKv.Runtime;
+using TinyKv.SchedulerServer.Leadership;
 
 namespace TinyKv.SchedulerServer;
 
 /// <summary>
-/// The <c>schedulerpb.Scheduler</c> gRPC service. Each handler checks the request's cluster id
-/// (fixed at start, so no loop is needed for it), then hands the work to the scheduler's one
-/// loop and awaits the answer: no handler touches the cluster itself, and none blocks a thread
-/// while it waits.
+/// The <c>schedulerpb.Scheduler</c> gRPC service. Each handler hands its work to the scheduler's
+/// one loop and awaits the answer: no handler touches the cluster itself, and none blocks a
+/// thread while it waits.
 /// </summary>
 /// <remarks>
-/// Errors follow the original scheduler: a wrong cluster id is the status FAILED_PRECONDITION,
-/// "not bootstrapped", "already bootstrapped", "store is tombstone" and "no operator" travel in
-/// the response header, and the rest (an unknown store, a stale split request, a bad argument)
-/// are the status UNKNOWN with the reason.
+/// <para>
+/// <b>Leadership contract</b> (as PD's; clients and stores follow the leader by it). A server is
+/// one member of a scheduler group: alone over its embedded database it always leads; with
+/// <c>--etcd</c> one member of the group leads, elected through an etcd lease.
+/// <list type="bullet">
+/// <item><c>GetMembers</c> answers on every member, leader or not, at any time: the live members,
+/// the current leader in <c>leader</c> (with its client URLs; absent while no member leads), and
+/// the cluster id in the header (0 until the group's first leader has created it).</item>
+/// <item>Every other RPC on a member that does not lead fails with the status <c>UNAVAILABLE</c>
+/// and the detail <c>not leader</c> (checked before the cluster id); the client asks
+/// <c>GetMembers</c> for the leader and tries there.</item>
+/// <item>A request the leader ran but whose writes were not durable when the member stopped
+/// leading fails the same way: a successful reply means its writes are durable.</item>
+/// <item>A <c>RegionHeartbeat</c> or <c>Tso</c> stream open on a member that stops leading ends
+/// with the same status.</item>
+/// </list>
+/// </para>
+/// <para>
+/// Other errors follow the original scheduler: a wrong cluster id is the status
+/// FAILED_PRECONDITION, "not bootstrapped", "already bootstrapped", "store is tombstone" and
+/// "no operator" travel in the response header, and the rest (an unknown store, a stale split
+/// request, a bad argument) are the status UNKNOWN with the reason.
+/// </para>
 /// </remarks>
-public sealed class SchedulerService(RealTimeLoop loop, SchedulerState state, SchedulerMember member) : Proto.Schedulerpb.Scheduler.SchedulerBase
+public sealed class SchedulerService(RealTimeLoop loop, ILeadership leadership) : Proto.Schedulerpb.Scheduler.SchedulerBase
 {
+    /// <summary>The detail of the <c>UNAVAILABLE</c> status a member that does not lead answers with.</summary>
+    public const string NotLeaderDetail = "not leader";
+
     /// <summary>How many region heartbeats of one stream may be handed to the loop and not yet handled.</summary>
     public const int MaxHeartbeatsInFlight = 64;
 
@@ -35,14 +57,12 @@ public sealed class SchedulerService(RealTimeLoop loop, SchedulerState state, Sc
     };
 
     /// <inheritdoc />
-    public override Task<GetMembersResponse> GetMembers(GetMembersRequest request, ServerCallContext context) =>
-        Task.FromResult(new GetMembersResponse
-        {
-            Header = new ResponseHeader { ClusterId = state.ClusterId },
-            Members = { member.ToProto() },
-            Leader = member.ToProto(),
-            EtcdLeader = member.ToProto(),
-        });
+    /// <remarks>Answers on every member, leader or not.</remarks>
+    public override Task<GetMembersResponse> GetMembers(GetMembersRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return leadership.GetMembersAsync(context.CancellationToken);
+    }
 
     /// <inheritdoc />
     public override async Task Tso(IAsyncStreamReader<TsoRequest> requestStream, IServerStreamWriter<TsoResponse> responseStream, ServerCallContext context)
@@ -50,42 +70,50 @@ public sealed class SchedulerService(RealTimeLoop loop, SchedulerState state, Sc
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
-        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        var term = await OnLoop(() => LeadingTerm(null)).ConfigureAwait(false);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, term.Ended);
+        try
         {
-            Validate(request.Header);
-            var count = request.Count;
-            var response = await OnLoop(() => state.Tso(count)).ConfigureAwait(false);
-            await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
+            await foreach (var request in requestStream.ReadAllAsync(ended.Token).ConfigureAwait(false))
+            {
+                var count = request.Count;
+                var response = await Handle(request.Header, state => state.Tso(count), term).ConfigureAwait(false);
+                await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!term.IsLive && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw NotLeader();
         }
     }
 
     /// <inheritdoc />
     public override Task<BootstrapResponse> Bootstrap(BootstrapRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.Bootstrap(request));
+        Handle(request.Header, state => state.Bootstrap(request));
 
     /// <inheritdoc />
     public override Task<IsBootstrappedResponse> IsBootstrapped(IsBootstrappedRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => new IsBootstrappedResponse { Header = state.Header(), Bootstrapped = state.IsBootstrapped });
+        Handle(request.Header, state => new IsBootstrappedResponse { Header = state.Header(), Bootstrapped = state.IsBootstrapped });
 
     /// <inheritdoc />
     public override Task<AllocIDResponse> AllocID(AllocIDRequest request, ServerCallContext context) =>
-        Handle(request.Header, state.AllocId);
+        Handle(request.Header, state => state.AllocId());
 
     /// <inheritdoc />
     public override Task<GetStoreResponse> GetStore(GetStoreRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.GetStore(request.StoreId));
+        Handle(request.Header, state => state.GetStore(request.StoreId));
 
     /// <inheritdoc />
     public override Task<PutStoreResponse> PutStore(PutStoreRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.PutStore(request.Store));
+        Handle(request.Header, state => state.PutStore(request.Store));
 
     /// <inheritdoc />
     public override Task<GetAllStoresResponse> GetAllStores(GetAllStoresRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.GetAllStores(request.ExcludeTombstoneStores));
+        Handle(request.Header, state => state.GetAllStores(request.ExcludeTombstoneStores));
 
     /// <inheritdoc />
     public override Task<StoreHeartbeatResponse> StoreHeartbeat(StoreHeartbeatRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.StoreHeartbeat(request.Stats));
+        Handle(request.Header, state => state.StoreHeartbeat(request.Stats));
 
     /// <inheritdoc />
     public override async Task RegionHeartbeat(IAsyncStreamReader<RegionHeartbeatRequest> requestStream, IServerStreamWriter<RegionHeartbeatResponse> responseStream, ServerCallContext context)
@@ -93,7 +121,13 @@ public sealed class SchedulerService(RealTimeLoop loop, SchedulerState state, Sc
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
-        if (!await OnLoop(() => state.IsBootstrapped).ConfigureAwait(false))
+        var (term, bootstrapped) = await OnLoop(() =>
+        {
+            var leading = LeadingTerm(null);
+            return (leading, leading.State.IsBootstrapped);
+        }).ConfigureAwait(false);
+        var state = term.State;
+        if (!bootstrapped)
         {
             await responseStream.WriteAsync(new RegionHeartbeatResponse { Header = state.NotBootstrappedHeader() }, context.CancellationToken).ConfigureAwait(false);
             return;
@@ -109,17 +143,20 @@ public sealed class SchedulerService(RealTimeLoop loop, SchedulerState state, Sc
         // most MaxHeartbeatsInFlight wait at once, so one store cannot pile work on the loop. A
         // heartbeat that fails stops the reading at once and ends the call with its error, as
         // before: a store that sent one bad heartbeat and waits learns of it without sending more.
+        // The stream belongs to the term it opened in: when the member stops leading, reading stops
+        // and the call ends with "not leader".
         var inFlight = new Queue<Task<bool>>();
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, term.Ended);
         try
         {
             try
             {
                 await foreach (var request in requestStream.ReadAllAsync(failed.Token).ConfigureAwait(false))
                 {
-                    Validate(request.Header);
+                    Validate(request.Header, state);
                     var handled = OnLoop(() =>
                     {
+                        LeadingTerm(term);
                         state.RegionHeartbeat(request, stream);
                         return true;
                     });
@@ -133,12 +170,18 @@ public sealed class SchedulerService(RealTimeLoop loop, SchedulerState state, Sc
             }
             catch (OperationCanceledException) when (failed.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
-                // A heartbeat failed; awaiting the heartbeats in order below throws its error.
+                // A heartbeat failed, or the term ended; awaiting the heartbeats in order below
+                // throws the heartbeat's error, and the check after them the term's end.
             }
 
             while (inFlight.TryDequeue(out var handled))
             {
                 await handled.ConfigureAwait(false);
+            }
+
+            if (!term.IsLive && !context.CancellationToken.IsCancellationRequested)
+            {
+                throw NotLeader();
             }
         }
         finally
@@ -154,57 +197,95 @@ public sealed class SchedulerService(RealTimeLoop loop, SchedulerState state, Sc
 
     /// <inheritdoc />
     public override Task<GetRegionResponse> GetRegion(GetRegionRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.GetRegion(request.RegionKey, previous: false));
+        Handle(request.Header, state => state.GetRegion(request.RegionKey, previous: false));
 
     /// <inheritdoc />
     public override Task<GetRegionResponse> GetPrevRegion(GetRegionRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.GetRegion(request.RegionKey, previous: true));
+        Handle(request.Header, state => state.GetRegion(request.RegionKey, previous: true));
 
     /// <inheritdoc />
     public override Task<GetRegionResponse> GetRegionByID(GetRegionByIDRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.GetRegionById(request.RegionId));
+        Handle(request.Header, state => state.GetRegionById(request.RegionId));
 
     /// <inheritdoc />
     public override Task<ScanRegionsResponse> ScanRegions(ScanRegionsRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.ScanRegions(request));
+        Handle(request.Header, state => state.ScanRegions(request));
 
     /// <inheritdoc />
     public override Task<AskSplitResponse> AskSplit(AskSplitRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.AskSplit(request.Region));
+        Handle(request.Header, state => state.AskSplit(request.Region));
 
     /// <inheritdoc />
     public override Task<GetClusterConfigResponse> GetClusterConfig(GetClusterConfigRequest request, ServerCallContext context) =>
-        Handle(request.Header, state.GetClusterConfig);
+        Handle(request.Header, state => state.GetClusterConfig());
 
     /// <inheritdoc />
     public override Task<PutClusterConfigResponse> PutClusterConfig(PutClusterConfigRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.PutClusterConfig(request.Cluster));
+        Handle(request.Header, state => state.PutClusterConfig(request.Cluster));
 
     /// <inheritdoc />
     /// <remarks>As in the original course, scattering is not implemented: the request is acknowledged and nothing moves.</remarks>
     public override Task<ScatterRegionResponse> ScatterRegion(ScatterRegionRequest request, ServerCallContext context) =>
-        Task.FromResult(new ScatterRegionResponse { Header = state.Header() });
+        Handle(request.Header, state => new ScatterRegionResponse { Header = state.Header() });
 
     /// <inheritdoc />
     public override Task<GetGCSafePointResponse> GetGCSafePoint(GetGCSafePointRequest request, ServerCallContext context) =>
-        Handle(request.Header, state.GetGcSafePoint);
+        Handle(request.Header, state => state.GetGcSafePoint());
 
     /// <inheritdoc />
     public override Task<UpdateGCSafePointResponse> UpdateGCSafePoint(UpdateGCSafePointRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.UpdateGcSafePoint(request.SafePoint));
+        Handle(request.Header, state => state.UpdateGcSafePoint(request.SafePoint));
 
     /// <inheritdoc />
     public override Task<GetOperatorResponse> GetOperator(GetOperatorRequest request, ServerCallContext context) =>
-        Handle(request.Header, () => state.GetOperator(request.RegionId));
+        Handle(request.Header, state => state.GetOperator(request.RegionId));
 
-    private Task<T> Handle<T>(RequestHeader? header, Func<T> onLoop)
+    /// <summary>
+    /// Runs <paramref name="handle"/> on the loop over the leading term's state (refusing the
+    /// request off the leader, or for another cluster), then waits until what it wrote is
+    /// durable before the reply goes out.
+    /// </summary>
+    /// <param name="expected">The term a stream opened in; null for any live term.</param>
+    private async Task<T> Handle<T>(RequestHeader? header, Func<SchedulerState, T> handle, LeaderTerm? expected = null)
     {
-        Validate(header);
-        return OnLoop(onLoop);
+        var (result, durable) = await OnLoop(() =>
+        {
+            var term = LeadingTerm(expected);
+            Validate(header, term.State);
+            return (handle(term.State), term.WhenDurableAsync());
+        }).ConfigureAwait(false);
+        try
+        {
+            await durable.ConfigureAwait(false);
+        }
+        catch (LeadershipLostException)
+        {
+            throw NotLeader();
+        }
+
+        return result;
     }
 
+    /// <summary>
+    /// The live term this member leads in (on the loop), or the status "not leader"; with
+    /// <paramref name="expected"/>, that term must still be the one.
+    /// </summary>
+    private LeaderTerm LeadingTerm(LeaderTerm? expected)
+    {
+        var term = leadership.Term;
+        if (term is null || !term.IsLive || (expected is not null && term != expected))
+        {
+            throw NotLeader();
+        }
+
+        return term;
+    }
+
+    /// <summary>The status every request but GetMembers gets from a member that does not lead.</summary>
+    private static RpcException NotLeader() => new(new Status(StatusCode.Unavailable, NotLeaderDetail));
+
     /// <summary>Refuses a request for another cluster, as the original does: FAILED_PRECONDITION.</summary>
-    private void Validate(RequestHeader? header)
+    private static void Validate(RequestHeader? header, SchedulerState state)
     {
         var asked = header?.ClusterId ?? 0;
         if (asked != state.ClusterId)

@@ -59,8 +59,7 @@ public sealed partial class SchedulerState : IDisposable
         ClusterId = _storage.LoadClusterId();
         if (ClusterId == 0)
         {
-            // As the original: seconds since the epoch in the high half, randomness in the low.
-            ClusterId = ((ulong)clock.UnixMillis / 1000 << 32) | (uint)_random.Stream("cluster-id", 0).Next();
+            ClusterId = NewClusterId(clock.UnixMillis, _random);
             _storage.SaveClusterId(ClusterId);
         }
 
@@ -76,6 +75,16 @@ public sealed partial class SchedulerState : IDisposable
             Cluster.LoadFromStorage();
             StartCoordinator();
         }
+    }
+
+    /// <summary>
+    /// A new cluster id, as the original picks one: seconds since the epoch in the high half,
+    /// randomness (from <paramref name="random"/>'s cluster-id stream) in the low half.
+    /// </summary>
+    public static ulong NewClusterId(long unixMillis, RandomStreams random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        return ((ulong)unixMillis / 1000 << 32) | (uint)random.Stream("cluster-id", 0).Next();
     }
 
     /// <summary>The cluster's id, fixed at the first start; every request must carry it.</summary>

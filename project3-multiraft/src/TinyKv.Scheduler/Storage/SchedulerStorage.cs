@@ -25,7 +25,8 @@ public sealed class SchedulerStorage
     private const string RegionPrefix = "raft/r/";
     private const string AllocIdKey = "alloc_id";
     private const string TimestampKey = "timestamp";
-    private const string ClusterIdKey = "cluster_id";
+    /// <summary>The key the cluster id is saved under (big-endian 64 bits); a member that does not lead reads it to answer GetMembers.</summary>
+    public const string ClusterIdKey = "cluster_id";
     private const string GcSafePointKey = "gc/safe_point";
 
     /// <summary>The bytes last written or loaded for each region, by id.</summary>
