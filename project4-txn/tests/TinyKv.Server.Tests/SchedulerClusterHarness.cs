@@ -49,9 +49,13 @@ internal sealed class SchedulerClusterHarness : IDisposable
     }
 
     /// <summary>Starts store <paramref name="index"/> with <paramref name="scheduler"/>, its options changed by <paramref name="tune"/>.</summary>
-    public async Task<TinyKvServer> StartStoreAsync(TinySchedulerServer scheduler, int index, Func<ServerOptions, ServerOptions>? tune = null)
+    public Task<TinyKvServer> StartStoreAsync(TinySchedulerServer scheduler, int index, Func<ServerOptions, ServerOptions>? tune = null) =>
+        StartStoreAsync([scheduler.Url], index, tune);
+
+    /// <summary>Starts store <paramref name="index"/> with the scheduler whose members serve at <paramref name="schedulers"/>.</summary>
+    public async Task<TinyKvServer> StartStoreAsync(IReadOnlyList<Uri> schedulers, int index, Func<ServerOptions, ServerOptions>? tune = null)
     {
-        var store = await TinyKvServer.StartAsync((tune ?? (o => o))(StoreOptions(index) with { Schedulers = [scheduler.Url] }));
+        var store = await TinyKvServer.StartAsync((tune ?? (o => o))(StoreOptions(index) with { Schedulers = schedulers }));
         _stores.Add(store);
         return store;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FluentAssertions;
 using Grpc.Core;
 using TinyKv.Proto.Schedulerpb;
+using TinyKv.TestKit.Etcd;
 using static TinyKv.SchedulerServer.Tests.Regions;
 
 namespace TinyKv.SchedulerServer.Tests.Etcd;

@@ -1,4 +1,5 @@
 using FluentAssertions;
+using TinyKv.TestKit.Etcd;
 using Xunit;
 
 namespace TinyKv.SchedulerServer.Tests.Etcd;

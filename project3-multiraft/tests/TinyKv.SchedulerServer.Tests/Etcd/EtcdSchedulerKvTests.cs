@@ -7,6 +7,8 @@ using TinyKv.SchedulerServer.Etcd;
 using TinyKv.SchedulerServer.Leadership;
 using TinyKv.TestKit;
 
+using TinyKv.TestKit.Etcd;
+
 namespace TinyKv.SchedulerServer.Tests.Etcd;
 
 /// <summary>The leader's write-behind metadata store over a real etcd: durable on the barrier, guarded by the leader key.</summary>

@@ -1,12 +1,12 @@
 using Xunit;
 
-namespace TinyKv.SchedulerServer.Tests.Etcd;
+namespace TinyKv.TestKit.Etcd;
 
 /// <summary>
 /// A fact that needs an etcd binary: skipped, saying why, where etcd is not installed, unless
 /// <c>TINYKV_REQUIRE_ETCD=1</c> (CI sets it), which makes it run and fail with how to install etcd.
 /// </summary>
-internal sealed class FactNeedingEtcdAttribute : FactAttribute
+public sealed class FactNeedingEtcdAttribute : FactAttribute
 {
     public FactNeedingEtcdAttribute()
     {

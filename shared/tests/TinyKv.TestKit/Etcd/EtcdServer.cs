@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace TinyKv.SchedulerServer.Tests.Etcd;
+namespace TinyKv.TestKit.Etcd;
 
 /// <summary>
 /// A one-member etcd for a test: Debian's <c>/usr/bin/etcd</c> (package <c>etcd-server</c>) on

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using SchedulerClient = TinyKv.Proto.Schedulerpb.Scheduler.SchedulerClient;
 
-namespace TinyKv.SchedulerServer.Tests.Etcd;
+namespace TinyKv.TestKit.Etcd;
 
 /// <summary>
 /// The real <c>tinyscheduler-server</c> program as a child process on a free loopback port, with

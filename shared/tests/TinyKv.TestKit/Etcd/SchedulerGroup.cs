@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using Grpc.Core;
 using TinyKv.Proto.Schedulerpb;
-using TinyKv.TestKit;
 
-namespace TinyKv.SchedulerServer.Tests.Etcd;
+namespace TinyKv.TestKit.Etcd;
 
 /// <summary>
 /// One etcd and tinyscheduler-server processes sharing it, each on its own port and data
