@@ -25,9 +25,17 @@ public static partial class DetachedProcess
     /// <summary>The shell script: the log path is $1, the command the rest.</summary>
     private const string Script = """log=$1; shift; exec "$@" >>"$log" 2>&1 </dev/null""";
 
-    /// <summary>Starts <paramref name="command"/> (program and arguments) in <paramref name="workingDirectory"/> with its output appended to <paramref name="logPath"/>; returns its pid.</summary>
+    /// <summary>How long a started process may take to become itself (to exec the shell) before <see cref="Start"/> returns anyway.</summary>
+    private static readonly TimeSpan s_execLimit = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Starts <paramref name="command"/> (program and arguments) in <paramref name="workingDirectory"/>
+    /// with its output appended to <paramref name="logPath"/>, and returns its pid once its command
+    /// line holds <paramref name="marker"/> (between fork and exec a child still shows its parent's),
+    /// or once it has exited.
+    /// </summary>
     /// <exception cref="ClusterException">The shell could not be started.</exception>
-    public static int Start(IReadOnlyList<string> command, string logPath, string workingDirectory)
+    public static int Start(IReadOnlyList<string> command, string logPath, string workingDirectory, string marker)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentOutOfRangeException.ThrowIfZero(command.Count);
@@ -50,6 +58,12 @@ public static partial class DetachedProcess
         try
         {
             using var process = Process.Start(info) ?? throw new ClusterException($"cannot start {command[0]}");
+            var watch = Stopwatch.StartNew();
+            while (!IsAlive(process.Id, marker) && !process.HasExited && watch.Elapsed < s_execLimit)
+            {
+                Thread.Sleep(5);
+            }
+
             return process.Id;
         }
         catch (System.ComponentModel.Win32Exception ex)

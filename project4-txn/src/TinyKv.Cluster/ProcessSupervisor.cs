@@ -30,7 +30,7 @@ public static class ProcessSupervisor
         File.AppendAllText(process.LogPath, string.Create(CultureInfo.InvariantCulture,
             $"--- tinykv-cluster starts {process.Name} at {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss}Z: {string.Join(' ', process.Command)}\n"));
         var offset = LogTail.Length(process.LogPath);
-        var pid = DetachedProcess.Start(process.Command, process.LogPath, workingDirectory);
+        var pid = DetachedProcess.Start(process.Command, process.LogPath, workingDirectory, process.DataDirectory);
         return (process with { Pid = pid }, offset);
     }
 

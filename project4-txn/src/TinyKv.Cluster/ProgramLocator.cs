@@ -14,7 +14,8 @@ public sealed record ProgramPath(string Name, string FileName, IReadOnlyList<str
 /// <summary>
 /// Finds the programs a cluster runs. In order: the folder given with <c>--bin</c>; <c>bin/</c> at
 /// the repository root, where <c>dotnet build build/Binaries.proj</c> publishes them; the
-/// projects' own build outputs (the newest of Release and Debug), run through <c>dotnet</c>.
+/// projects' own build outputs (the newest of Release and Debug), run through <c>dotnet</c>; the
+/// folder <c>tinykv-cluster</c> itself runs from (a copy of <c>bin/</c> outside the repository).
 /// In a folder a program is its launcher (<c>tinykv-server</c>) or its dll (<c>tinykv-server.dll</c>).
 /// </summary>
 public sealed class ProgramLocator
@@ -86,6 +87,12 @@ public sealed class ProgramLocator
                     return new ProgramPath(name, _dotnet, [built], "the build output of " + project);
                 }
             }
+        }
+
+        // A copy of bin/ taken elsewhere: the servers sit beside tinykv-cluster itself.
+        if (InFolder(name, AppContext.BaseDirectory, "beside tinykv-cluster") is { } beside)
+        {
+            return beside;
         }
 
         var where = _repositoryRoot is null ? "no TinyKV repository above this folder" : $"not in {Path.Combine(_repositoryRoot, "bin")} nor built";

@@ -122,7 +122,7 @@ public sealed class ClusterCliTests : IDisposable
         var state = SaveStoppedCluster(stores: 1);
         var store = state.Stores[0];
         // A stand-in for the store: a process whose command line holds the store's data directory.
-        using var standIn = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 60", store.DataDirectory]) { UseShellExecute = false })!;
+        using var standIn = StartMarked(store.DataDirectory);
         try
         {
             state.With(store with { Pid = standIn.Id }).Save(_folder.Combine("cluster"));
@@ -234,7 +234,7 @@ public sealed class ClusterCliTests : IDisposable
     [Fact]
     public void A_pid_counts_as_alive_only_while_its_command_line_holds_the_marker()
     {
-        using var sleeper = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 60", "marker-" + _folder.Path]) { UseShellExecute = false })!;
+        using var sleeper = StartMarked("marker-" + _folder.Path);
         try
         {
             DetachedProcess.IsAlive(sleeper.Id, "marker-" + _folder.Path).Should().BeTrue();
@@ -247,6 +247,19 @@ public sealed class ClusterCliTests : IDisposable
         }
 
         DetachedProcess.IsAlive(sleeper.Id, "marker-" + _folder.Path).Should().BeFalse();
+    }
+
+    /// <summary>A shell that sleeps, with <paramref name="marker"/> on its command line, once it has exec'd (before that, a child shows its parent's command line).</summary>
+    private static Process StartMarked(string marker)
+    {
+        var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 60; :", marker]) { UseShellExecute = false })!;
+        var watch = Stopwatch.StartNew();
+        while (!DetachedProcess.IsAlive(process.Id, marker) && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(5);
+        }
+
+        return process;
     }
 
     /// <summary>Free "ports" counting up from <paramref name="first"/>, so plans are predictable.</summary>
