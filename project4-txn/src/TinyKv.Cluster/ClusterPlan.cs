@@ -70,6 +70,7 @@ public static class ClusterPlan
                 "--initial-cluster", $"{name}={peerUrl}",
                 "--initial-cluster-token", "tinykv-cluster",
                 "--initial-cluster-state", "new",
+                "--logger", "zap",
                 "--log-level", "warn",
             ]));
         }
