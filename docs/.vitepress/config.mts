@@ -50,6 +50,7 @@ export default defineConfig({
         items: [
           { text: 'Getting started', link: '/getting-started' },
           { text: 'Roadmap', link: '/stages' },
+          { text: 'Running a cluster', link: '/running-a-cluster' },
         ],
       },
       {

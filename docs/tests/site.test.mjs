@@ -209,6 +209,7 @@ describe('course site', () => {
     { path: '/stage4.html', title: 'Stage 4 — Transactions' },
     { path: '/debugging.html', title: 'Debugging a failing cluster test' },
     { path: '/benchmarks.html', title: 'Benchmarks' },
+    { path: '/running-a-cluster.html', title: 'Running a cluster' },
   ]
   const SIDEBAR_LINKS = [
     'Standalone KV',
@@ -221,6 +222,7 @@ describe('course site', () => {
     '4A–4C — Transactions',
     'Debugging cluster tests',
     'Benchmarks',
+    'Running a cluster',
   ]
 
   for (const { path, title } of HANDOUTS) {
@@ -299,6 +301,30 @@ describe('course site', () => {
         for (const [section, slots] of sections) {
           assert.ok(headings.includes(section), `no heading '${section}', named by ${slots.join(', ')}`)
         }
+      } finally {
+        await close()
+      }
+    })
+  }
+
+  // The pictures are SVG files in docs/public: each must load and have a size, not only exist.
+  const PICTURES = [
+    { path: '/running-a-cluster.html', title: 'Running a cluster', image: '/cluster-processes.svg' },
+    { path: '/getting-started.html', title: 'Getting started', image: '/architecture.svg' },
+  ]
+
+  for (const { path, title, image } of PICTURES) {
+    test(`${path} shows the picture ${image}`, { timeout: TEST_TIMEOUT_MS }, async () => {
+      const { page, close } = await openPage()
+      try {
+        await page.goto(`${baseUrl}${path}`, { waitUntil: 'networkidle' })
+        await page.locator('h1', { hasText: title }).waitFor()
+
+        const picture = page.locator(`.vp-doc img[src="${image}"]`)
+        assert.equal(await picture.count(), 1, `one <img src="${image}">`)
+        const size = await picture.evaluate((img) => ({ complete: img.complete, width: img.naturalWidth, height: img.naturalHeight }))
+        assert.ok(size.complete && size.width > 0 && size.height > 0, `${image} did not load: ${JSON.stringify(size)}`)
+        assert.ok((await picture.getAttribute('alt'))?.length > 20, `${image} has a description`)
       } finally {
         await close()
       }

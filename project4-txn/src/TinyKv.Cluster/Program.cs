@@ -1,0 +1,3 @@
+using TinyKv.Cluster;
+
+return await ClusterCli.RunAsync(args, Console.Out, Console.Error, Console.IsOutputRedirected, Environment.CurrentDirectory).ConfigureAwait(false);
