@@ -58,8 +58,9 @@ public static class SplitChecker
             }
         }
 
-        // A split key equal to the region's start would leave the left half empty.
-        if (size <= maxSize || splitKey is null || splitKey.AsSpan().SequenceEqual(region.StartKey.Span))
+        // A split key at (or, decoded from a transactional key, before) the region's start would
+        // leave the left half empty.
+        if (size <= maxSize || splitKey is null || splitKey.AsSpan().SequenceCompareTo(region.StartKey.Span) <= 0)
         {
             return new SplitCheckResult(size, null);
         }
@@ -68,17 +69,25 @@ public static class SplitChecker
     }
 
     /// <summary>
-    /// A transactional key (memcomparable user key, then an 8-byte timestamp) is cut before its
-    /// timestamp, so every version of one user key stays in one region; a raw key is kept whole.
+    /// A transactional key (memcomparable user key, then an 8-byte timestamp) gives its user key,
+    /// decoded: regions are bounded in the key space requests are routed in, the user's, so the
+    /// key's transactional requests and every version of it land on the same side (a user key is
+    /// a prefix of its own encoding, so all its versions sort at or after it). A raw key is kept
+    /// whole.
     /// </summary>
+    /// <remarks>
+    /// Another transactional key sharing the first 8 bytes with the split key can still have its
+    /// encoding on the other side from itself (the encoding puts a 0xFF marker after every 8
+    /// bytes); regions are bounded by user keys while the MVCC column families hold encoded ones.
+    /// </remarks>
     private static byte[] WithoutTimestamp(byte[] key)
     {
         try
         {
-            _ = MemComparable.DecodeBytes(key, out var consumed);
+            var userKey = MemComparable.DecodeBytes(key, out var consumed);
             if (consumed + TimestampBytes == key.Length)
             {
-                return key[..consumed];
+                return userKey;
             }
         }
         catch (FormatException)

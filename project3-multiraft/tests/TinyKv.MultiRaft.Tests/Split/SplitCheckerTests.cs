@@ -81,7 +81,21 @@ public sealed class SplitCheckerTests : IDisposable
 
         var result = Check(Region("", ""), maxSize: 150, splitSize: 100); // 57 bytes a version: j, then k passes 100
 
-        result.SplitKey.Should().Equal(MemComparable.EncodeBytes("k"u8), "the timestamp is cut off, so both versions of k sort after the split key");
+        result.SplitKey.Should().Equal("k"u8.ToArray(), "the user key: requests for k are routed by it, and both versions of k sort after it");
+    }
+
+    [Fact]
+    public void A_transactional_key_whose_user_key_sorts_before_the_regions_start_is_no_split_key()
+    {
+        // The encoding of "abcdefgh/a" (a 0xFF marker after 8 bytes) sorts after the user key
+        // "abcdefgh/z" that starts the region, while the user key itself sorts before it.
+        PutRaw(KeyCodec.EncodeKey("abcdefgh/a"u8, 9), 80);
+        PutRaw(KeyCodec.EncodeKey("abcdefgh/a"u8, 7), 80);
+
+        var result = Check(Region("abcdefgh/z", ""), maxSize: 150, splitSize: 50);
+
+        result.ApproximateSize.Should().BeGreaterThan(150);
+        result.SplitKey.Should().BeNull("a split key before the region's start would be outside the region");
     }
 
     private SplitCheckResult Check(Region region, ulong maxSize, ulong splitSize)
