@@ -49,17 +49,27 @@ public sealed class SchedulerProcessTests : IDisposable
             // Clients write their own keys one after another; each attempt goes into the history.
             var clock = Stopwatch.StartNew();
             var history = new HistoryRecorder(() => (long)clock.Elapsed.TotalMicroseconds);
+            var recording = new Lock(); // the recorder is the simulator's, single-threaded; the writers are not
             var acknowledged = 0;
             async Task WriteAsync(int cli)
             {
                 for (var j = 0; j < WritesPerClient; j++)
                 {
                     var (key, value) = ($"c{cli}-{j:D4}", $"value {cli} {j} {new string('x', 24)}");
-                    var id = history.Invoke(cli, KvInput.Put(key, value));
+                    OperationId id;
+                    lock (recording)
+                    {
+                        id = history.Invoke(cli, KvInput.Put(key, value));
+                    }
+
                     try
                     {
                         await client.PutAsync(ByteString.CopyFromUtf8(key), ByteString.CopyFromUtf8(value));
-                        history.Return(id, KvOutput.None);
+                        lock (recording)
+                        {
+                            history.Return(id, KvOutput.None);
+                        }
+
                         Interlocked.Increment(ref acknowledged);
                     }
                     catch (RegionUnavailableException)
