@@ -172,6 +172,9 @@ public sealed class SchedulerLink : IDisposable
         return store.Address;
     }
 
+    /// <summary>The address kept for store <paramref name="storeId"/>, without asking the scheduler; null if none is kept.</summary>
+    public string? CachedStoreAddress(ulong storeId) => _storeAddresses.GetValueOrDefault(storeId);
+
     /// <summary>Forgets store <paramref name="storeId"/>'s address (a connection to it failed: it may have moved).</summary>
     public void ForgetStore(ulong storeId) => _storeAddresses.TryRemove(storeId, out _);
 

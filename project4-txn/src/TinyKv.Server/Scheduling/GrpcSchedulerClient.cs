@@ -132,7 +132,7 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
         catch (Exception ex) when (ex is RpcException or SchedulerUnavailableException or UriFormatException && !cancellationToken.IsCancellationRequested)
         {
             _logger.LogStoreUnresolved(storeId, ex.Message);
-            return null;
+            return _scheduler.Link.CachedStoreAddress(storeId) is { } kept ? new Uri($"http://{kept}") : null; // the scheduler is away: keep using what it said
         }
     }
 
