@@ -143,7 +143,17 @@ public sealed class ClusterClientTests : IAsyncLifetime, IDisposable
     {
         await using var stale = Connect();
         var probe = ByteString.CopyFromUtf8("key-0290/probe");
-        var before = await stale.Regions.LocateAsync(probe.Memory);
+        var before = await SchedulerClusterHarness.WaitForAsync("the first region to reach the scheduler", async () =>
+        {
+            try
+            {
+                return await stale.Regions.LocateAsync(probe.Memory);
+            }
+            catch (RegionUnavailableException)
+            {
+                return null; // it arrives with its store's first region heartbeat
+            }
+        });
         await using (var writer = Connect())
         {
             await FillUntilSplitAsync(writer, regions: 4);
