@@ -110,6 +110,20 @@ public sealed class SchedulerClusterTests : IAsyncLifetime, IDisposable
         reader.Regions.Count.Should().BeGreaterThanOrEqualTo(4);
         var all = await reader.ScanAsync(ByteString.Empty, keys + 10);
         all.Select(p => p.Key.ToStringUtf8()).Should().Equal(Enumerable.Range(0, keys).Select(i => Key(i).ToStringUtf8()));
+
+        // The client's region map is the scheduler's: once nothing splits any more, every region
+        // the client learnt has the scheduler's key range and epoch, and they tile the key space.
+        var settled = await SchedulerClusterHarness.WaitForAsync("the regions to stop splitting", async () =>
+        {
+            var first = await client.ScanRegionsAsync(new ScanRegionsRequest { Header = header, StartKey = ByteString.Empty, Limit = 1000 });
+            await Task.Delay(500);
+            var second = await client.ScanRegionsAsync(new ScanRegionsRequest { Header = header, StartKey = ByteString.Empty, Limit = 1000 });
+            return first.Regions.SequenceEqual(second.Regions) ? second : null;
+        });
+        using var fresh = RawKvClient.Connect(scheduler.Url);
+        (await fresh.ScanAsync(ByteString.Empty, keys + 10)).Should().HaveCount(keys);
+        fresh.Regions.Regions.Select(l => (l.Region.Id, l.Region.StartKey, l.Region.EndKey, l.Region.RegionEpoch))
+            .Should().Equal(settled.Regions.Select(r => (r.Id, r.StartKey, r.EndKey, r.RegionEpoch)));
     }
 
     [Fact]

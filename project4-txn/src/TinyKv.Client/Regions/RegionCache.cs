@@ -29,6 +29,18 @@ public sealed class RegionCache
         }
     }
 
+    /// <summary>The regions the cache holds now, in key order.</summary>
+    public IReadOnlyList<RegionLocation> Regions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _byStart.Values];
+            }
+        }
+    }
+
     /// <summary>The region holding <paramref name="key"/>, from the cache or else from the directory.</summary>
     /// <exception cref="RegionUnavailableException">The directory knows no region for the key.</exception>
     public async Task<RegionLocation> LocateAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
