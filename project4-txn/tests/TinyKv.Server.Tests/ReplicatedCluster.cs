@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using TinyKv.Server.Replication;
 using TinyKv.TestKit;
 
@@ -90,24 +89,5 @@ public sealed class ReplicatedCluster : IAsyncDisposable
     }
 
     /// <summary>Ports free right now on the loopback interface (held together while chosen, so they differ).</summary>
-    public static IReadOnlyList<int> FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Start();
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Stop();
-            }
-        }
-    }
+    public static IReadOnlyList<int> FreePorts(int count) => TinyKv.FreePorts.Take(count);
 }

@@ -46,7 +46,7 @@ public sealed class EtcdOptionsTests
     public async Task The_program_exits_with_code_1_and_one_line_when_etcd_does_not_answer()
     {
         using var data = new TinyKv.TestKit.TempDirectory("tinyscheduler-etcd-options");
-        var silent = $"http://127.0.0.1:{EtcdServer.FreePorts(1)[0]}";
+        var silent = $"http://127.0.0.1:{FreePorts.Take(1)[0]}";
         using var process = SchedulerProcess.Run("--addr", "127.0.0.1:0", "--data-dir", data.Combine("data"), "--etcd", silent, "--log-level", "none");
 
         var code = await process.WaitForExitAsync(s_limit);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace TinyKv.TestKit.Etcd;
 
@@ -57,7 +55,7 @@ public sealed class EtcdServer : IDisposable
     {
         var binary = Binary ?? throw new InvalidOperationException(
             $"the etcd tests need etcd ({RequireVariable}=1 is set), but there is no etcd binary ({BinaryVariable}, /usr/bin/etcd, PATH): install Debian's etcd-server (apt-get install -y etcd-server)");
-        var ports = FreePorts(2);
+        var ports = TinyKv.FreePorts.Take(2);
         var (client, peer) = ($"http://127.0.0.1:{ports[0]}", $"http://127.0.0.1:{ports[1]}");
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in (string[])[
@@ -91,27 +89,6 @@ public sealed class EtcdServer : IDisposable
         {
             server.Dispose();
             throw;
-        }
-    }
-
-    /// <summary><paramref name="count"/> distinct loopback ports that were free a moment ago.</summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = new List<TcpListener>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace TinyKv.Bench.Comparison;
+namespace TinyKv;
 
 /// <summary>Free TCP ports on 127.0.0.1, for servers that must be told their port before they start.</summary>
 public static class FreePorts
