@@ -46,73 +46,40 @@ public sealed class ClusterClientTests : IAsyncLifetime, IDisposable
         const int transfersPerWorker = 15;
         const int opening = 100;
         await using var cluster = Connect();
-        await FillUntilSplitAsync(cluster, regions: 4);
+        await SchedulerClusterHarness.FillUntilSplitAsync(cluster, FillerKeys, regions: 4);
 
         // The accounts sit among the filler keys, so they spread over the regions.
-        var keys = Enumerable.Range(0, accounts).Select(i => Account(i * FillerKeys / accounts)).ToArray();
-        var open = await cluster.Transactions.BeginAsync();
-        foreach (var key in keys)
-        {
-            open.Set(key, Amount(opening));
-        }
-
-        (await open.CommitAsync()).Should().BePositive();
+        var bank = new Bank(Bank.Keys(Enumerable.Range(0, accounts).Select(i => $"key-{i * FillerKeys / accounts:D4}/account")), opening);
+        await bank.OpenAsync(cluster);
         var regionOf = new Dictionary<string, ulong>();
-        foreach (var key in keys)
+        foreach (var key in bank.Accounts)
         {
             regionOf[Text(key)] = (await cluster.Regions.LocateAsync(key)).Region.Id;
         }
 
         regionOf.Values.Distinct().Count().Should().BeGreaterThanOrEqualTo(3, "the accounts live in several regions");
 
-        var committed = 0;
         var crossRegion = 0;
-        var conflicts = 0;
         var runs = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
             var random = new Random(unchecked((int)TestSeed.Value) + w);
             for (var t = 0; t < transfersPerWorker; t++)
             {
-                var from = keys[random.Next(accounts)];
-                var to = keys[random.Next(accounts)];
-                if (from == to)
+                var (committed, from, to) = await bank.TransferAsync(cluster, random);
+                if (committed && regionOf[Text(from)] != regionOf[Text(to)])
                 {
-                    continue;
-                }
-
-                var txn = await cluster.Transactions.BeginAsync();
-                var have = Number(await txn.GetAsync(from));
-                var amount = Math.Min(have, 1 + random.Next(20));
-                txn.Set(from, Amount(have - amount));
-                txn.Set(to, Amount(Number(await txn.GetAsync(to)) + amount));
-                try
-                {
-                    await txn.CommitAsync();
-                    Interlocked.Increment(ref committed);
-                    if (regionOf[Text(from)] != regionOf[Text(to)])
-                    {
-                        Interlocked.Increment(ref crossRegion);
-                    }
-                }
-                catch (TransactionConflictException)
-                {
-                    Interlocked.Increment(ref conflicts); // another transfer committed one of the accounts first: nothing written
+                    Interlocked.Increment(ref crossRegion);
                 }
             }
         })).ToList();
         await Task.WhenAll(runs).WaitAsync(TimeSpan.FromMinutes(3));
 
-        committed.Should().BeGreaterThan(workers * transfersPerWorker / 3, $"most transfers commit ({conflicts} conflicted)");
+        bank.Unknown.Should().Be(0, "no fault was injected");
+        bank.Committed.Should().BeGreaterThan(workers * transfersPerWorker / 3, $"most transfers commit ({bank.Conflicts} conflicted)");
         crossRegion.Should().BePositive("some committed transfers moved money between regions");
-        var audit = await cluster.Transactions.BeginAsync();
-        var balances = new List<long>();
-        foreach (var key in keys)
-        {
-            balances.Add(Number(await audit.GetAsync(key)));
-        }
-
+        var balances = await bank.AuditAsync(cluster);
         balances.Should().OnlyContain(b => b >= 0);
-        balances.Sum().Should().Be(accounts * opening, "a transfer moves money between regions all or nothing");
+        balances.Sum().Should().Be(bank.Total, "a transfer moves money between regions all or nothing");
     }
 
     [Fact]
@@ -156,7 +123,7 @@ public sealed class ClusterClientTests : IAsyncLifetime, IDisposable
         });
         await using (var writer = Connect())
         {
-            await FillUntilSplitAsync(writer, regions: 4);
+            await SchedulerClusterHarness.FillUntilSplitAsync(writer, FillerKeys, regions: 4);
         }
 
         // Sent by hand with the old epoch to every store, to the peer the store has now: the
@@ -199,7 +166,7 @@ public sealed class ClusterClientTests : IAsyncLifetime, IDisposable
     {
         await using (var writer = Connect())
         {
-            await FillUntilSplitAsync(writer, regions: 3);
+            await SchedulerClusterHarness.FillUntilSplitAsync(writer, FillerKeys, regions: 3);
         }
 
         var scheduler = Scheduler.Url.Authority;
@@ -221,28 +188,7 @@ public sealed class ClusterClientTests : IAsyncLifetime, IDisposable
         unreachable.Stderr.Should().StartWith("error: ").And.Contain("no scheduler leader").And.NotContain("\n");
     }
 
-    private static byte[] Account(int i) => System.Text.Encoding.UTF8.GetBytes($"key-{i:D4}/account");
-
-    private static byte[] Amount(long amount) => System.Text.Encoding.UTF8.GetBytes(amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    private static long Number(byte[]? value) => value is null ? 0 : long.Parse(System.Text.Encoding.UTF8.GetString(value), System.Globalization.CultureInfo.InvariantCulture);
-
     private static string Text(byte[] key) => System.Text.Encoding.UTF8.GetString(key);
 
     private ClusterClient Connect() => ClusterClient.Connect([Scheduler.Url], new RegionClientOptions { MaxAttempts = 40 });
-
-    // Raw filler keys key-0000 … key-0299 until the scheduler shows at least `regions` regions of three peers.
-    private static async Task FillUntilSplitAsync(ClusterClient cluster, int regions)
-    {
-        for (var i = 0; i < FillerKeys; i++)
-        {
-            await cluster.Raw.PutAsync(ByteString.CopyFromUtf8($"key-{i:D4}"), ByteString.CopyFromUtf8($"filler {i} {new string('x', 32)}"));
-        }
-
-        await SchedulerClusterHarness.WaitForAsync($"at least {regions} regions of 3 peers", async () =>
-        {
-            var scan = await cluster.Scheduler.CallAsync((c, h, o) => c.ScanRegionsAsync(new Proto.Schedulerpb.ScanRegionsRequest { Header = h, StartKey = ByteString.Empty, Limit = 1000 }, o).ResponseAsync);
-            return scan.Regions.Count >= regions && scan.Regions.All(r => r.Peers.Count == 3) ? scan : null;
-        });
-    }
 }

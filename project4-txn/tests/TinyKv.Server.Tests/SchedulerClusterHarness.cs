@@ -99,6 +99,25 @@ internal sealed class SchedulerClusterHarness : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes raw filler keys <c>key-0000</c> … up to <paramref name="fillerKeys"/> through
+    /// <paramref name="cluster"/>, then waits until the scheduler shows at least
+    /// <paramref name="regions"/> regions of three peers each.
+    /// </summary>
+    public static async Task FillUntilSplitAsync(TinyKv.Client.ClusterClient cluster, int fillerKeys, int regions)
+    {
+        for (var i = 0; i < fillerKeys; i++)
+        {
+            await cluster.Raw.PutAsync(Google.Protobuf.ByteString.CopyFromUtf8($"key-{i:D4}"), Google.Protobuf.ByteString.CopyFromUtf8($"filler {i} {new string('x', 32)}"));
+        }
+
+        await WaitForAsync($"at least {regions} regions of 3 peers", async () =>
+        {
+            var scan = await cluster.Scheduler.CallAsync((c, h, o) => c.ScanRegionsAsync(new Proto.Schedulerpb.ScanRegionsRequest { Header = h, StartKey = Google.Protobuf.ByteString.Empty, Limit = 1000 }, o).ResponseAsync);
+            return scan.Regions.Count >= regions && scan.Regions.All(r => r.Peers.Count == 3) ? scan : null;
+        });
+    }
+
     /// <summary>Stops every store, then every scheduler.</summary>
     public async Task StopAsync()
     {
