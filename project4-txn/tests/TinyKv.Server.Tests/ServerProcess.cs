@@ -107,13 +107,10 @@ public sealed partial class ServerProcess : IDisposable
                 lines.Add(line);
             }
 
+            // A "cannot start" line is followed by the process's exit, which reports it with the exit code.
             if (ListeningLine().Match(line) is { Success: true } match)
             {
                 listening.TrySetResult(new Uri(match.Groups["url"].Value));
-            }
-            else if (line.Contains("cannot start", StringComparison.Ordinal))
-            {
-                listening.TrySetException(new InvalidOperationException(line));
             }
         }
     }
