@@ -70,13 +70,31 @@ public sealed class RaftNetwork
             ? storage
             : throw new InvalidOperationException($"peer {id} was built by the test, so the network does not know its storage");
 
-    /// <summary>Delivers the messages, then everything they cause, breadth-first, until the network is quiet.</summary>
+    /// <summary>
+    /// Delivers the messages, then everything they cause, breadth-first, until the network is
+    /// quiet: at most <see cref="MaxDeliveries"/> messages, so an exchange that never ends (a
+    /// node answering what it should ignore) fails the test instead of hanging it.
+    /// </summary>
+    /// <exception cref="NetworkNotQuietException">The nodes were still talking after <see cref="MaxDeliveries"/> messages.</exception>
     public void Send(params Message[] messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var queue = new Queue<Message>(messages);
+        var recent = new Queue<Message>(NetworkNotQuietException.Shown);
+        var delivered = 0;
         while (queue.TryDequeue(out var message))
         {
+            if (++delivered > MaxDeliveries)
+            {
+                throw new NetworkNotQuietException(MaxDeliveries, recent, queue.Count + 1);
+            }
+
+            if (recent.Count == NetworkNotQuietException.Shown)
+            {
+                recent.Dequeue();
+            }
+
+            recent.Enqueue(message);
             var peer = _peers[message.To];
             peer.Step(message);
             foreach (var next in Filter(peer.ReadMessages()))
@@ -85,6 +103,12 @@ public sealed class RaftNetwork
             }
         }
     }
+
+    /// <summary>
+    /// The most messages one <see cref="Send"/> delivers. Every exchange of a correct
+    /// implementation in the course's tests takes fewer than 200.
+    /// </summary>
+    public int MaxDeliveries { get; init; } = 10_000;
 
     /// <summary>Drops the given fraction (0..1; 1 or more drops all) of the messages from one node to another.</summary>
     public void Drop(ulong from, ulong to, double fraction) => _drops[(from, to)] = fraction;
