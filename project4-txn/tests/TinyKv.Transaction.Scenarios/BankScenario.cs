@@ -22,10 +22,10 @@ public static class BankScenario
     /// <summary>The step budget of each phase: a run takes a few thousand steps at most.</summary>
     public const int MaxSteps = 50_000;
 
-    /// <summary>Runs the bank with <paramref name="seed"/> against a store with <paramref name="prewrite"/>.</summary>
-    public static BankOutcome Run(int seed, PrewriteKind prewrite = PrewriteKind.AsWritten)
+    /// <summary>Runs the bank with <paramref name="seed"/> against a fresh store.</summary>
+    public static BankOutcome Run(int seed)
     {
-        using var store = new ScenarioStore(prewrite);
+        using var store = new ScenarioStore();
         var scheduler = new StepScheduler(seed, store.Transport, ClientOptions);
         var outcome = new BankOutcome(seed, scheduler);
 

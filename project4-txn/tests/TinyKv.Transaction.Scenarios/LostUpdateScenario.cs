@@ -20,9 +20,9 @@ public static class LostUpdateScenario
 
     public static byte[] Counter { get; } = Key("counter");
 
-    public static LostUpdateOutcome Run(int seed, PrewriteKind prewrite = PrewriteKind.AsWritten)
+    public static LostUpdateOutcome Run(int seed)
     {
-        using var store = new ScenarioStore(prewrite);
+        using var store = new ScenarioStore();
         var scheduler = new StepScheduler(seed, store.Transport, ClientOptions);
         var outcome = new LostUpdateOutcome(seed, scheduler);
         scheduler.Spawn("open", async c =>

@@ -27,9 +27,9 @@ public static class ReadSkewScenario
 
     public static byte[] Y { get; } = Key("y");
 
-    public static ReadSkewOutcome Run(int seed, PrewriteKind prewrite = PrewriteKind.AsWritten)
+    public static ReadSkewOutcome Run(int seed)
     {
-        using var store = new ScenarioStore(prewrite);
+        using var store = new ScenarioStore();
         var scheduler = new StepScheduler(seed, store.Transport, ClientOptions);
         var outcome = new ReadSkewOutcome(seed, scheduler);
         scheduler.Spawn("open", async c =>
