@@ -71,40 +71,21 @@ public sealed class GradingSession
     }
 
     /// <summary>Writes the results file, if the format has one; false when it could not be written.</summary>
-    private bool WriteResults(GradeReport report, GradeRequest request)
-    {
-        var file = request.OutFile ?? Reports.Reports.DefaultFile(request.Format);
-        if (file is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            _writeFile(file, Reports.Reports.Render(report, request.Format));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            _out.WriteLine($"grader: could not write the results to {file}: {ex.Message}");
-            return false;
-        }
-
-        _out.WriteLine($"results ({Reports.Reports.NameOf(request.Format)}) written to {file}");
-        return true;
-    }
+    private bool WriteResults(GradeReport report, GradeRequest request) =>
+        SessionSteps.WriteResults(
+            request.OutFile ?? Reports.Reports.DefaultFile(request.Format),
+            Reports.Reports.NameOf(request.Format),
+            () => Reports.Reports.Render(report, request.Format),
+            _writeFile,
+            _out);
 
     private (IReadOnlyList<MilestoneRun> Runs, string? BuildError) BuildAndRun(IReadOnlyList<MilestoneSpec> selected, BuildSettings settings)
     {
-        _out.WriteLine($"building ({settings.Label}) …");
-        var build = _runner.Build(selected, settings);
-        if (build.Succeeded)
+        if (SessionSteps.BuildOrReport(_runner, selected, settings, _out) is { } errors)
         {
-            return (_progress.Track(selected, (milestone, progress) => _runner.Run(milestone, settings, progress)), null);
+            return ([.. selected.Select(m => BuildFailure.RunFor(m, errors))], errors);
         }
 
-        var errors = BuildFailure.ErrorLines(build.Output);
-        _out.WriteLine("the build failed:");
-        _out.WriteLine(errors);
-        return ([.. selected.Select(m => BuildFailure.RunFor(m, errors))], errors);
+        return (_progress.Track(selected, (milestone, progress) => _runner.Run(milestone, settings, progress)), null);
     }
 }

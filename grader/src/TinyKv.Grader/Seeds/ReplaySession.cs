@@ -40,12 +40,8 @@ public sealed class ReplaySession
             throw new UsageException("no milestone is available yet, so there is no test to replay");
         }
 
-        _out.WriteLine($"building ({request.Settings.Label}) …");
-        var build = _runner.Build(available, request.Settings);
-        if (!build.Succeeded)
+        if (SessionSteps.BuildOrReport(_runner, available, request.Settings, _out) is not null)
         {
-            _out.WriteLine("the build failed:");
-            _out.WriteLine(BuildFailure.ErrorLines(build.Output));
             return End(passed: false);
         }
 

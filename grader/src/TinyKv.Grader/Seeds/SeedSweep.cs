@@ -95,13 +95,8 @@ public sealed class SeedSweep
 
     private (IReadOnlyList<SeededTest> Tests, IReadOnlyList<string> Problems, string? BuildError) BuildAndSweep(IReadOnlyList<MilestoneSpec> selected, SeedRequest request)
     {
-        _out.WriteLine($"building ({request.Settings.Label}) …");
-        var build = _runner.Build(selected, request.Settings);
-        if (!build.Succeeded)
+        if (SessionSteps.BuildOrReport(_runner, selected, request.Settings, _out) is { } errors)
         {
-            var errors = BuildFailure.ErrorLines(build.Output);
-            _out.WriteLine("the build failed:");
-            _out.WriteLine(errors);
             return ([], [], errors);
         }
 
@@ -150,25 +145,11 @@ public sealed class SeedSweep
     }
 
     /// <summary>Writes the results file, if the format has one; false when it could not be written.</summary>
-    private bool WriteResults(SeedReport report, SeedRequest request)
-    {
-        var file = request.OutFile ?? Reports.Reports.DefaultFile(request.Format);
-        if (file is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            _writeFile(file, request.Format == ReportFormat.Json ? SeedJsonReport.Render(report) : SeedTableReport.Render(report));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            _out.WriteLine($"grader: could not write the results to {file}: {ex.Message}");
-            return false;
-        }
-
-        _out.WriteLine($"results ({Reports.Reports.NameOf(request.Format)}) written to {file}");
-        return true;
-    }
+    private bool WriteResults(SeedReport report, SeedRequest request) =>
+        SessionSteps.WriteResults(
+            request.OutFile ?? Reports.Reports.DefaultFile(request.Format),
+            Reports.Reports.NameOf(request.Format),
+            () => request.Format == ReportFormat.Json ? SeedJsonReport.Render(report) : SeedTableReport.Render(report),
+            _writeFile,
+            _out);
 }
