@@ -15,9 +15,13 @@ using TinyKv.Proto.Eraftpb;
 using TinyKv.Proto.Kvrpcpb;
 using TinyKv.Proto.Metapb;
 using TinyKv.Proto.RaftServerpb;
+using TinyKv.Proto.Schedulerpb;
 using TinyKv.RaftStore.Snap;
+using TinyKv.Runtime;
+using TinyKv.SchedulerServer;
 using TinyKv.Server.Faults;
 using TinyKv.Server.Replication;
+using TinyKv.Server.Scheduling;
 using TinyKv.TestKit;
 using Xunit;
 using TinyKvClient = TinyKv.Proto.Tinykvpb.TinyKv.TinyKvClient;
@@ -27,7 +31,8 @@ namespace TinyKv.Server.Tests;
 /// <summary>
 /// The isolation fault in one process: the <c>Debug</c> service exists only with
 /// <c>--fault-injection</c>, an isolated server refuses client requests with <c>UNAVAILABLE</c>,
-/// and the raft transport of an isolated store drops what it is given to send. The whole fault on
+/// the raft transport of an isolated store drops what it is given to send, and its scheduler client
+/// sends no heartbeat and asks for no split. The whole fault on
 /// a running cluster is <see cref="StoreIsolationProcessTests"/>.
 /// </summary>
 public sealed class FaultInjectionTests : IDisposable
@@ -89,6 +94,48 @@ public sealed class FaultInjectionTests : IDisposable
         // One stream carries both in order: had the first been queued rather than dropped, it would arrive first.
         var first = await receiver.Messages.ReadAsync().AsTask().WaitAsync(s_limit);
         first.Message.Term.Should().Be(2, "the message sent while isolated is lost, not delayed");
+    }
+
+    [Fact]
+    public async Task An_isolated_scheduler_client_sends_no_store_heartbeat_and_asks_for_no_split_until_healed()
+    {
+        await using var scheduler = await TinySchedulerServer.StartAsync(new SchedulerServerOptions
+        {
+            Address = new IPEndPoint(IPAddress.Loopback, 0),
+            DataDirectory = _data.Combine("scheduler"),
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            Seed = TestSeed.Value,
+        });
+        using var connection = await SchedulerConnection.ConnectAsync([scheduler.Url], TimeSpan.FromSeconds(10));
+        (await connection.BootstrapAsync(new Store { Id = 1, Address = "127.0.0.1:20161" })).Should().Be(ErrorType.Ok);
+        using var loop = new RealTimeLoop("store-1", NullLogger.Instance);
+        var faults = new FaultInjection();
+        await using var client = new GrpcSchedulerClient(connection, loop, NullLogger.Instance, faults);
+
+        faults.SetIsolated(true);
+        client.StoreHeartbeat(new StoreStats { StoreId = 1, RegionCount = 7 });
+        var split = new TaskCompletionSource<AskSplitResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.AskSplit(new Region { Id = 2 }, answer => split.SetResult(answer));
+        (await split.Task.WaitAsync(s_limit)).Header.Error.Message.Should().Contain("isolated (fault injection)");
+        await Task.Delay(TimeSpan.FromMilliseconds(300)); // time a heartbeat sent would have needed to arrive
+        (await ReportedRegionsAsync(connection)).Should().BeNull("no heartbeat reached the scheduler while isolated");
+
+        faults.SetIsolated(false);
+        client.StoreHeartbeat(new StoreStats { StoreId = 1, RegionCount = 8 });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (await ReportedRegionsAsync(connection) != 8 && watch.Elapsed < s_limit)
+        {
+            await Task.Delay(10);
+        }
+
+        (await ReportedRegionsAsync(connection)).Should().Be(8, "the healed store's heartbeat arrives");
+    }
+
+    /// <summary>The region count of store 1's last heartbeat the scheduler recorded; null before the first.</summary>
+    private static async Task<uint?> ReportedRegionsAsync(SchedulerConnection connection)
+    {
+        var response = await connection.CallAsync((c, h, o) => c.GetStoreAsync(new GetStoreRequest { Header = h, StoreId = 1 }, o).ResponseAsync);
+        return response.Stats is { StoreId: 1 } stats ? stats.RegionCount : null;
     }
 
     private ServerOptions Options(bool faultInjection) =>
