@@ -69,6 +69,14 @@ public static class ClusterCli
         var restart = new Command("restart", "Start a store again with the same command, data and log, and wait until it serves") { restartTarget };
         restart.SetAction((parse, token) => Run(parse, context => ClusterCommands.RestartAsync(context, parse.GetValue(restartTarget)!, token)));
 
+        var isolateTarget = new Argument<string>("store") { Description = "The store's number in the folder (2 is store-2), or its name (store-2)" };
+        var isolate = new Command("isolate", "Cut a running store off the network, as a partition would: its raft traffic in and out is dropped, client requests fail, its scheduler heartbeats stop; the process keeps running") { isolateTarget };
+        isolate.SetAction((parse, token) => Run(parse, context => ClusterFaults.IsolateAsync(context, parse.GetValue(isolateTarget)!, isolated: true, token)));
+
+        var healTarget = new Argument<string>("store") { Description = "The store's number in the folder (2 is store-2), or its name (store-2)" };
+        var heal = new Command("heal", "End a store's isolation: its traffic flows again and it catches up") { healTarget };
+        heal.SetAction((parse, token) => Run(parse, context => ClusterFaults.IsolateAsync(context, parse.GetValue(healTarget)!, isolated: false, token)));
+
         return new RootCommand("tinykv-cluster: a local TinyKV cluster — a tinyscheduler-server and tinykv-server stores as background processes, their data and logs in one folder")
         {
             dir,
@@ -79,6 +87,8 @@ public static class ClusterCli
             down,
             kill,
             restart,
+            isolate,
+            heal,
         };
 
         string? Resolve(string? path) => path is null ? null : Path.GetFullPath(path, workingDirectory);

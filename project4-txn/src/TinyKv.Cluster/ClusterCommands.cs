@@ -12,7 +12,7 @@ public sealed record CommandContext(string Directory, TextWriter Output, bool Pl
 
 /// <summary>
 /// The commands of <c>tinykv-cluster</c>: <c>up</c>, <c>status</c>, <c>down</c>, <c>kill</c> and
-/// <c>restart</c>. Each reads the folder's state file (<see cref="ClusterState"/>), acts on the
+/// <c>restart</c> (<c>isolate</c> and <c>heal</c> are <see cref="ClusterFaults"/>). Each reads the folder's state file (<see cref="ClusterState"/>), acts on the
 /// processes it lists by pid, and writes the file back. A failure is a <see cref="ClusterException"/>.
 /// </summary>
 public static class ClusterCommands

@@ -92,7 +92,8 @@ public static class ClusterPlan
         {
             var (name, port) = (Name("store", i), ports.Dequeue());
             processes.Add(Process(directory, name, ProcessRole.Store, $"127.0.0.1:{port}", [port], store.Command(
-                "--scheduler", schedulerList, "--addr", $"127.0.0.1:{port}", "--data-dir", Path.Combine(directory, name, "data"), "--log-level", request.LogLevel)));
+                "--scheduler", schedulerList, "--addr", $"127.0.0.1:{port}", "--data-dir", Path.Combine(directory, name, "data"), "--log-level", request.LogLevel,
+                "--fault-injection")));
         }
 
         return new ClusterState { Processes = processes };

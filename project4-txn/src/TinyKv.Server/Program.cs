@@ -11,6 +11,7 @@ var scheduler = new Option<string?>("--scheduler") { Description = "The tinysche
 var regionMaxSize = new Option<ulong?>("--region-max-size") { Description = "With --scheduler: split a region once it holds about this many bytes (default 144 MiB)" };
 var regionSplitSize = new Option<ulong?>("--region-split-size") { Description = "With --scheduler: the size of the first part of a split region, in bytes (default 96 MiB)" };
 var raftTick = new Option<int>("--raft-tick-ms") { Description = "The raft base tick of a replicated server in milliseconds (elections time out after 10 to 20 ticks)", DefaultValueFactory = _ => 100 };
+var faultInjection = new Option<bool>("--fault-injection") { Description = "Serve the Debug gRPC service, through which a caller can isolate this store from the network and heal it; for tests and experiments" };
 
 var root = new RootCommand("tinykv-server: a TinyKV store speaking the TinyKv gRPC protocol, standalone or replicated with Raft")
 {
@@ -23,6 +24,7 @@ var root = new RootCommand("tinykv-server: a TinyKV store speaking the TinyKv gR
     regionMaxSize,
     regionSplitSize,
     raftTick,
+    faultInjection,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -38,7 +40,9 @@ root.SetAction(async (parse, cancellationToken) =>
             parse.GetValue(cluster),
             parse.GetValue(raftTick),
             parse.GetValue(scheduler))
-            .WithRegionSizes(parse.GetValue(regionMaxSize), parse.GetValue(regionSplitSize));
+            .WithRegionSizes(parse.GetValue(regionMaxSize), parse.GetValue(regionSplitSize))
+            with
+        { FaultInjection = parse.GetValue(faultInjection) };
     }
     catch (Exception ex) when (ex is FormatException or ArgumentException)
     {

@@ -57,6 +57,13 @@ public sealed record ServerOptions
     /// <summary>Whether the server replicates its storage with Raft (it has a store id and a cluster, or a scheduler).</summary>
     public bool IsReplicated => (StoreId is not null && Cluster is not null) || Schedulers is not null;
 
+    /// <summary>
+    /// Whether the server serves the <c>Debug</c> service, through which tests and experiments
+    /// inject faults (isolate the store from the network, heal it). Off by default: without it the
+    /// service answers <c>UNIMPLEMENTED</c>.
+    /// </summary>
+    public bool FaultInjection { get; init; }
+
     /// <summary>The largest request the server accepts, as in the original server (10 MiB).</summary>
     public int MaxReceiveMessageSize { get; init; } = 10 * 1024 * 1024;
 

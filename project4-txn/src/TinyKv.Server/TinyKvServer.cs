@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TinyKv.RaftStore;
+using TinyKv.Server.Faults;
 using TinyKv.Server.Replication;
 using TinyKv.Server.Scheduling;
 using TinyKv.Standalone;
@@ -61,6 +62,7 @@ public sealed class TinyKvServer : IAsyncDisposable
         SchedulerConnection? scheduler = null;
         IStorage? storage = null;
         RaftEndpoint? raft = null;
+        var faults = new FaultInjection();
         try
         {
             if (options.IsReplicated)
@@ -81,11 +83,11 @@ public sealed class TinyKvServer : IAsyncDisposable
                 {
                     scheduler = await SchedulerConnection.ConnectAsync(schedulerAddresses, options.SchedulerPatience, cancellationToken).ConfigureAwait(false);
                     store = await ReplicatedStore.StartWithSchedulerAsync(
-                        scheduler, $"{options.Address}", options.DataDirectory, config, loggers, cancellationToken).ConfigureAwait(false);
+                        scheduler, $"{options.Address}", options.DataDirectory, config, loggers, faults, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    store = await ReplicatedStore.StartAsync(options.StoreId!.Value, options.Cluster!, options.DataDirectory, config, loggers).ConfigureAwait(false);
+                    store = await ReplicatedStore.StartAsync(options.StoreId!.Value, options.Cluster!, options.DataDirectory, config, loggers, faults).ConfigureAwait(false);
                 }
 
                 storage = new RaftStorage(store, options.ReplicationTimeout);
@@ -95,7 +97,7 @@ public sealed class TinyKvServer : IAsyncDisposable
                 storage = new StandaloneStorage(RocksDbEngine.Open(options.DataDirectory));
             }
 
-            raft = new RaftEndpoint(store);
+            raft = new RaftEndpoint(store, faults);
             storage.Start();
             // No configuration files and no watcher: the host's default would watch the working
             // directory recursively for appsettings changes, and a data directory below it turns
@@ -116,11 +118,17 @@ public sealed class TinyKvServer : IAsyncDisposable
             });
             builder.Services.AddSingleton<IStorage>(storage);
             builder.Services.AddSingleton(raft);
+            builder.Services.AddSingleton(faults);
             builder.Services.AddSingleton(new RawApi(storage));
             builder.Services.AddSingleton(new TransactionApi(storage)); // One per storage: its latches guard that storage's keys.
 
             var app = builder.Build();
             app.MapGrpcService<TinyKvService>();
+            if (options.FaultInjection)
+            {
+                app.MapGrpcService<DebugService>();
+            }
+
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
@@ -131,6 +139,11 @@ public sealed class TinyKvServer : IAsyncDisposable
                 ? $"store {store!.StoreId} of cluster {scheduler.ClusterId}, scheduler {scheduler.Addresses}"
                 : options.IsReplicated ? $"store {options.StoreId} of cluster {options.Cluster}" : "standalone";
             app.Logger.LogServing(address, options.DataDirectory, role);
+            if (options.FaultInjection)
+            {
+                app.Logger.LogFaultInjection(raft.ServerName);
+            }
+
             return new TinyKvServer(app, storage, raft, loggers, address, scheduler);
         }
         catch
@@ -175,4 +188,7 @@ internal static partial class ServerLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "TinyKV server listening on {Address}, data in {DataDirectory} ({Storage})")]
     public static partial void LogServing(this ILogger logger, IPEndPoint address, string dataDirectory, string storage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Server} serves the Debug service (--fault-injection): tests and experiments may isolate it from the network")]
+    public static partial void LogFaultInjection(this ILogger logger, string server);
 }

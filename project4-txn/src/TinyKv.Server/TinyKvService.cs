@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using TinyKv.Proto.Kvrpcpb;
 using TinyKv.Proto.RaftServerpb;
+using TinyKv.Server.Faults;
 using TinyKv.Server.Replication;
 using TinyKv.Standalone;
 using TinyKv.Storage;
@@ -24,20 +25,24 @@ namespace TinyKv.Server;
 /// store's own state becomes <c>INVALID_ARGUMENT</c>, a lock or write record that does not decode
 /// (written raw) becomes <c>FAILED_PRECONDITION</c> naming its key and column family
 /// (<see cref="CorruptRecordException"/>), and any other exception becomes <c>INTERNAL</c> and
-/// is logged. Status messages are capped (<see cref="StatusDetailLimit"/>).
+/// is logged. Status messages are capped (<see cref="StatusDetailLimit"/>). While the store is
+/// isolated (<see cref="FaultInjection"/>) every raw and transactional request fails at once with
+/// <c>UNAVAILABLE</c>, as a store the client cannot reach would.
 /// </remarks>
 public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
 {
     private readonly RawApi _raw;
     private readonly TransactionApi _txn;
     private readonly RaftEndpoint _raft;
+    private readonly FaultInjection _faults;
     private readonly ILogger<TinyKvService> _logger;
 
-    public TinyKvService(RawApi raw, TransactionApi txn, RaftEndpoint raft, ILogger<TinyKvService> logger)
+    public TinyKvService(RawApi raw, TransactionApi txn, RaftEndpoint raft, FaultInjection faults, ILogger<TinyKvService> logger)
     {
         _raw = raw;
         _txn = txn;
         _raft = raft;
+        _faults = faults;
         _logger = logger;
     }
 
@@ -94,6 +99,11 @@ public sealed class TinyKvService : Proto.Tinykvpb.TinyKv.TinyKvBase
     /// </summary>
     private async Task<T> Handle<T>(string rpc, Func<Task<T>> handler)
     {
+        if (_faults.IsIsolated)
+        {
+            throw FaultInjection.Unavailable(_raft.ServerName);
+        }
+
         try
         {
             return await handler().ConfigureAwait(false);

@@ -31,7 +31,8 @@ public sealed class ClusterCliTests : IDisposable
             ("store-3", ProcessRole.Store, "127.0.0.1:7004", "/c/store-3/data", "/c/store-3/store-3.log"));
         state.Processes[0].Command.Should().Equal("/opt/tinykv/tinyscheduler-server", "--addr", "127.0.0.1:7001", "--data-dir", "/c/scheduler-1/data", "--log-level", "warn");
         state.Processes[2].Command.Should().Equal(
-            "dotnet", "/opt/tinykv/tinykv-server.dll", "--scheduler", "127.0.0.1:7001", "--addr", "127.0.0.1:7003", "--data-dir", "/c/store-2/data", "--log-level", "warn");
+            "dotnet", "/opt/tinykv/tinykv-server.dll", "--scheduler", "127.0.0.1:7001", "--addr", "127.0.0.1:7003", "--data-dir", "/c/store-2/data", "--log-level", "warn",
+            "--fault-injection");
         state.SchedulerAddresses.Should().Be("127.0.0.1:7001");
     }
 
@@ -94,6 +95,8 @@ public sealed class ClusterCliTests : IDisposable
     [InlineData("down")]
     [InlineData("kill", "2")]
     [InlineData("restart", "2")]
+    [InlineData("isolate", "2")]
+    [InlineData("heal", "2")]
     public async Task A_command_on_a_folder_without_a_cluster_says_so_in_one_line(params string[] command)
     {
         var (exit, output, error) = await RunAsync(command);
@@ -106,7 +109,9 @@ public sealed class ClusterCliTests : IDisposable
     [Theory]
     [InlineData("kill")]
     [InlineData("restart")]
-    public async Task Kill_or_restart_of_an_unknown_store_names_the_processes_there(string command)
+    [InlineData("isolate")]
+    [InlineData("heal")]
+    public async Task Kill_restart_isolate_or_heal_of_an_unknown_store_names_the_processes_there(string command)
     {
         SaveStoppedCluster(stores: 3);
 
@@ -159,6 +164,31 @@ public sealed class ClusterCliTests : IDisposable
 
         exit.Should().Be(1);
         error.Should().Be($"error: store-2 is not running; `tinykv-cluster restart 2 --dir {_folder.Combine("cluster")}` starts it\n");
+    }
+
+    [Theory]
+    [InlineData("isolate", "isolated")]
+    [InlineData("heal", "healed")]
+    public async Task Isolate_or_heal_of_a_store_that_does_not_run_says_how_to_start_it(string command, string done)
+    {
+        SaveStoppedCluster(stores: 3);
+
+        var (exit, output, error) = await RunAsync(command, "2");
+
+        exit.Should().Be(1);
+        output.Should().BeEmpty();
+        error.Should().Be($"error: store-2 is not running, so it cannot be {done}; `tinykv-cluster restart 2 --dir {_folder.Combine("cluster")}` starts it\n");
+    }
+
+    [Fact]
+    public async Task Isolate_of_the_scheduler_is_refused_it_takes_a_store()
+    {
+        SaveStoppedCluster(stores: 3);
+
+        var (exit, _, error) = await RunAsync("isolate", "scheduler-1");
+
+        exit.Should().Be(1);
+        error.Should().Be("error: isolate takes a store, and scheduler-1 is a scheduler; `tinykv-cluster kill scheduler-1` stops it instead\n");
     }
 
     [Fact]

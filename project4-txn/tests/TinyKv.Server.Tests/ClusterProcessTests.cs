@@ -12,7 +12,8 @@ namespace TinyKv.Server.Tests;
 /// <summary>
 /// The <c>tinykv-cluster</c> program as a user runs it: <c>up --stores 3</c> starts a real
 /// <c>tinyscheduler-server</c> and three <c>tinykv-server</c> processes (the programs next to these
-/// tests, through <c>--bin</c>), then <c>status</c>, <c>kill 2</c>, <c>restart 2</c> and <c>down</c>.
+/// tests, through <c>--bin</c>), then <c>status</c>, <c>isolate 2</c>, <c>heal 2</c>, <c>kill 2</c>,
+/// <c>restart 2</c> and <c>down</c>.
 /// Every command is bounded in time; every pid the state file ever named is killed at the end,
 /// whatever happened.
 /// </summary>
@@ -44,7 +45,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public async Task Up_status_kill_restart_and_down_run_a_real_three_store_cluster()
+    public async Task Up_status_isolate_heal_kill_restart_and_down_run_a_real_three_store_cluster()
     {
         var up = Run("up", "--stores", "3", "--timeout", "90");
         up.Exit.Should().Be(0, up.Error);
@@ -58,6 +59,16 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
         status.Exit.Should().Be(0, status.Error);
         Rows(status.Output).Where(r => r[0].StartsWith("store-", StringComparison.Ordinal))
             .Should().HaveCount(3).And.OnlyContain(r => r[2] == "running" && r[5] == "Up");
+
+        var isolate = Run("isolate", "2");
+        isolate.Exit.Should().Be(0, isolate.Error);
+        isolate.Output.Should().StartWith("isolated store-2 (pid ");
+        Alive(State().Find("2", Directory)).Should().BeTrue("isolating a store leaves its process running");
+        await PutAndGetAsync(state, "while", "store-2 is isolated");
+        var heal = Run("heal", "2");
+        heal.Exit.Should().Be(0, heal.Error);
+        heal.Output.Should().StartWith("healed store-2 (pid ");
+        Run("heal", "2").Output.Should().StartWith("store-2 was not isolated");
 
         await PutAndGetAsync(state, "before", "the kill");
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using TinyKv.Proto.RaftServerpb;
 using TinyKv.RaftStore;
 using TinyKv.RaftStore.Snap;
+using TinyKv.Server.Faults;
 using TinyKvClient = TinyKv.Proto.Tinykvpb.TinyKv.TinyKvClient;
 
 namespace TinyKv.Server.Replication;
@@ -21,7 +22,9 @@ namespace TinyKv.Server.Replication;
 /// is sent to; it learns the store's address from <see cref="IStoreAddresses"/> (a static list, or
 /// the scheduler) and asks again after a connection fails. A message to a store whose address is
 /// unknown, one that finds its queue full, or one in flight when a connection breaks is dropped;
-/// Raft resends what matters. A broken connection is opened again after a short pause.
+/// Raft resends what matters. A broken connection is opened again after a short pause. While the
+/// store is isolated (<see cref="FaultInjection"/>) every message and snapshot is dropped, those
+/// already queued included, as a cut network would lose them.
 /// </remarks>
 public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
 {
@@ -37,6 +40,7 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
     private readonly int _chunkBytes;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly FaultInjection _faults;
 
     /// <summary>A transport sending from store <paramref name="storeId"/> to the stores <paramref name="addresses"/> locates.</summary>
     /// <param name="storeId">This store.</param>
@@ -44,7 +48,8 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
     /// <param name="files">The store's snapshot files, where a snapshot's data waits to be sent.</param>
     /// <param name="chunkBytes">The largest piece of a snapshot file one chunk carries.</param>
     /// <param name="logger">Where connection trouble is logged (at debug level: a peer being down is normal).</param>
-    public GrpcRaftTransport(ulong storeId, IStoreAddresses addresses, SnapshotFiles files, int chunkBytes, ILogger logger)
+    /// <param name="faults">The server's fault switch; none injected when null.</param>
+    public GrpcRaftTransport(ulong storeId, IStoreAddresses addresses, SnapshotFiles files, int chunkBytes, ILogger logger, FaultInjection? faults = null)
     {
         ArgumentNullException.ThrowIfNull(addresses);
         ArgumentNullException.ThrowIfNull(files);
@@ -55,13 +60,14 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         _files = files;
         _chunkBytes = chunkBytes;
         _logger = logger;
+        _faults = faults ?? new FaultInjection();
     }
 
     /// <inheritdoc/>
     public void Send(RaftMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.ToPeer is not { StoreId: var to } || to == _storeId || LinkTo(to) is not { } link)
+        if (_faults.IsIsolated || message.ToPeer is not { StoreId: var to } || to == _storeId || LinkTo(to) is not { } link)
         {
             return;
         }
@@ -238,7 +244,10 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
             {
                 while (queue.TryRead(out var message))
                 {
-                    await call.RequestStream.WriteAsync(message, stop).ConfigureAwait(false);
+                    if (!_owner._faults.IsIsolated)
+                    {
+                        await call.RequestStream.WriteAsync(message, stop).ConfigureAwait(false);
+                    }
                 }
             }
         }
@@ -247,6 +256,11 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         private async Task SendSnapshotAsync(CancellationToken stop)
         {
             var (message, data) = await Snapshots.Reader.ReadAsync(stop).ConfigureAwait(false);
+            if (_owner._faults.IsIsolated)
+            {
+                return; // queued before the cut: lost with it
+            }
+
             if (await ClientAsync(stop).ConfigureAwait(false) is not { } client)
             {
                 throw new InvalidOperationException($"the address of store {_storeId} is not known; snapshot for region {message.RegionId} dropped");

@@ -2,23 +2,35 @@ using Google.Protobuf;
 using Grpc.Core;
 using TinyKv.Proto.RaftServerpb;
 using TinyKv.RaftStore.Snap;
+using TinyKv.Server.Faults;
 
 namespace TinyKv.Server.Replication;
 
 /// <summary>
 /// The receiving end of the <c>Raft</c> and <c>Snapshot</c> streams: hands what other stores send
 /// to this server's store. On a standalone server (no store) both streams answer
-/// <c>UNIMPLEMENTED</c>.
+/// <c>UNIMPLEMENTED</c>. While the store is isolated (<see cref="FaultInjection"/>) both streams
+/// read what arrives and discard it, as if the network had lost it.
 /// </summary>
 public sealed class RaftEndpoint : IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private readonly FaultInjection _faults;
 
     /// <summary>An endpoint for <paramref name="store"/>, or for a standalone server when null.</summary>
-    public RaftEndpoint(ReplicatedStore? store) => Store = store;
+    /// <param name="store">The store messages go to.</param>
+    /// <param name="faults">The server's fault switch; none injected when null.</param>
+    public RaftEndpoint(ReplicatedStore? store, FaultInjection? faults = null)
+    {
+        Store = store;
+        _faults = faults ?? new FaultInjection();
+    }
 
     /// <summary>The store messages go to; null on a standalone server.</summary>
     public ReplicatedStore? Store { get; }
+
+    /// <summary>How errors and logs name this server: "store N", or "this standalone server".</summary>
+    public string ServerName => Store is { } store ? $"store {store.StoreId}" : "this standalone server";
 
     /// <summary>Ends every open stream, so stopping the server does not wait for other stores to hang up.</summary>
     public void Stop() => _stopping.Cancel();
@@ -36,7 +48,10 @@ public sealed class RaftEndpoint : IDisposable
         {
             while (await stream.MoveNext(ended.Token).ConfigureAwait(false))
             {
-                store.Receive(stream.Current);
+                if (!_faults.IsIsolated)
+                {
+                    store.Receive(stream.Current);
+                }
             }
         }
         catch (OperationCanceledException) when (ended.IsCancellationRequested)
@@ -69,6 +84,11 @@ public sealed class RaftEndpoint : IDisposable
                 }
 
                 assembly.Add(chunk);
+                if (assembly.IsComplete && _faults.IsIsolated)
+                {
+                    return new Done(); // lost on the way: the leader sends the snapshot again
+                }
+
                 if (assembly.IsComplete)
                 {
                     store.ReceiveSnapshot(assembly.Message!, assembly.Data());

@@ -7,6 +7,7 @@ using TinyKv.RaftStore;
 using TinyKv.RaftStore.Meta;
 using TinyKv.RaftStore.Snap;
 using TinyKv.Runtime;
+using TinyKv.Server.Faults;
 using TinyKv.Storage.Engine;
 using TinyKv.Storage.RocksDb;
 using MetaPeer = TinyKv.Proto.Metapb.Peer;
@@ -55,8 +56,14 @@ public sealed class ReplicatedStore : IAsyncDisposable
     public int SnapshotsReceived => Volatile.Read(ref _snapshotsReceived);
 
     /// <summary>Opens (bootstrapping on first start) and starts store <paramref name="storeId"/> of <paramref name="cluster"/>.</summary>
+    /// <param name="storeId">This store.</param>
+    /// <param name="cluster">Every store of the cluster and its address.</param>
+    /// <param name="dataDirectory">Where the engines are.</param>
+    /// <param name="config">The raftstore's settings.</param>
+    /// <param name="loggers">Where the store logs.</param>
+    /// <param name="faults">The server's fault switch, which the transport obeys; none injected when null.</param>
     /// <exception cref="IOException">The data directory cannot be opened, or belongs to another store.</exception>
-    public static async Task<ReplicatedStore> StartAsync(ulong storeId, ClusterMembers cluster, string dataDirectory, RaftStoreConfig config, ILoggerFactory loggers)
+    public static async Task<ReplicatedStore> StartAsync(ulong storeId, ClusterMembers cluster, string dataDirectory, RaftStoreConfig config, ILoggerFactory loggers, FaultInjection? faults = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(dataDirectory);
@@ -78,7 +85,7 @@ public sealed class ReplicatedStore : IAsyncDisposable
             BootstrapIfEmpty(engines, storeId, cluster);
             var files = new SnapshotFiles();
             loop = new RealTimeLoop($"store-{storeId}", loggers.CreateLogger<RealTimeLoop>());
-            transport = new GrpcRaftTransport(storeId, cluster, files, config.SnapshotChunkBytes, loggers.CreateLogger<GrpcRaftTransport>());
+            transport = new GrpcRaftTransport(storeId, cluster, files, config.SnapshotChunkBytes, loggers.CreateLogger<GrpcRaftTransport>(), faults);
             // Real time already makes a server's run unrepeatable; the seed is logged so the
             // randomness (election timeouts) is at least known, and drawn as the simulator does.
             var streams = new RandomStreams(Random.Shared.NextInt64());
@@ -116,10 +123,17 @@ public sealed class ReplicatedStore : IAsyncDisposable
     /// <paramref name="advertisedAddress"/> (<c>PutStore</c>) and starts, heartbeating to the
     /// scheduler and taking the peers its operators add.
     /// </summary>
+    /// <param name="scheduler">The connection to the cluster's scheduler.</param>
+    /// <param name="advertisedAddress">Where the other stores and clients reach this store (host:port).</param>
+    /// <param name="dataDirectory">Where the engines are.</param>
+    /// <param name="config">The raftstore's settings.</param>
+    /// <param name="loggers">Where the store logs.</param>
+    /// <param name="faults">The server's fault switch, which the transport and the scheduler client obey; none injected when null.</param>
+    /// <param name="cancellationToken">Gives up joining the cluster.</param>
     /// <exception cref="IOException">The data directory cannot be opened, or belongs to another cluster.</exception>
     /// <exception cref="Scheduling.SchedulerCallException">The scheduler refused or did not answer a bootstrap call.</exception>
     public static async Task<ReplicatedStore> StartWithSchedulerAsync(
-        Scheduling.SchedulerConnection scheduler, string advertisedAddress, string dataDirectory, RaftStoreConfig config, ILoggerFactory loggers, CancellationToken cancellationToken = default)
+        Scheduling.SchedulerConnection scheduler, string advertisedAddress, string dataDirectory, RaftStoreConfig config, ILoggerFactory loggers, FaultInjection? faults = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentException.ThrowIfNullOrWhiteSpace(advertisedAddress);
@@ -139,8 +153,8 @@ public sealed class ReplicatedStore : IAsyncDisposable
             var storeId = await JoinClusterAsync(engines, scheduler, advertisedAddress, logger, cancellationToken).ConfigureAwait(false);
             var files = new SnapshotFiles();
             loop = new RealTimeLoop($"store-{storeId}", loggers.CreateLogger<RealTimeLoop>());
-            client = new Scheduling.GrpcSchedulerClient(scheduler, loop, loggers.CreateLogger<Scheduling.GrpcSchedulerClient>());
-            transport = new GrpcRaftTransport(storeId, client, files, config.SnapshotChunkBytes, loggers.CreateLogger<GrpcRaftTransport>());
+            client = new Scheduling.GrpcSchedulerClient(scheduler, loop, loggers.CreateLogger<Scheduling.GrpcSchedulerClient>(), faults);
+            transport = new GrpcRaftTransport(storeId, client, files, config.SnapshotChunkBytes, loggers.CreateLogger<GrpcRaftTransport>(), faults);
             var streams = new RandomStreams(Random.Shared.NextInt64());
             logger.LogRandomSeed(storeId, streams.Seed);
             var store = new StoreHost(

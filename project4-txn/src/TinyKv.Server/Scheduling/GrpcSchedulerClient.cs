@@ -6,6 +6,7 @@ using TinyKv.Proto.Metapb;
 using TinyKv.Proto.Schedulerpb;
 using TinyKv.RaftStore;
 using TinyKv.Runtime;
+using TinyKv.Server.Faults;
 using TinyKv.Server.Replication;
 
 namespace TinyKv.Server.Scheduling;
@@ -21,7 +22,9 @@ namespace TinyKv.Server.Scheduling;
 /// thread pool, and answers come back through <see cref="IScheduler.Post"/>. When the scheduler
 /// is away, heartbeats queue up to a bound and the rest are dropped (the next ones say the same,
 /// newer), AskSplit is answered with an error (the split checker asks again later), and the
-/// stream is opened again after a pause.
+/// stream is opened again after a pause. While the store is isolated (<see cref="FaultInjection"/>)
+/// it sends no heartbeat (those queued are dropped), discards the scheduler's answers, and
+/// AskSplit is answered with an error, as if the scheduler were away.
 /// </remarks>
 public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAsyncDisposable
 {
@@ -36,11 +39,16 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
+    private readonly FaultInjection _faults;
     private Action<RegionHeartbeatResponse>? _handler;
     private long _lastStoreHeartbeat; // Unix seconds of the last store heartbeat sent, 0 before the first.
 
     /// <summary>A client of <paramref name="scheduler"/> whose answers run on <paramref name="loop"/>.</summary>
-    public GrpcSchedulerClient(SchedulerConnection scheduler, IScheduler loop, ILogger logger)
+    /// <param name="scheduler">The connection to the scheduler.</param>
+    /// <param name="loop">The store's loop, where answers are handed.</param>
+    /// <param name="logger">Where refusals and a scheduler away are logged.</param>
+    /// <param name="faults">The server's fault switch; none injected when null.</param>
+    public GrpcSchedulerClient(SchedulerConnection scheduler, IScheduler loop, ILogger logger, FaultInjection? faults = null)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(loop);
@@ -48,6 +56,7 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
         _scheduler = scheduler;
         _loop = loop;
         _logger = logger;
+        _faults = faults ?? new FaultInjection();
         _pump = Task.Run(PumpHeartbeatsAsync);
     }
 
@@ -58,6 +67,11 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
     public void RegionHeartbeat(RegionHeartbeatRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (_faults.IsIsolated)
+        {
+            return;
+        }
+
         var sent = request.Clone();
         sent.Header = _scheduler.Header;
         _heartbeats.Writer.TryWrite(sent);
@@ -67,6 +81,11 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
     public void StoreHeartbeat(StoreStats stats)
     {
         ArgumentNullException.ThrowIfNull(stats);
+        if (_faults.IsIsolated)
+        {
+            return;
+        }
+
         var request = new StoreHeartbeatRequest { Header = _scheduler.Header, Stats = stats.Clone() };
 
         // The store's state machine has no clock: the period its statistics cover, from the last
@@ -99,6 +118,13 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
     {
         ArgumentNullException.ThrowIfNull(region);
         ArgumentNullException.ThrowIfNull(answer);
+        if (_faults.IsIsolated)
+        {
+            var refusal = Refusal("the store is isolated (fault injection): the scheduler cannot be asked for a split");
+            _loop.Post(() => answer(refusal));
+            return;
+        }
+
         var request = new AskSplitRequest { Header = _scheduler.Header, Region = region.Clone() };
         _ = Task.Run(async () =>
         {
@@ -178,7 +204,10 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
                 {
                     while (queue.TryRead(out var request))
                     {
-                        await call.RequestStream.WriteAsync(request, stop).ConfigureAwait(false);
+                        if (!_faults.IsIsolated)
+                        {
+                            await call.RequestStream.WriteAsync(request, stop).ConfigureAwait(false);
+                        }
                     }
 
                     if (answers.IsCompleted)
@@ -217,6 +246,11 @@ public sealed class GrpcSchedulerClient : ISchedulerClient, IStoreAddresses, IAs
         while (await answers.MoveNext(stop).ConfigureAwait(false))
         {
             var answer = answers.Current;
+            if (_faults.IsIsolated)
+            {
+                continue; // lost on the way in
+            }
+
             if (answer.Header?.Error is { Type: not ErrorType.Ok } error)
             {
                 _logger.LogRegionHeartbeatRefused(answer.RegionId, error.Type, error.Message);
