@@ -116,7 +116,7 @@ public sealed class CompareRunner(CompareOptions options, TextWriter log)
         using var group = new ChildProcessGroup();
         try
         {
-            await log.WriteLineAsync($"starting {clusters} under {work}").ConfigureAwait(false);
+            await log.WriteLineAsync($"starting {clusters.ToString().ToLowerInvariant()} under {work}").ConfigureAwait(false);
             var template = options.RoundTemplate();
             var etcd = clusters.HasFlag(ComparedClusters.Etcd)
                 ? await EtcdCluster.StartAsync(group, options.EtcdBinary, work, cancellationToken).ConfigureAwait(false)

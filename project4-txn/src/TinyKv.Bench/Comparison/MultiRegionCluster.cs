@@ -28,6 +28,13 @@ public sealed record MultiRegionClusterOptions
     public TimeSpan Patience { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// Once there are enough regions, how much longer to wait for the scheduler's leader balancing
+    /// to give every store some leaders (right after the splits, one store often leads them all).
+    /// The cluster counts as ready either way; the spread is reported.
+    /// </summary>
+    public TimeSpan LeaderSpreadPatience { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Region sizes that cut a key space of <paramref name="keys"/> keys (key and value sizes in
     /// bytes) into at least ten regions: the maximum a tenth of the data, the split size half of that.
     /// Once splitting stops every region holds at most the maximum, so there are at least ten.
@@ -184,7 +191,7 @@ public sealed class MultiRegionCluster
                 && scan.Regions.All(region => region.Peers.Select(p => p.StoreId).Distinct().Count() >= Math.Min(3, Options.Stores));
             if (ready)
             {
-                return Spread(scan);
+                return await WaitForLeaderSpreadAsync(link, scan, cancellationToken).ConfigureAwait(false);
             }
 
             if (DateTime.UtcNow >= limit)
@@ -198,6 +205,20 @@ public sealed class MultiRegionCluster
         var led = scan.Leaders.Count(leader => leader.Id > 0);
         throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
             $"the multi-region cluster did not reach {Options.MinRegions} regions, each with a leader and a peer on every store, within {Options.Patience.TotalSeconds:0} s: the scheduler shows {scan.Regions.Count} regions, {led} with a leader (region max size {Options.RegionMaxSize} B, split size {Options.RegionSplitSize} B)"));
+    }
+
+    // Waits, bounded, until every store leads at least one region; returns the last spread seen.
+    private async Task<RegionSpread> WaitForLeaderSpreadAsync(SchedulerLink link, ScanRegionsResponse scan, CancellationToken cancellationToken)
+    {
+        var limit = DateTime.UtcNow + Options.LeaderSpreadPatience;
+        while (scan.Leaders.Where(leader => leader.Id > 0).Select(leader => leader.StoreId).Distinct().Count() < Options.Stores && DateTime.UtcNow < limit)
+        {
+            ThrowIfExited();
+            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            scan = await ScanAsync(link, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Spread(scan);
     }
 
     private static async Task<ScanRegionsResponse> ScanAsync(SchedulerLink link, CancellationToken cancellationToken) =>
