@@ -54,13 +54,15 @@ public sealed class MultiRegionRunTests : IDisposable
         ResultReport.Text(txns).Should().Contain("transactions aborted:");
     }
 
+    // A generous deadline and many attempts: the transactions keep splitting the tiny regions,
+    // and on a loaded machine a request may meet several splits in a row. Bounded all the same.
     private static BenchOptions Options(params string[] arguments)
     {
         var command = new RunCommand();
         var parse = command.Command.Parse([
             "run", "--warmup", "0", "--duration", "300", "--keys", Keys.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--key-size", KeySize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--value-size", ValueSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connections", "2", "--deadline", "10", "--max-retries", "20",
+            "--value-size", ValueSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connections", "2", "--deadline", "60", "--max-retries", "40",
             .. arguments]);
         parse.Errors.Should().BeEmpty();
         return command.ToOptions(parse);

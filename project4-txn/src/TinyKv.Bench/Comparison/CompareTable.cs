@@ -24,7 +24,7 @@ public static class CompareTable
     {
         ArgumentNullException.ThrowIfNull(report);
         var text = new StringBuilder();
-        text.AppendLine(s_c, $"Each round: {report.WarmupSeconds:0.#} s warm-up, then {report.DurationSeconds:0.#} s measured (or the operation cap). Latencies in ms; CPU-µs/op is the servers' user+system CPU time (all members together) per successful operation; errors are failed operations by kind (and, when none succeeded, the operations still waiting when the round ended).");
+        text.AppendLine(s_c, $"Each round: {report.WarmupSeconds:0.#} s warm-up, then {report.DurationSeconds:0.#} s measured (or the operation cap). Latencies in ms; CPU-µs/op is the servers' user+system CPU time (all members together) per successful operation; errors are failed operations by kind (and, when none succeeded, the operations still waiting when the round ended); a txn round adds the share of its operations that ended as an aborted transaction.");
         text.AppendLine();
         if (report.Rows.Any(row => row.Etcd is not null || row.TinyKv is not null))
         {

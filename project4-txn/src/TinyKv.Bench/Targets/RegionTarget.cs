@@ -32,9 +32,6 @@ public sealed class RegionTarget : IBenchTarget
         _clusters = [.. Enumerable.Range(0, options.Connections).Select(_ => ClusterClient.Connect(schedulers, regionOptions, transactionOptions))];
     }
 
-    /// <summary>The first cluster client's view of the regions (for a caller that wants to look).</summary>
-    public RegionCache Regions => _clusters[0].Regions;
-
     public IBenchClient CreateClient(int clientIndex) => new RegionSession(_clusters[clientIndex % _clusters.Length], _deadline);
 
     public async ValueTask DisposeAsync()
