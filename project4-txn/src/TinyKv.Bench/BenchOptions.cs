@@ -21,8 +21,15 @@ public sealed record BenchOptions
 
     public TargetKind Target { get; init; } = TargetKind.TinyKv;
 
-    /// <summary>The servers; see <see cref="EndpointList"/>.</summary>
+    /// <summary>The servers; see <see cref="EndpointList"/>. With <see cref="Schedulers"/>, the scheduler members.</summary>
     public required EndpointList Endpoints { get; init; }
+
+    /// <summary>
+    /// The scheduler members of a multi-region cluster, or null. When set, a TinyKV run sends
+    /// through the region-aware client (<see cref="Targets.RegionTarget"/>): it learns the regions
+    /// and their leaders from the scheduler instead of being given the stores.
+    /// </summary>
+    public IReadOnlyList<Uri>? Schedulers { get; init; }
 
     public Workload Workload { get; init; } = Workload.Put;
 
@@ -92,6 +99,8 @@ public sealed record BenchOptions
         Check(Warmup >= TimeSpan.Zero && Warmup <= TimeSpan.FromMinutes(10), $"--warmup must be from 0 to 600 seconds, not {Warmup.TotalSeconds}");
         Check(Deadline >= TimeSpan.FromMilliseconds(1) && Deadline <= TimeSpan.FromMinutes(10), $"--deadline must be from 0.001 to 600 seconds, not {Deadline.TotalSeconds}");
         Check(MaxRetries is >= 0 and <= 100, $"--max-retries must be from 0 to 100, not {MaxRetries}");
+        Check(Schedulers is null || Target == TargetKind.TinyKv, "--scheduler needs --target tinykv: etcd has no scheduler");
+        Check(Schedulers is null || Schedulers.Count > 0, "--scheduler needs at least one scheduler address");
         foreach (var pid in ServerPids)
         {
             Check(pid > 0, $"--server-pid must be a process id above 0, not {pid}");

@@ -114,7 +114,7 @@ public sealed class LoadRunner
 
         return new RunResult
         {
-            Target = _options.Target.ToString().ToLowerInvariant(),
+            Target = _options.Schedulers is null ? _options.Target.ToString().ToLowerInvariant() : "tinykv-regions",
             Endpoints = _options.Endpoints.ToString(),
             Workload = _options.Workload.ToString().ToLowerInvariant(),
             Clients = _options.Clients,
@@ -229,7 +229,7 @@ public sealed class LoadRunner
     /// Writes every key once with up to <see cref="PreloadClients"/> clients. Bounded: each
     /// write by its deadline and retries, the whole by ten times the run's duration.
     /// </summary>
-    private async Task<PreloadResult> PreloadAsync(CancellationToken cancellationToken)
+    public async Task<PreloadResult> PreloadAsync(CancellationToken cancellationToken)
     {
         var clients = Math.Min(PreloadClients, _options.Clients);
         var value = new byte[_options.ValueSize];

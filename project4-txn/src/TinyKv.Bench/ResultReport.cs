@@ -36,6 +36,11 @@ public static class ResultReport
         var l = result.Latency;
         text.AppendLine(c, $"latency (µs, successful operations): p50 {l.P50Micros}  p90 {l.P90Micros}  p99 {l.P99Micros}  p999 {l.P999Micros}  max {l.MaxMicros}  mean {l.MeanMicros:0}");
         text.AppendLine(c, $"errors: {Kinds(result.Errors)}");
+        if (result.TxnAbortRate is { } aborted)
+        {
+            text.AppendLine(c, $"transactions aborted: {aborted:0.00%} of the operations");
+        }
+
         text.AppendLine(c, $"retries: {Kinds(result.Retries)}");
         foreach (var server in result.Servers)
         {

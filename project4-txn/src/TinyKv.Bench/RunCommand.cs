@@ -20,6 +20,11 @@ public sealed class RunCommand
         DefaultValueFactory = _ => "127.0.0.1:20160",
     };
 
+    private readonly Option<string?> _scheduler = new("--scheduler")
+    {
+        Description = "The scheduler of a multi-region cluster, host:port (several members comma-separated): requests go through the region-aware client to each key's region leader; instead of --endpoints",
+    };
+
     private readonly Option<string> _workload = new("--workload") { Description = "put, get, mixed or txn", DefaultValueFactory = _ => "put" };
     private readonly Option<double> _readFraction = new("--read-fraction") { Description = "mixed: the share of reads, 0 to 1", DefaultValueFactory = _ => s_defaults.ReadFraction };
     private readonly Option<int> _txnKeys = new("--txn-keys") { Description = "txn: keys written by one transaction", DefaultValueFactory = _ => s_defaults.TxnKeys };
@@ -44,7 +49,7 @@ public sealed class RunCommand
         _workload.AcceptOnlyFromAmong("put", "get", "mixed", "txn");
         Command = new Command("run", "One load run: closed-loop clients for a duration or an operation count, then throughput, latency percentiles, errors by kind and server CPU per operation")
         {
-            _target, _endpoints, _workload, _readFraction, _txnKeys, _keySize, _valueSize, _keys, _clients, _connections,
+            _target, _endpoints, _scheduler, _workload, _readFraction, _txnKeys, _keySize, _valueSize, _keys, _clients, _connections,
             _duration, _maxOps, _warmup, _preload, _deadline, _maxRetries, _serverPids, _seed, _json,
         };
         Command.SetAction(RunAsync);
@@ -54,14 +59,22 @@ public sealed class RunCommand
 
     /// <summary>The options of a parsed <c>run</c> command line.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    /// <exception cref="FormatException">The endpoint list is malformed.</exception>
+    /// <exception cref="FormatException">The endpoint or scheduler list is malformed.</exception>
     public BenchOptions ToOptions(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
+        var scheduler = parse.GetValue(_scheduler);
+        if (scheduler is not null && parse.GetResult(_endpoints) is { Implicit: false })
+        {
+            throw new ArgumentException("--scheduler and --endpoints exclude each other: give the scheduler of a multi-region cluster, or the servers themselves");
+        }
+
+        (EndpointList Endpoints, IReadOnlyList<Uri> Urls)? schedulers = scheduler is null ? null : ParseSchedulers(scheduler);
         var options = new BenchOptions
         {
             Target = Enum.Parse<TargetKind>(parse.GetValue(_target)!, ignoreCase: true),
-            Endpoints = EndpointList.Parse(parse.GetValue(_endpoints)!),
+            Endpoints = schedulers?.Endpoints ?? EndpointList.Parse(parse.GetValue(_endpoints)!),
+            Schedulers = schedulers?.Urls,
             Workload = Enum.Parse<Workload>(parse.GetValue(_workload)!, ignoreCase: true),
             ReadFraction = parse.GetValue(_readFraction),
             TxnKeys = parse.GetValue(_txnKeys),
@@ -84,6 +97,26 @@ public sealed class RunCommand
         return options;
     }
 
+    /// <summary>The scheduler members of <c>--scheduler</c>: host:port, comma-separated, no store ids.</summary>
+    /// <exception cref="FormatException">The list is empty or an address is not host:port; the message names the option.</exception>
+    internal static (EndpointList Endpoints, IReadOnlyList<Uri> Urls) ParseSchedulers(string text)
+    {
+        try
+        {
+            var list = EndpointList.Parse(text);
+            if (list.All.Any(e => e.StoreId != 0))
+            {
+                throw new FormatException("a scheduler member has no store id");
+            }
+
+            return (list, TinyKv.Client.Scheduling.SchedulerLink.ParseEndpoints(text));
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"--scheduler: {ex.Message}; give the scheduler address as host:port (e.g. 127.0.0.1:2379), several members separated by commas", ex);
+        }
+    }
+
     /// <summary>Seconds as a duration; refuses what is not a finite number from 0 to a day.</summary>
     internal static TimeSpan Seconds(string option, double seconds) =>
         double.IsFinite(seconds) && seconds is >= 0 and <= 86_400
@@ -94,7 +127,9 @@ public sealed class RunCommand
     public static IBenchTarget CreateTarget(BenchOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Target == TargetKind.Etcd ? new EtcdTarget(options) : new TinyKvTarget(options);
+        return options.Target == TargetKind.Etcd ? new EtcdTarget(options)
+            : options.Schedulers is not null ? new RegionTarget(options)
+            : new TinyKvTarget(options);
     }
 
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -110,7 +145,7 @@ public sealed class RunCommand
             return 2;
         }
 
-        using var target = CreateTarget(options);
+        await using var target = CreateTarget(options);
         var result = await ProgressDisplay.RunAsync(new LoadRunner(options, target), options, cancellationToken).ConfigureAwait(false);
         Console.Write(ResultReport.Text(result));
         if (options.JsonPath is { } path)

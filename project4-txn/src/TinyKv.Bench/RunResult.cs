@@ -68,6 +68,15 @@ public sealed record RunResult
     /// <summary>The servers' CPU time (user + system, every given process together) per successful operation, in microseconds.</summary>
     public double? CpuMicrosPerOp => ServerMeter.CpuMicrosPerOperation(Servers, Succeeded);
 
+    /// <summary>
+    /// For a txn run: the share of its operations that ended as an aborted transaction (a
+    /// conflict, a retry limit, a failed compare: every error kind starting with <c>txn:</c>),
+    /// from 0 to 1; null for other workloads or when no operation was counted.
+    /// </summary>
+    public double? TxnAbortRate => Workload == "txn" && Operations > 0
+        ? (double)Errors.Where(e => e.Key.StartsWith(Targets.ErrorKinds.TxnPrefix, StringComparison.Ordinal)).Sum(e => e.Value) / Operations
+        : null;
+
     /// <summary>The preload, when one ran.</summary>
     public PreloadResult? Preload { get; init; }
 }

@@ -112,6 +112,56 @@ public sealed class RunOptionsTests
     }
 
     [Fact]
+    public void Scheduler_addresses_make_a_run_through_the_region_aware_client()
+    {
+        var options = Parse("run", "--scheduler", "127.0.0.1:2379,127.0.0.1:22379", "--workload", "txn");
+
+        options.Schedulers.Should().Equal(new Uri("http://127.0.0.1:2379"), new Uri("http://127.0.0.1:22379"));
+        options.Workload.Should().Be(Workload.Txn);
+        options.TxnKeys.Should().Be(2);
+    }
+
+    [Fact]
+    public void Scheduler_and_endpoints_together_are_refused()
+    {
+        var act = () => Parse("run", "--scheduler", "127.0.0.1:2379", "--endpoints", "127.0.0.1:20160");
+
+        act.Should().Throw<ArgumentException>().WithMessage("--scheduler and --endpoints exclude each other*");
+    }
+
+    [Fact]
+    public void Scheduler_with_the_etcd_target_is_refused()
+    {
+        var act = () => Parse("run", "--target", "etcd", "--scheduler", "127.0.0.1:2379");
+
+        act.Should().Throw<ArgumentException>().WithMessage("--scheduler needs --target tinykv*");
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.0.0.1:http")]
+    [InlineData(",")]
+    [InlineData("1=127.0.0.1:2379")]
+    public void A_malformed_scheduler_address_is_refused(string scheduler)
+    {
+        var act = () => Parse("run", "--scheduler", scheduler);
+
+        act.Should().Throw<FormatException>().WithMessage("--scheduler: *host:port*");
+    }
+
+    [Theory]
+    [InlineData("--scheduler", "127.0.0.1:2379", "--endpoints", "127.0.0.1:20160")]
+    [InlineData("--scheduler", "127.0.0.1", "--max-ops", "1")]
+    public async Task A_refused_scheduler_option_exits_with_code_2_before_sending(params string[] arguments)
+    {
+        var command = new RunCommand();
+
+        var exitCode = await command.Command.Parse(["run", .. arguments]).InvokeAsync();
+
+        exitCode.Should().Be(2);
+    }
+
+    [Fact]
     public void Keys_have_the_key_size_start_with_k_and_differ()
     {
         var keys = new KeySpace(1000, 16);

@@ -24,13 +24,33 @@ public static class CompareTable
     {
         ArgumentNullException.ThrowIfNull(report);
         var text = new StringBuilder();
-        text.AppendLine(s_c, $"Each round: {report.WarmupSeconds:0.#} s warm-up, then {report.DurationSeconds:0.#} s measured (or the operation cap). Latencies in ms; CPU-µs/op is the servers' user+system CPU time (all members together) per successful operation; errors are failed operations by kind (and, when none succeeded, the operations still waiting when the round ended).");
+        text.AppendLine(s_c, $"Each round: {report.WarmupSeconds:0.#} s warm-up, then {report.DurationSeconds:0.#} s measured (or the operation cap). Latencies in ms; CPU-µs/op is the servers' user+system CPU time (all members together) per successful operation; errors are failed operations by kind (and, when none succeeded, the operations still waiting when the round ended); a txn round adds the share of its operations that ended as an aborted transaction.");
         text.AppendLine();
-        text.AppendLine("| workload | etcd ops/s | etcd p50 | etcd p99 | etcd errors | etcd CPU-µs/op | tinykv ops/s | tinykv p50 | tinykv p99 | tinykv errors | tinykv CPU-µs/op | tinykv/etcd ops/s |");
-        text.AppendLine("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
-        foreach (var row in report.Rows)
+        if (report.Rows.Any(row => row.Etcd is not null || row.TinyKv is not null))
         {
-            text.AppendLine(s_c, $"| {row.Workload} {row.Clients} | {Cells(row.Etcd)} | {Cells(row.TinyKv)} | {(row.Ratio is { } ratio ? ratio.ToString("0.00", s_c) : "—")} |");
+            text.AppendLine("| workload | etcd ops/s | etcd p50 | etcd p99 | etcd errors | etcd CPU-µs/op | tinykv ops/s | tinykv p50 | tinykv p99 | tinykv errors | tinykv CPU-µs/op | tinykv/etcd ops/s |");
+            text.AppendLine("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+            foreach (var row in report.Rows)
+            {
+                text.AppendLine(s_c, $"| {row.Workload} {row.Clients} | {Cells(row.Etcd)} | {Cells(row.TinyKv)} | {Ratio(row.Ratio)} |");
+            }
+        }
+
+        if (report.Rows.Any(row => row.Regions is not null))
+        {
+            text.AppendLine();
+            if (report.MultiRegion is { } setup)
+            {
+                text.AppendLine(s_c, $"Multi-region tinykv: a scheduler and 3 stores, regions split above {setup.RegionMaxSize:#,0} B (split size {setup.RegionSplitSize:#,0} B); {setup.AfterPreload.Regions} regions after the preload (leaders by store {setup.AfterPreload.LeadersByStore}), {setup.AtEnd.Regions} at the end (leaders by store {setup.AtEnd.LeadersByStore}). Its CPU-µs/op counts the stores and the scheduler.");
+                text.AppendLine();
+            }
+
+            text.AppendLine("| workload | multi-region ops/s | multi-region p50 | multi-region p99 | multi-region errors | multi-region CPU-µs/op | multi-region/etcd ops/s | multi-region/single-region ops/s |");
+            text.AppendLine("| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |");
+            foreach (var row in report.Rows)
+            {
+                text.AppendLine(s_c, $"| {row.Workload} {row.Clients} | {Cells(row.Regions)} | {Ratio(row.RegionsToEtcd)} | {Ratio(row.RegionsToSingleRegion)} |");
+            }
         }
 
         if (report.SingleServers.Count > 0)
@@ -58,10 +78,14 @@ public static class CompareTable
         return text.ToString();
     }
 
-    /// <summary>ops/s | p50 | p99 | errors | CPU-µs/op of one run.</summary>
-    public static string Cells(RunResult result)
+    /// <summary>ops/s | p50 | p99 | errors | CPU-µs/op of one run; dashes for a cluster that did not run.</summary>
+    public static string Cells(RunResult? result)
     {
-        ArgumentNullException.ThrowIfNull(result);
+        if (result is null)
+        {
+            return "— | — | — | — | —";
+        }
+
         var none = result.Succeeded == 0;
         return string.Join(" | ",
             result.OpsPerSecond.ToString("#,0", s_c),
@@ -73,7 +97,8 @@ public static class CompareTable
 
     /// <summary>
     /// "0", or the failed count with the kinds: "120 (deadline 118, region:not_leader 2)"; when
-    /// nothing succeeded, also how many operations were still waiting when the round ended.
+    /// nothing succeeded, also how many operations were still waiting when the round ended; for
+    /// a txn round, the share of aborted transactions: "3 (txn:conflict 3); 0.05% aborted".
     /// </summary>
     public static string Errors(RunResult result)
     {
@@ -83,10 +108,13 @@ public static class CompareTable
             : string.Create(s_c, $"{result.Failed:#,0} ({string.Join(", ", result.Errors.Select(e => string.Create(s_c, $"{e.Key} {e.Value:#,0}")))})");
         // Every closed-loop client has one operation in flight when a round ends; that says
         // something only when no operation succeeded at all.
-        return result.Succeeded > 0 || result.Unanswered == 0
+        var cell = result.Succeeded > 0 || result.Unanswered == 0
             ? failed
             : string.Create(s_c, $"{failed}; none succeeded, {result.Unanswered:#,0} in flight at the end");
+        return result.TxnAbortRate is { } aborted ? string.Create(s_c, $"{cell}; {aborted:0.00%} aborted") : cell;
     }
+
+    private static string Ratio(double? ratio) => ratio is { } value ? value.ToString("0.00", s_c) : "—";
 
     private static string Millis(long micros) => (micros / 1000.0).ToString(micros < 10_000 ? "0.00" : "0.0", s_c);
 }

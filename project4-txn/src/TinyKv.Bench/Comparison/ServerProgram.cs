@@ -20,16 +20,28 @@ public sealed record ServerProgram(string Path)
     /// Release build, else its Debug build (found by walking up to <c>TinyKv.slnx</c>).
     /// </summary>
     /// <exception cref="FileNotFoundException">No build of the server was found.</exception>
-    public static ServerProgram LocateTinyKvServer(string? explicitPath)
+    public static ServerProgram LocateTinyKvServer(string? explicitPath) =>
+        Locate("tinykv-server", System.IO.Path.Combine("project4-txn", "src", "TinyKv.Server"), explicitPath, "--server-binary");
+
+    /// <summary>
+    /// tinyscheduler-server, the scheduler of a multi-region cluster: found the way
+    /// <see cref="LocateTinyKvServer"/> finds tinykv-server, its build under
+    /// <c>project3-multiraft/src/TinyKv.SchedulerServer</c>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No build of the scheduler was found.</exception>
+    public static ServerProgram LocateSchedulerServer(string? explicitPath) =>
+        Locate("tinyscheduler-server", System.IO.Path.Combine("project3-multiraft", "src", "TinyKv.SchedulerServer"), explicitPath, "--scheduler-binary");
+
+    private static ServerProgram Locate(string program, string project, string? explicitPath, string option)
     {
         if (explicitPath is not null)
         {
             return File.Exists(explicitPath)
                 ? new ServerProgram(System.IO.Path.GetFullPath(explicitPath))
-                : throw new FileNotFoundException($"--server-binary {explicitPath} does not exist", explicitPath);
+                : throw new FileNotFoundException($"{option} {explicitPath} does not exist", explicitPath);
         }
 
-        var beside = System.IO.Path.Combine(AppContext.BaseDirectory, "tinykv-server.dll");
+        var beside = System.IO.Path.Combine(AppContext.BaseDirectory, program + ".dll");
         if (File.Exists(beside))
         {
             return new ServerProgram(beside);
@@ -44,7 +56,7 @@ public sealed record ServerProgram(string Path)
 
             foreach (var configuration in new[] { "Release", "Debug" })
             {
-                var built = System.IO.Path.Combine(directory.FullName, "project4-txn", "src", "TinyKv.Server", "bin", configuration, "net10.0", "tinykv-server.dll");
+                var built = System.IO.Path.Combine(directory.FullName, project, "bin", configuration, "net10.0", program + ".dll");
                 if (File.Exists(built))
                 {
                     return new ServerProgram(built);
@@ -55,7 +67,7 @@ public sealed record ServerProgram(string Path)
         }
 
         throw new FileNotFoundException(
-            "tinykv-server is not built: run 'dotnet build -c Release project4-txn/src/TinyKv.Server' or give --server-binary");
+            $"{program} is not built: run 'dotnet build -c Release {project.Replace('\\', '/')}' or give {option}");
     }
 
     /// <summary>This program (tinykv-bench), to start its echo server in a process of its own.</summary>

@@ -1,5 +1,7 @@
 using Grpc.Core;
 using TinyKv.Client;
+using TinyKv.Client.Regions;
+using TinyKv.Client.Scheduling;
 using RegionError = TinyKv.Proto.Errorpb.Error;
 
 namespace TinyKv.Bench.Targets;
@@ -9,7 +11,10 @@ namespace TinyKv.Bench.Targets;
 /// <c>grpc:&lt;StatusCode&gt;</c> (any other failed call), <c>region:not_leader</c>,
 /// <c>region:stale_command</c>, <c>region:epoch_not_match</c> and the other region errors
 /// of a TinyKV store, <c>key_error</c> (a raw request's error text), <c>txn:…</c> (a
-/// transaction that did not commit) and <c>exception:&lt;Type&gt;</c> (anything else).
+/// transaction that did not commit), and for the region-aware client <c>region:unavailable</c>
+/// (every attempt at a key's region failed) and <c>scheduler:unavailable</c> (no scheduler
+/// leader answered), and <c>exception:&lt;Type&gt;</c> (anything else). Every <c>txn:</c>
+/// kind is an aborted transaction: <see cref="RunResult.TxnAbortRate"/> counts them.
 /// </summary>
 public static class ErrorKinds
 {
@@ -19,6 +24,11 @@ public static class ErrorKinds
     public const string TxnAborted = "txn:aborted";
     public const string TxnRetryLimit = "txn:retry_limit";
     public const string TxnCompareFailed = "txn:compare_failed";
+    public const string RegionUnavailable = "region:unavailable";
+    public const string SchedulerUnavailable = "scheduler:unavailable";
+
+    /// <summary>The prefix of every kind that names an aborted transaction.</summary>
+    public const string TxnPrefix = "txn:";
 
     /// <summary>The kind of a failed gRPC call.</summary>
     public static string Of(RpcException exception)
@@ -47,6 +57,9 @@ public static class ErrorKinds
         TransactionConflictException => TxnConflict,
         TransactionAbortedException => TxnAborted,
         RetryLimitExceededException => TxnRetryLimit,
+        RegionUnavailableException => RegionUnavailable,
+        SchedulerUnavailableException => SchedulerUnavailable,
+        RawKvException => KeyError,
         _ => "exception:" + (exception ?? throw new ArgumentNullException(nameof(exception))).GetType().Name,
     };
 }

@@ -11,7 +11,7 @@ namespace TinyKv.Bench.Targets;
 /// -1) and whose success branch puts every key. Any member serves any request (followers
 /// forward to the leader), so client <c>i</c> stays on member <c>i mod members</c> and nothing is retried.
 /// </summary>
-public sealed class EtcdTarget : IBenchTarget
+public sealed class EtcdTarget : IBenchTarget, IDisposable
 {
     private readonly ChannelPool _channels;
     private readonly BenchOptions _options;
@@ -27,6 +27,12 @@ public sealed class EtcdTarget : IBenchTarget
         new EtcdSession(new KV.KVClient(_channels.For(clientIndex % _options.Endpoints.Count, clientIndex)), _options.Deadline);
 
     public void Dispose() => _channels.Dispose();
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private sealed class EtcdSession(KV.KVClient kv, TimeSpan deadline) : IBenchClient
     {

@@ -2,9 +2,9 @@ namespace TinyKv.Bench.Targets;
 
 /// <summary>
 /// A kind of server the load loop drives: it makes one <see cref="IBenchClient"/> per
-/// closed-loop client, all sharing the target's gRPC channels.
+/// closed-loop client, all sharing the target's gRPC channels. Disposing it closes them.
 /// </summary>
-public interface IBenchTarget : IDisposable
+public interface IBenchTarget : IAsyncDisposable
 {
     /// <summary>The session of client number <paramref name="clientIndex"/> (0-based).</summary>
     IBenchClient CreateClient(int clientIndex);

@@ -13,7 +13,7 @@ namespace TinyKv.Bench.Targets;
 /// transaction of the repository's client (prewrite, then commit), its timestamps from one
 /// <see cref="ClockOracle"/> shared by every client of the run.
 /// </summary>
-public sealed class TinyKvTarget : IBenchTarget
+public sealed class TinyKvTarget : IBenchTarget, IDisposable
 {
     private readonly ChannelPool _channels;
 
@@ -33,6 +33,12 @@ public sealed class TinyKvTarget : IBenchTarget
     internal TinyKvClient Client(int endpointIndex, int clientIndex) => new(_channels.For(endpointIndex, clientIndex));
 
     public void Dispose() => _channels.Dispose();
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
 }
 
 /// <summary>
