@@ -32,6 +32,7 @@ public static class SplitChecker
         ArgumentOutOfRangeException.ThrowIfGreaterThan(splitSize, maxSize);
         ulong size = 0;
         byte[]? splitKey = null;
+        byte[]? first = null; // the region's first user key, decoded when transactional
         using var iterator = snapshot.NewIterator(ColumnFamily.Default);
         for (iterator.Seek(region.StartKey.Span); iterator.Valid; iterator.Next())
         {
@@ -46,10 +47,11 @@ public static class SplitChecker
                 continue;
             }
 
+            first ??= UserKey(key) ?? key;
             size += (ulong)key.Length + (ulong)iterator.Value.Length;
             if (size > splitSize && splitKey is null)
             {
-                splitKey = WithoutTimestamp(key);
+                splitKey = UserKey(key) is { } userKey ? TransactionalBoundary(userKey, first, region) : key;
             }
 
             if (size > maxSize)
@@ -58,8 +60,8 @@ public static class SplitChecker
             }
         }
 
-        // A split key at (or, decoded from a transactional key, before) the region's start would
-        // leave the left half empty.
+        // A split key at (or, from a transactional key, before) the region's start would leave the
+        // left half empty.
         if (size <= maxSize || splitKey is null || splitKey.AsSpan().SequenceCompareTo(region.StartKey.Span) <= 0)
         {
             return new SplitCheckResult(size, null);
@@ -69,33 +71,65 @@ public static class SplitChecker
     }
 
     /// <summary>
-    /// A transactional key (memcomparable user key, then an 8-byte timestamp) gives its user key,
-    /// decoded: regions are bounded in the key space requests are routed in, the user's, so the
-    /// key's transactional requests and every version of it land on the same side (a user key is
-    /// a prefix of its own encoding, so all its versions sort at or after it). A raw key is kept
-    /// whole.
+    /// The user key of a transactional key (a memcomparable user key, then an 8-byte timestamp),
+    /// decoded; null for a raw key.
     /// </summary>
-    /// <remarks>
-    /// Another transactional key sharing the first 8 bytes with the split key can still have its
-    /// encoding on the other side from itself (the encoding puts a 0xFF marker after every 8
-    /// bytes); regions are bounded by user keys while the MVCC column families hold encoded ones.
-    /// </remarks>
-    private static byte[] WithoutTimestamp(byte[] key)
+    private static byte[]? UserKey(byte[] key)
     {
         try
         {
             var userKey = MemComparable.DecodeBytes(key, out var consumed);
-            if (consumed + TimestampBytes == key.Length)
-            {
-                return userKey;
-            }
+            return consumed + TimestampBytes == key.Length ? userKey : null;
         }
         catch (FormatException)
         {
-            // Not memcomparable: a raw key.
+            return null; // Not memcomparable: a raw key.
+        }
+    }
+
+    /// <summary>
+    /// Where to split a region at transactional user key <paramref name="userKey"/>: a boundary of
+    /// at most 8 bytes, not ending in a zero byte, strictly inside the region; null when there is none.
+    /// </summary>
+    /// <remarks>
+    /// Requests are routed by user keys, but the transaction layer stores a key's versions under
+    /// its memcomparable encoding, which puts a 0xFF marker after every 8 bytes. Against a
+    /// boundary longer than 8 bytes, a user key sharing its first 8 bytes sorts on one side while
+    /// its encoding sorts on the other, so the key's requests would reach one region and its data
+    /// sit in the other. Against a boundary of at most 8 bytes that does not end in a zero byte, a
+    /// user key, its encoding (with any timestamp) and a raw key all sort the same way. So the
+    /// split is at the user key's first 8 bytes (zero bytes at their end left off), or, when every
+    /// key from the region's first to here shares those 8 bytes (the left half would be empty), just
+    /// after every key with that 8-byte prefix. Keys sharing 8 bytes are never split apart.
+    /// </remarks>
+    private static byte[]? TransactionalBoundary(byte[] userKey, byte[] first, Region region)
+    {
+        var prefix = userKey.AsSpan(0, Math.Min(userKey.Length, 8));
+        var start = region.StartKey.Span;
+        var end = region.EndKey.Span;
+        var atPrefix = prefix.TrimEnd((byte)0);
+        var sharedWithFirst = first.AsSpan(0, Math.Min(first.Length, 8)).SequenceEqual(prefix);
+        if (!sharedWithFirst && atPrefix.SequenceCompareTo(start) > 0)
+        {
+            return atPrefix.ToArray();
         }
 
-        return key;
+        // The first byte string of at most 8 bytes after every key starting with the prefix.
+        var after = prefix.ToArray();
+        var last = after.Length - 1;
+        while (last >= 0 && after[last] == 0xFF)
+        {
+            last--;
+        }
+
+        if (last < 0)
+        {
+            return null;
+        }
+
+        after[last]++;
+        var boundary = after.AsSpan(0, last + 1);
+        return end.Length == 0 || boundary.SequenceCompareTo(end) < 0 ? boundary.ToArray() : null;
     }
 }
 

@@ -15,9 +15,8 @@ public sealed class MultiRegionRunTests : IDisposable
 {
     private const int Keys = 200;
 
-    // Keys of at most 8 bytes: a transaction's keys are stored memcomparable-encoded, and the
-    // store compares those encoded keys with the region's bounds (user keys); past 8 bytes the
-    // encoding's group marker makes a key inside a region look outside it (key_not_in_region).
+    // Keys of 8 bytes: transactional data splits only between keys that differ in their first 8
+    // bytes, and longer bench keys (k and zero-padded digits) would all share them.
     private const int KeySize = 8;
     private const int ValueSize = 64;
     private readonly TempDirectory _data = new("tinykv-bench-regions");

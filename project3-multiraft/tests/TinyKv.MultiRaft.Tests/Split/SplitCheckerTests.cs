@@ -85,17 +85,59 @@ public sealed class SplitCheckerTests : IDisposable
     }
 
     [Fact]
-    public void A_transactional_key_whose_user_key_sorts_before_the_regions_start_is_no_split_key()
+    public void A_transactional_split_is_at_the_user_keys_first_8_bytes()
+    {
+        // Row keys longer than 8 bytes: a longer boundary would put "row-0002/a" (before
+        // "row-0002/b") on the left while its encoding sorts after "row-0002/b" on the right.
+        foreach (var row in new[] { "row-0001/a", "row-0002/a", "row-0002/b", "row-0003/a" })
+        {
+            PutRaw(KeyCodec.EncodeKey(System.Text.Encoding.UTF8.GetBytes(row), 9), 40);
+        }
+
+        var result = Check(Region("", ""), maxSize: 150, splitSize: 100); // 59 bytes a version: row-0002/a passes 100
+
+        result.SplitKey.Should().Equal("row-0002"u8.ToArray(), "8 bytes: user keys, their encodings and raw keys all sort the same way against it");
+    }
+
+    [Fact]
+    public void Keys_sharing_their_first_8_bytes_with_the_regions_first_key_split_after_all_of_them()
+    {
+        foreach (var account in new[] { "account-1", "account-2", "account-3", "accounts/1" })
+        {
+            PutRaw(KeyCodec.EncodeKey(System.Text.Encoding.UTF8.GetBytes(account), 9), 40);
+        }
+
+        var result = Check(Region("", ""), maxSize: 150, splitSize: 100);
+
+        result.SplitKey.Should().Equal("account."u8.ToArray(), "splitting at \"account-\" would leave the left half empty; \"account.\" is the first 8-byte string after every account- key");
+    }
+
+    [Fact]
+    public void A_group_of_keys_sharing_8_bytes_up_to_the_regions_end_does_not_split()
+    {
+        foreach (var account in new[] { "account-1", "account-2", "account-3", "account-4" })
+        {
+            PutRaw(KeyCodec.EncodeKey(System.Text.Encoding.UTF8.GetBytes(account), 9), 40);
+        }
+
+        var result = Check(Region("", "account."), maxSize: 150, splitSize: 100);
+
+        result.SplitKey.Should().BeNull("every key shares \"account-\", and the first boundary after them is the region's end");
+    }
+
+    [Fact]
+    public void A_transactional_key_whose_user_key_sorts_before_the_regions_start_splits_after_its_8_byte_group()
     {
         // The encoding of "abcdefgh/a" (a 0xFF marker after 8 bytes) sorts after the user key
-        // "abcdefgh/z" that starts the region, while the user key itself sorts before it.
+        // "abcdefgh/z" that starts the region (a boundary from a raw split), while the user key
+        // itself sorts before it: no split at or before the start, but after the group.
         PutRaw(KeyCodec.EncodeKey("abcdefgh/a"u8, 9), 80);
         PutRaw(KeyCodec.EncodeKey("abcdefgh/a"u8, 7), 80);
 
         var result = Check(Region("abcdefgh/z", ""), maxSize: 150, splitSize: 50);
 
         result.ApproximateSize.Should().BeGreaterThan(150);
-        result.SplitKey.Should().BeNull("a split key before the region's start would be outside the region");
+        result.SplitKey.Should().Equal("abcdefgi"u8.ToArray(), "a split key at or before the region's start would be outside the region");
     }
 
     private SplitCheckResult Check(Region region, ulong maxSize, ulong splitSize)

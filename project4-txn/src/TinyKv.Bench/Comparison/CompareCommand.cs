@@ -13,7 +13,7 @@ public static class CompareCommand
         var warmup = new Option<double>("--warmup") { Description = "Warm-up seconds before each round (not counted)", DefaultValueFactory = _ => defaults.Warmup.TotalSeconds };
         var maxOps = new Option<long>("--max-ops") { Description = "Operations one round issues at most", DefaultValueFactory = _ => defaults.MaxOperations };
         var keys = new Option<int>("--keys") { Description = "Distinct keys (the get rounds preload them once)", DefaultValueFactory = _ => defaults.Keys };
-        var keySize = new Option<int>("--key-size") { Description = "Key size in bytes (8 by default: longer keys break transactions on the multi-region cluster, see docs/benchmarks.md)", DefaultValueFactory = _ => defaults.KeySize };
+        var keySize = new Option<int>("--key-size") { Description = "Key size in bytes (8 by default: transactional data splits only between keys that differ in their first 8 bytes, see docs/benchmarks.md)", DefaultValueFactory = _ => defaults.KeySize };
         var connections = new Option<int>("--connections") { Description = "gRPC channels per endpoint", DefaultValueFactory = _ => defaults.Connections };
         var deadline = new Option<double>("--deadline") { Description = "Deadline of each request, in seconds", DefaultValueFactory = _ => defaults.Deadline.TotalSeconds };
         var putClients = new Option<string>("--put-clients") { Description = "Client counts of the put rounds", DefaultValueFactory = _ => string.Join(",", defaults.PutClients) };
