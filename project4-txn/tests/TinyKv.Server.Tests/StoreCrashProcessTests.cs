@@ -13,11 +13,12 @@ using Xunit.Abstractions;
 namespace TinyKv.Server.Tests;
 
 /// <summary>
-/// Stores crashing under a mixed load on real processes: a <c>tinyscheduler-server</c> and three
-/// <c>tinykv-server --scheduler</c> processes whose regions split small; bank transfers between
-/// accounts in several regions and raw reads and writes of shared registers run while one store
-/// (picked by the seed) is killed with SIGKILL and started again, then the store leading the most
-/// regions. Afterwards the money adds up (every transfer all or nothing across regions), no
+/// Stores failing under a mixed load on real processes: a <c>tinyscheduler-server</c> and three
+/// <c>tinykv-server --scheduler --fault-injection</c> processes whose regions split small; bank
+/// transfers between accounts in several regions and raw reads and writes of shared registers
+/// run while one store (picked by the seed) is killed with SIGKILL and started again, then the
+/// store leading the most regions, and then the store leading the most regions is cut off the
+/// network for a while and healed. Afterwards the money adds up (every transfer all or nothing across regions), no
 /// balance is negative, and the registers' history, reads after the faults included, linearizes
 /// per key (so no acknowledged write is lost). Bounded in operations and time; every process is
 /// killed by id at the end.
@@ -28,16 +29,16 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
     private const int Accounts = 12;
     private const long Opening = 100;
     private const int TransferWorkers = 3;
-    private const int TransfersPerWorker = 40;
+    private const int MaxTransfersPerWorker = 400;
     private const int Registers = 4;
     private const int RegisterClients = 2;
-    private const int RegisterOpsPerClient = 80;
+    private const int MaxRegisterOpsPerClient = 800;
     private readonly TempDirectory _data = new("tinykv-store-crash");
 
     public void Dispose() => _data.Dispose();
 
     [Fact]
-    public async Task Crashing_stores_under_transfers_and_register_traffic_keeps_the_total_and_a_linearizable_history()
+    public async Task Crashing_and_isolating_stores_under_transfers_and_register_traffic_keeps_the_total_and_a_linearizable_history()
     {
         var ports = ReplicatedCluster.FreePorts(3);
         var processes = new List<ServerProcess>();
@@ -49,7 +50,7 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
             {
                 var store = ServerProcess.Start(
                     _data.Combine($"store-{i}"), "--scheduler", scheduler.Address, "--addr", $"127.0.0.1:{ports[i]}",
-                    "--raft-tick-ms", "20", "--region-max-size", "2048", "--region-split-size", "1024");
+                    "--raft-tick-ms", "20", "--region-max-size", "2048", "--region-split-size", "1024", "--fault-injection");
                 processes.Add(store);
                 return store;
             }
@@ -61,6 +62,7 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
             await bank.OpenAsync(cluster);
 
             // The registers: raw keys every register client reads and writes, each attempt in the history.
+            using var faultsOver = new CancellationTokenSource(); // the load runs until the faults are over (bounded in count)
             var clock = Stopwatch.StartNew();
             var history = new HistoryRecorder(() => (long)clock.Elapsed.TotalMicroseconds);
             var recording = new Lock(); // the recorder is single-threaded; the clients are not
@@ -84,7 +86,7 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
             async Task RegisterClientAsync(int client)
             {
                 var random = new Random(unchecked((int)TestSeed.Value) ^ (client + 1) * 7919);
-                for (var j = 0; j < RegisterOpsPerClient; j++)
+                for (var j = 0; j < MaxRegisterOpsPerClient && !faultsOver.IsCancellationRequested; j++)
                 {
                     var key = $"key-{random.Next(Registers) * FillerKeys / Registers + 1:D4}/register";
                     var write = random.Next(2) == 0;
@@ -114,7 +116,7 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
                 .Select(w => Task.Run(async () =>
                 {
                     var random = new Random(unchecked((int)TestSeed.Value) + w);
-                    for (var t = 0; t < TransfersPerWorker; t++)
+                    for (var t = 0; t < MaxTransfersPerWorker && !faultsOver.IsCancellationRequested; t++)
                     {
                         await bank.TransferAsync(cluster, random);
                     }
@@ -131,11 +133,26 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
             await WhileLoadRunsAsync(finished, () => bank.Committed >= committedBefore + 5, "five more transfers to commit after the first crash");
             var busiest = await BusiestStoreAsync(cluster, stores);
             await CrashAndRestartAsync(busiest);
+            committedBefore = bank.Committed;
+            await WhileLoadRunsAsync(finished, () => bank.Committed >= committedBefore + 5, "five more transfers to commit after the second crash");
+            var cutOff = await BusiestStoreAsync(cluster, stores);
+            using (var channel = Grpc.Net.Client.GrpcChannel.ForAddress(stores[cutOff].Url))
+            {
+                var debug = new Proto.Debugpb.Debug.DebugClient(channel);
+                await debug.IsolateAsync(new Proto.Debugpb.IsolateRequest { Isolated = true });
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                finished.IsCompleted.Should().BeFalse("the load still runs while the store is cut off");
+                await debug.IsolateAsync(new Proto.Debugpb.IsolateRequest { Isolated = false });
+            }
+
+            committedBefore = bank.Committed;
+            await WhileLoadRunsAsync(finished, () => bank.Committed >= committedBefore + 5, "five more transfers to commit after the store is healed");
+            await faultsOver.CancelAsync();
 
             await finished.WaitAsync(TimeSpan.FromMinutes(4));
-            output.WriteLine($"crashed store {first + 1}, then store {busiest + 1}; transfers: {bank.Committed} committed, {bank.Conflicts} conflicted, {bank.Unknown} unknown; register writes acknowledged: {acknowledged}");
+            output.WriteLine($"crashed store {first + 1}, then store {busiest + 1}, isolated store {cutOff + 1}; transfers: {bank.Committed} committed, {bank.Conflicts} conflicted, {bank.Unknown} unknown; register writes acknowledged: {acknowledged}");
 
-            bank.Committed.Should().BeGreaterThan(TransferWorkers * TransfersPerWorker / 4, $"transfers go on around the crashes ({bank.Conflicts} conflicted, {bank.Unknown} unknown)");
+            bank.Committed.Should().BeGreaterThan(20, $"transfers go on around the faults ({bank.Conflicts} conflicted, {bank.Unknown} unknown)");
             acknowledged.Should().BePositive("register writes go on around the crashes");
             var balances = await bank.AuditAsync(cluster);
             balances.Should().OnlyContain(b => b >= 0, "no transfer overdraws");

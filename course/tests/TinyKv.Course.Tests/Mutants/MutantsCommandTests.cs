@@ -22,7 +22,8 @@ public sealed class MutantsCommandTests : IDisposable
             .Tests("2B", "Basic2BTests.OnePartition", "Basic2BTests.Persist", "Basic2BTests.Unreliable", "Basic2BTests.Concurrent", "Basic2BTests.Basic")
             .Tests("2C", "Snapshot2CTests.OneSnapshot")
             .Tests("3B", "ConfChange3BTests.BasicConfChange", "Split3BTests.OneSplit")
-            .Tests("3C", "RegionHeartbeatTests.Region_with_a_stale_version_is_refused", "BalanceRegionTests.Replicas3_moves_a_peer_off_the_fullest_store_to_the_emptiest_store_without_one");
+            .Tests("3C", "RegionHeartbeatTests.Region_with_a_stale_version_is_refused", "BalanceRegionTests.Replicas3_moves_a_peer_off_the_fullest_store_to_the_emptiest_store_without_one")
+            .Tests("4C", "LostUpdateTests.No_two_increments_read_the_same_value", "BankTests.Bank_keeps_its_total_over_many_seeds");
     }
 
     public void Dispose()
@@ -43,6 +44,7 @@ public sealed class MutantsCommandTests : IDisposable
                 "2B" => "Basic2BTests.Persist",
                 "2C" => "Snapshot2CTests.OneSnapshot",
                 "3B" => "Split3BTests.OneSplit",
+                "4C" => "BankTests.Bank_keeps_its_total_over_many_seeds",
                 _ => "RegionHeartbeatTests.Region_with_a_stale_version_is_refused",
             });
         }
