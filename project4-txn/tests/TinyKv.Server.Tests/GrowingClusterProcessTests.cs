@@ -25,71 +25,44 @@ public sealed class GrowingClusterProcessTests : IDisposable
     [Fact]
     public async Task Data_splits_into_regions_a_fourth_store_receives_some_and_the_client_map_is_the_schedulers()
     {
-        var ports = ReplicatedCluster.FreePorts(4);
-        var processes = new List<ServerProcess>();
-        try
+        using var processes = await SchedulerProcesses.StartAsync(_data, 3, "--region-max-size", "1024", "--region-split-size", "512");
+        await using var cluster = ClusterClient.Connect([processes.Scheduler.Url], new RegionClientOptions { MaxAttempts = 60 });
+        await SchedulerClusterHarness.FillUntilSplitAsync(cluster, Keys, regions: 4);
+        await ReadsEveryKeyAsync(cluster);
+
+        // The fourth store joins empty; balance-region moves replicas to it.
+        var fourth = processes.StartStore();
+        var newcomer = await SchedulerClusterHarness.WaitForAsync("the fourth store to register", async () =>
         {
-            var scheduler = ServerProcess.StartProgram("tinyscheduler-server", _data.Combine("scheduler"), "--addr", "127.0.0.1:0", "--patrol-interval-ms", "50");
-            processes.Add(scheduler);
-            ServerProcess StartStore(int i)
-            {
-                var store = ServerProcess.Start(
-                    _data.Combine($"store-{i}"), "--scheduler", scheduler.Address, "--addr", $"127.0.0.1:{ports[i]}",
-                    "--raft-tick-ms", "20", "--region-max-size", "1024", "--region-split-size", "512");
-                processes.Add(store);
-                return store;
-            }
-
-            for (var i = 0; i < 3; i++)
-            {
-                StartStore(i);
-            }
-
-            await using var cluster = ClusterClient.Connect([scheduler.Url], new RegionClientOptions { MaxAttempts = 60 });
-            await SchedulerClusterHarness.FillUntilSplitAsync(cluster, Keys, regions: 4);
-            await ReadsEveryKeyAsync(cluster);
-
-            // The fourth store joins empty; balance-region moves replicas to it.
-            var fourth = StartStore(3);
-            var newcomer = await SchedulerClusterHarness.WaitForAsync("the fourth store to register", async () =>
-            {
-                var all = await cluster.Scheduler.CallAsync((c, h, o) => c.GetAllStoresAsync(new GetAllStoresRequest { Header = h }, o).ResponseAsync);
-                return all.Stores.FirstOrDefault(s => s.Address == fourth.Address);
-            });
-            var settled = await SchedulerClusterHarness.WaitForAsync("the fourth store to hold at least 2 regions and the map to stop changing for 2 s", async () =>
-            {
-                var first = await RegionsAsync(cluster);
-                if (first.Regions.Count(r => r.Peers.Any(p => p.StoreId == newcomer.Id)) < 2 || !first.Regions.All(r => r.Peers.Count == 3))
-                {
-                    return null;
-                }
-
-                await Task.Delay(TimeSpan.FromSeconds(2));
-                var second = await RegionsAsync(cluster);
-                return first.Regions.SequenceEqual(second.Regions) ? second : null;
-            }, TimeSpan.FromMinutes(2));
-
-            settled.Regions.Count.Should().BeGreaterThanOrEqualTo(4);
-            for (var i = 1; i < settled.Regions.Count; i++)
-            {
-                settled.Regions[i].StartKey.Should().Equal(settled.Regions[i - 1].EndKey, "the regions tile the key space");
-            }
-
-            await ReadsEveryKeyAsync(cluster);
-
-            // A fresh client learns the regions as it scans: the same ids, key ranges and epochs.
-            await using var fresh = ClusterClient.Connect([scheduler.Url], new RegionClientOptions { MaxAttempts = 60 });
-            (await fresh.Raw.ScanAsync(ByteString.Empty, Keys + 10)).Should().HaveCount(Keys);
-            fresh.Regions.Regions.Select(l => (l.Region.Id, l.Region.StartKey, l.Region.EndKey, l.Region.RegionEpoch))
-                .Should().Equal(settled.Regions.Select(r => (r.Id, r.StartKey, r.EndKey, r.RegionEpoch)));
-        }
-        finally
+            var all = await cluster.Scheduler.CallAsync((c, h, o) => c.GetAllStoresAsync(new GetAllStoresRequest { Header = h }, o).ResponseAsync);
+            return all.Stores.FirstOrDefault(s => s.Address == fourth.Address);
+        });
+        var settled = await SchedulerClusterHarness.WaitForAsync("the fourth store to hold at least 2 regions and the map to stop changing for 2 s", async () =>
         {
-            foreach (var process in processes)
+            var first = await RegionsAsync(cluster);
+            if (first.Regions.Count(r => r.Peers.Any(p => p.StoreId == newcomer.Id)) < 2 || !first.Regions.All(r => r.Peers.Count == 3))
             {
-                process.Dispose();
+                return null;
             }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var second = await RegionsAsync(cluster);
+            return first.Regions.SequenceEqual(second.Regions) ? second : null;
+        }, TimeSpan.FromMinutes(2));
+
+        settled.Regions.Count.Should().BeGreaterThanOrEqualTo(4);
+        for (var i = 1; i < settled.Regions.Count; i++)
+        {
+            settled.Regions[i].StartKey.Should().Equal(settled.Regions[i - 1].EndKey, "the regions tile the key space");
         }
+
+        await ReadsEveryKeyAsync(cluster);
+
+        // A fresh client learns the regions as it scans: the same ids, key ranges and epochs.
+        await using var fresh = ClusterClient.Connect([processes.Scheduler.Url], new RegionClientOptions { MaxAttempts = 60 });
+        (await fresh.Raw.ScanAsync(ByteString.Empty, Keys + 10)).Should().HaveCount(Keys);
+        fresh.Regions.Regions.Select(l => (l.Region.Id, l.Region.StartKey, l.Region.EndKey, l.Region.RegionEpoch))
+            .Should().Equal(settled.Regions.Select(r => (r.Id, r.StartKey, r.EndKey, r.RegionEpoch)));
     }
 
     private static async Task ReadsEveryKeyAsync(ClusterClient cluster)

@@ -1,13 +1,10 @@
 using System.Diagnostics;
 using FluentAssertions;
 using Google.Protobuf;
-using Grpc.Net.Client;
 using TinyKv.Client.Regions;
-using TinyKv.Proto.Schedulerpb;
 using TinyKv.TestKit;
 using TinyKv.TestKit.Linearizability;
 using Xunit;
-using SchedulerClient = TinyKv.Proto.Schedulerpb.Scheduler.SchedulerClient;
 
 namespace TinyKv.Server.Tests;
 
@@ -28,105 +25,64 @@ public sealed class SchedulerProcessTests : IDisposable
     [Fact]
     public async Task Killing_the_store_that_leads_most_regions_under_load_loses_no_acknowledged_write()
     {
-        var ports = ReplicatedCluster.FreePorts(3);
-        var processes = new List<ServerProcess>();
-        try
+        using var cluster = await SchedulerProcesses.StartAsync(_data, 3, "--region-max-size", "2048", "--region-split-size", "1024");
+        using var client = RawKvClient.Connect(cluster.Scheduler.Url, new RegionClientOptions { MaxAttempts = 40 });
+
+        // Clients write their own keys one after another; each attempt goes into the history.
+        var clock = Stopwatch.StartNew();
+        var history = new HistoryRecorder(() => (long)clock.Elapsed.TotalMicroseconds);
+        var recording = new Lock(); // the recorder is the simulator's, single-threaded; the writers are not
+        var acknowledged = 0;
+        async Task WriteAsync(int cli)
         {
-            var scheduler = ServerProcess.StartProgram("tinyscheduler-server", _data.Combine("scheduler"), "--addr", "127.0.0.1:0", "--patrol-interval-ms", "50");
-            processes.Add(scheduler);
-            ServerProcess StartStore(int i)
+            for (var j = 0; j < WritesPerClient; j++)
             {
-                var store = ServerProcess.Start(
-                    _data.Combine($"store-{i}"), "--scheduler", scheduler.Address, "--addr", $"127.0.0.1:{ports[i]}",
-                    "--raft-tick-ms", "20", "--region-max-size", "2048", "--region-split-size", "1024");
-                processes.Add(store);
-                return store;
-            }
-
-            var stores = Enumerable.Range(0, 3).Select(StartStore).ToList();
-            using var client = RawKvClient.Connect(scheduler.Url, new RegionClientOptions { MaxAttempts = 40 });
-
-            // Clients write their own keys one after another; each attempt goes into the history.
-            var clock = Stopwatch.StartNew();
-            var history = new HistoryRecorder(() => (long)clock.Elapsed.TotalMicroseconds);
-            var recording = new Lock(); // the recorder is the simulator's, single-threaded; the writers are not
-            var acknowledged = 0;
-            async Task WriteAsync(int cli)
-            {
-                for (var j = 0; j < WritesPerClient; j++)
+                var (key, value) = ($"c{cli}-{j:D4}", $"value {cli} {j} {new string('x', 24)}");
+                OperationId id;
+                lock (recording)
                 {
-                    var (key, value) = ($"c{cli}-{j:D4}", $"value {cli} {j} {new string('x', 24)}");
-                    OperationId id;
+                    id = history.Invoke(cli, KvInput.Put(key, value));
+                }
+
+                try
+                {
+                    await client.PutAsync(ByteString.CopyFromUtf8(key), ByteString.CopyFromUtf8(value));
                     lock (recording)
                     {
-                        id = history.Invoke(cli, KvInput.Put(key, value));
+                        history.Return(id, KvOutput.None);
                     }
 
-                    try
-                    {
-                        await client.PutAsync(ByteString.CopyFromUtf8(key), ByteString.CopyFromUtf8(value));
-                        lock (recording)
-                        {
-                            history.Return(id, KvOutput.None);
-                        }
-
-                        Interlocked.Increment(ref acknowledged);
-                    }
-                    catch (RegionUnavailableException)
-                    {
-                        // Unknown outcome: the write stays open in the history (it may or may not have happened).
-                    }
+                    Interlocked.Increment(ref acknowledged);
                 }
-            }
-
-            var writers = Enumerable.Range(0, Clients).Select(cli => Task.Run(() => WriteAsync(cli))).ToList();
-
-            // Once the data has split, kill the store leading the most regions, and start it again.
-            using var channel = GrpcChannel.ForAddress(scheduler.Url);
-            var (regions, addresses) = await RegionsWhenAsync(channel, scan => scan.Regions.Count >= 3, "the data to split into at least 3 regions");
-            var busiest = regions.Leaders.Where(l => l.StoreId > 0).GroupBy(l => l.StoreId).OrderByDescending(g => g.Count()).First().Key;
-            var victim = stores.FindIndex(s => s.Address == addresses[busiest]);
-            victim.Should().BeGreaterThanOrEqualTo(0, "the store leading most regions is one of ours");
-            stores[victim].Kill();
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            stores[victim] = StartStore(victim);
-
-            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(3));
-            acknowledged.Should().BeGreaterThan(Clients * WritesPerClient / 2, "most writes succeed despite the crash");
-
-            // Every acknowledged write reads back; reads go into the history too, which must linearize.
-            for (var cli = 0; cli < Clients; cli++)
-            {
-                for (var j = 0; j < WritesPerClient; j++)
+                catch (RegionUnavailableException)
                 {
-                    var key = $"c{cli}-{j:D4}";
-                    var id = history.Invoke(Clients + cli, KvInput.Get(key));
-                    var value = await client.GetAsync(ByteString.CopyFromUtf8(key));
-                    history.Return(id, KvOutput.Read(value?.ToStringUtf8()));
+                    // Unknown outcome: the write stays open in the history (it may or may not have happened).
                 }
             }
-
-            var report = history.ToHistory().AssertLinearizable();
-            report.OperationCount.Should().Be(2 * Clients * WritesPerClient);
         }
-        finally
+
+        var writers = Enumerable.Range(0, Clients).Select(cli => Task.Run(() => WriteAsync(cli))).ToList();
+
+        // Once the data has split, kill the store leading the most regions, and start it again.
+        var (_, victim, _) = await cluster.BusiestStoreAsync(scan => scan.Regions.Count >= 3, "the data to split into at least 3 regions");
+        await cluster.CrashAndRestartAsync(victim, TimeSpan.FromSeconds(2));
+
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(3));
+        acknowledged.Should().BeGreaterThan(Clients * WritesPerClient / 2, "most writes succeed despite the crash");
+
+        // Every acknowledged write reads back; reads go into the history too, which must linearize.
+        for (var cli = 0; cli < Clients; cli++)
         {
-            foreach (var process in processes)
+            for (var j = 0; j < WritesPerClient; j++)
             {
-                process.Dispose();
+                var key = $"c{cli}-{j:D4}";
+                var id = history.Invoke(Clients + cli, KvInput.Get(key));
+                var value = await client.GetAsync(ByteString.CopyFromUtf8(key));
+                history.Return(id, KvOutput.Read(value?.ToStringUtf8()));
             }
         }
-    }
 
-    /// <summary>The regions once <paramref name="wanted"/> holds of them, and every store's address by id.</summary>
-    private static async Task<(ScanRegionsResponse Regions, Dictionary<ulong, string> Addresses)> RegionsWhenAsync(GrpcChannel channel, Func<ScanRegionsResponse, bool> wanted, string what)
-    {
-        var client = new SchedulerClient(channel);
-        var members = await client.GetMembersAsync(new GetMembersRequest { Header = new RequestHeader() });
-        var header = new RequestHeader { ClusterId = members.Header.ClusterId };
-        var scan = await SchedulerClusterHarness.WaitForAsync(what, async () =>
-            await client.ScanRegionsAsync(new ScanRegionsRequest { Header = header, StartKey = ByteString.Empty, Limit = 1000 }) is var found && wanted(found) ? found : null);
-        var stores = await client.GetAllStoresAsync(new GetAllStoresRequest { Header = header });
-        return (scan, stores.Stores.ToDictionary(store => store.Id, store => store.Address));
+        var report = history.ToHistory().AssertLinearizable();
+        report.OperationCount.Should().Be(2 * Clients * WritesPerClient);
     }
 }

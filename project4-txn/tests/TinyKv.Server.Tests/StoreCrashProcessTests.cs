@@ -4,7 +4,6 @@ using Google.Protobuf;
 using TinyKv.Client;
 using TinyKv.Client.Regions;
 using TinyKv.Client.Scheduling;
-using TinyKv.Proto.Schedulerpb;
 using TinyKv.TestKit;
 using TinyKv.TestKit.Linearizability;
 using Xunit;
@@ -40,148 +39,118 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
     [Fact]
     public async Task Crashing_and_isolating_stores_under_transfers_and_register_traffic_keeps_the_total_and_a_linearizable_history()
     {
-        var ports = ReplicatedCluster.FreePorts(3);
-        var processes = new List<ServerProcess>();
-        try
+        using var processes = await SchedulerProcesses.StartAsync(_data, 3, "--region-max-size", "2048", "--region-split-size", "1024", "--fault-injection");
+        await using var cluster = ClusterClient.Connect([processes.Scheduler.Url], new RegionClientOptions { MaxAttempts = 60 });
+        await SchedulerClusterHarness.FillUntilSplitAsync(cluster, FillerKeys, regions: 4);
+        var bank = new Bank(Bank.Keys(Enumerable.Range(0, Accounts).Select(i => $"key-{i * FillerKeys / Accounts:D4}/account")), Opening);
+        await bank.OpenAsync(cluster);
+
+        // The registers: raw keys every register client reads and writes, each attempt in the history.
+        using var faultsOver = new CancellationTokenSource(); // the load runs until the faults are over (bounded in count)
+        var clock = Stopwatch.StartNew();
+        var history = new HistoryRecorder(() => (long)clock.Elapsed.TotalMicroseconds);
+        var recording = new Lock(); // the recorder is single-threaded; the clients are not
+        var acknowledged = 0;
+        OperationId Invoke(int client, KvInput input)
         {
-            var scheduler = ServerProcess.StartProgram("tinyscheduler-server", _data.Combine("scheduler"), "--addr", "127.0.0.1:0", "--patrol-interval-ms", "50");
-            processes.Add(scheduler);
-            ServerProcess StartStore(int i)
+            lock (recording)
             {
-                var store = ServerProcess.Start(
-                    _data.Combine($"store-{i}"), "--scheduler", scheduler.Address, "--addr", $"127.0.0.1:{ports[i]}",
-                    "--raft-tick-ms", "20", "--region-max-size", "2048", "--region-split-size", "1024", "--fault-injection");
-                processes.Add(store);
-                return store;
-            }
-
-            var stores = Enumerable.Range(0, 3).Select(StartStore).ToList();
-            await using var cluster = ClusterClient.Connect([scheduler.Url], new RegionClientOptions { MaxAttempts = 60 });
-            await SchedulerClusterHarness.FillUntilSplitAsync(cluster, FillerKeys, regions: 4);
-            var bank = new Bank(Bank.Keys(Enumerable.Range(0, Accounts).Select(i => $"key-{i * FillerKeys / Accounts:D4}/account")), Opening);
-            await bank.OpenAsync(cluster);
-
-            // The registers: raw keys every register client reads and writes, each attempt in the history.
-            using var faultsOver = new CancellationTokenSource(); // the load runs until the faults are over (bounded in count)
-            var clock = Stopwatch.StartNew();
-            var history = new HistoryRecorder(() => (long)clock.Elapsed.TotalMicroseconds);
-            var recording = new Lock(); // the recorder is single-threaded; the clients are not
-            var acknowledged = 0;
-            OperationId Invoke(int client, KvInput input)
-            {
-                lock (recording)
-                {
-                    return history.Invoke(client, input);
-                }
-            }
-
-            void Return(OperationId id, KvOutput output)
-            {
-                lock (recording)
-                {
-                    history.Return(id, output);
-                }
-            }
-
-            async Task RegisterClientAsync(int client)
-            {
-                var random = new Random(unchecked((int)TestSeed.Value) ^ (client + 1) * 7919);
-                for (var j = 0; j < MaxRegisterOpsPerClient && !faultsOver.IsCancellationRequested; j++)
-                {
-                    var key = $"key-{random.Next(Registers) * FillerKeys / Registers + 1:D4}/register";
-                    var write = random.Next(2) == 0;
-                    var value = $"{client}-{j}";
-                    var id = Invoke(client, write ? KvInput.Put(key, value) : KvInput.Get(key));
-                    try
-                    {
-                        if (write)
-                        {
-                            await cluster.Raw.PutAsync(ByteString.CopyFromUtf8(key), ByteString.CopyFromUtf8(value));
-                            Return(id, KvOutput.None);
-                            Interlocked.Increment(ref acknowledged);
-                        }
-                        else
-                        {
-                            Return(id, KvOutput.Read((await cluster.Raw.GetAsync(ByteString.CopyFromUtf8(key)))?.ToStringUtf8()));
-                        }
-                    }
-                    catch (Exception ex) when (ex is RegionUnavailableException or SchedulerUnavailableException)
-                    {
-                        // Unknown outcome: the operation stays open in the history.
-                    }
-                }
-            }
-
-            var load = Enumerable.Range(0, TransferWorkers)
-                .Select(w => Task.Run(async () =>
-                {
-                    var random = new Random(unchecked((int)TestSeed.Value) + w);
-                    for (var t = 0; t < MaxTransfersPerWorker && !faultsOver.IsCancellationRequested; t++)
-                    {
-                        await bank.TransferAsync(cluster, random);
-                    }
-                }))
-                .Concat(Enumerable.Range(0, RegisterClients).Select(c => Task.Run(() => RegisterClientAsync(c))))
-                .ToList();
-            var finished = Task.WhenAll(load);
-
-            // First a store the seed picks, then the one leading the most regions: killed, then started again.
-            await WhileLoadRunsAsync(finished, () => bank.Committed >= 5, "five transfers to commit");
-            var first = (int)(TestSeed.Value % 3);
-            await CrashAndRestartAsync(first);
-            var committedBefore = bank.Committed;
-            await WhileLoadRunsAsync(finished, () => bank.Committed >= committedBefore + 5, "five more transfers to commit after the first crash");
-            var busiest = await BusiestStoreAsync(cluster, stores);
-            await CrashAndRestartAsync(busiest);
-            committedBefore = bank.Committed;
-            await WhileLoadRunsAsync(finished, () => bank.Committed >= committedBefore + 5, "five more transfers to commit after the second crash");
-            var cutOff = await BusiestStoreAsync(cluster, stores);
-            using (var channel = Grpc.Net.Client.GrpcChannel.ForAddress(stores[cutOff].Url))
-            {
-                var debug = new Proto.Debugpb.Debug.DebugClient(channel);
-                await debug.IsolateAsync(new Proto.Debugpb.IsolateRequest { Isolated = true });
-                await Task.Delay(TimeSpan.FromSeconds(3));
-                finished.IsCompleted.Should().BeFalse("the load still runs while the store is cut off");
-                await debug.IsolateAsync(new Proto.Debugpb.IsolateRequest { Isolated = false });
-            }
-
-            committedBefore = bank.Committed;
-            await WhileLoadRunsAsync(finished, () => bank.Committed >= committedBefore + 5, "five more transfers to commit after the store is healed");
-            await faultsOver.CancelAsync();
-
-            await finished.WaitAsync(TimeSpan.FromMinutes(4));
-            output.WriteLine($"crashed store {first + 1}, then store {busiest + 1}, isolated store {cutOff + 1}; transfers: {bank.Committed} committed, {bank.Conflicts} conflicted, {bank.Unknown} unknown; register writes acknowledged: {acknowledged}");
-
-            bank.Committed.Should().BeGreaterThan(20, $"transfers go on around the faults ({bank.Conflicts} conflicted, {bank.Unknown} unknown)");
-            acknowledged.Should().BePositive("register writes go on around the crashes");
-            var balances = await bank.AuditAsync(cluster);
-            balances.Should().OnlyContain(b => b >= 0, "no transfer overdraws");
-            balances.Sum().Should().Be(bank.Total, "every transfer, committed or not, moved money all or nothing across regions");
-
-            // Every register read back after the faults: the history with these reads must linearize.
-            for (var r = 0; r < Registers; r++)
-            {
-                var key = $"key-{r * FillerKeys / Registers + 1:D4}/register";
-                var id = Invoke(RegisterClients, KvInput.Get(key));
-                Return(id, KvOutput.Read((await cluster.Raw.GetAsync(ByteString.CopyFromUtf8(key)))?.ToStringUtf8()));
-            }
-
-            history.ToHistory().AssertLinearizable();
-
-            async Task CrashAndRestartAsync(int index)
-            {
-                stores[index].Kill();
-                await Task.Delay(TimeSpan.FromSeconds(1.5));
-                stores[index] = StartStore(index);
+                return history.Invoke(client, input);
             }
         }
-        finally
+
+        void Return(OperationId id, KvOutput output)
         {
-            foreach (var process in processes)
+            lock (recording)
             {
-                process.Dispose();
+                history.Return(id, output);
             }
         }
+
+        async Task RegisterClientAsync(int client)
+        {
+            var random = new Random(unchecked((int)TestSeed.Value) ^ (client + 1) * 7919);
+            for (var j = 0; j < MaxRegisterOpsPerClient && !faultsOver.IsCancellationRequested; j++)
+            {
+                var key = $"key-{random.Next(Registers) * FillerKeys / Registers + 1:D4}/register";
+                var write = random.Next(2) == 0;
+                var value = $"{client}-{j}";
+                var id = Invoke(client, write ? KvInput.Put(key, value) : KvInput.Get(key));
+                try
+                {
+                    if (write)
+                    {
+                        await cluster.Raw.PutAsync(ByteString.CopyFromUtf8(key), ByteString.CopyFromUtf8(value));
+                        Return(id, KvOutput.None);
+                        Interlocked.Increment(ref acknowledged);
+                    }
+                    else
+                    {
+                        Return(id, KvOutput.Read((await cluster.Raw.GetAsync(ByteString.CopyFromUtf8(key)))?.ToStringUtf8()));
+                    }
+                }
+                catch (Exception ex) when (ex is RegionUnavailableException or SchedulerUnavailableException)
+                {
+                    // Unknown outcome: the operation stays open in the history.
+                }
+            }
+        }
+
+        var load = Enumerable.Range(0, TransferWorkers)
+            .Select(w => Task.Run(async () =>
+            {
+                var random = new Random(unchecked((int)TestSeed.Value) + w);
+                for (var t = 0; t < MaxTransfersPerWorker && !faultsOver.IsCancellationRequested; t++)
+                {
+                    await bank.TransferAsync(cluster, random);
+                }
+            }))
+            .Concat(Enumerable.Range(0, RegisterClients).Select(c => Task.Run(() => RegisterClientAsync(c))))
+            .ToList();
+        var finished = Task.WhenAll(load);
+
+        // First a store the seed picks, then the one leading the most regions: killed, then started again.
+        await WhileLoadRunsAsync(finished, () => bank.Committed >= 5, "five transfers to commit");
+        var first = (int)(TestSeed.Value % 3);
+        await processes.CrashAndRestartAsync(first, TimeSpan.FromSeconds(1.5));
+        var committedBefore = bank.Committed;
+        await WhileLoadRunsAsync(finished, () => bank.Committed >= committedBefore + 5, "five more transfers to commit after the first crash");
+        var (_, busiest, _) = await processes.BusiestStoreAsync(_ => true, "the region map");
+        await processes.CrashAndRestartAsync(busiest, TimeSpan.FromSeconds(1.5));
+        committedBefore = bank.Committed;
+        await WhileLoadRunsAsync(finished, () => bank.Committed >= committedBefore + 5, "five more transfers to commit after the second crash");
+        var (_, cutOff, _) = await processes.BusiestStoreAsync(_ => true, "the region map");
+        using (var channel = Grpc.Net.Client.GrpcChannel.ForAddress(processes.Stores[cutOff].Url))
+        {
+            var debug = new Proto.Debugpb.Debug.DebugClient(channel);
+            await debug.IsolateAsync(new Proto.Debugpb.IsolateRequest { Isolated = true });
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            finished.IsCompleted.Should().BeFalse("the load still runs while the store is cut off");
+            await debug.IsolateAsync(new Proto.Debugpb.IsolateRequest { Isolated = false });
+        }
+
+        committedBefore = bank.Committed;
+        await WhileLoadRunsAsync(finished, () => bank.Committed >= committedBefore + 5, "five more transfers to commit after the store is healed");
+        await faultsOver.CancelAsync();
+
+        await finished.WaitAsync(TimeSpan.FromMinutes(4));
+        output.WriteLine($"crashed store {first + 1}, then store {busiest + 1}, isolated store {cutOff + 1}; transfers: {bank.Committed} committed, {bank.Conflicts} conflicted, {bank.Unknown} unknown; register writes acknowledged: {acknowledged}");
+
+        bank.Committed.Should().BeGreaterThan(20, $"transfers go on around the faults ({bank.Conflicts} conflicted, {bank.Unknown} unknown)");
+        acknowledged.Should().BePositive("register writes go on around the crashes");
+        var balances = await bank.AuditAsync(cluster);
+        balances.Should().OnlyContain(b => b >= 0, "no transfer overdraws");
+        balances.Sum().Should().Be(bank.Total, "every transfer, committed or not, moved money all or nothing across regions");
+
+        // Every register read back after the faults: the history with these reads must linearize.
+        for (var r = 0; r < Registers; r++)
+        {
+            var key = $"key-{r * FillerKeys / Registers + 1:D4}/register";
+            var id = Invoke(RegisterClients, KvInput.Get(key));
+            Return(id, KvOutput.Read((await cluster.Raw.GetAsync(ByteString.CopyFromUtf8(key)))?.ToStringUtf8()));
+        }
+
+        history.ToHistory().AssertLinearizable();
     }
 
     /// <summary>Waits, bounded, until <paramref name="reached"/> holds; fails if the load ends first.</summary>
@@ -203,17 +172,5 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
 
             await Task.Delay(50);
         }
-    }
-
-    /// <summary>The index in <paramref name="stores"/> of the store that leads the most regions, by the scheduler's map.</summary>
-    private static async Task<int> BusiestStoreAsync(ClusterClient cluster, IReadOnlyList<ServerProcess> stores)
-    {
-        var regions = await cluster.Scheduler.CallAsync((c, h, o) => c.ScanRegionsAsync(new ScanRegionsRequest { Header = h, StartKey = ByteString.Empty, Limit = 1000 }, o).ResponseAsync);
-        var addresses = await cluster.Scheduler.CallAsync((c, h, o) => c.GetAllStoresAsync(new GetAllStoresRequest { Header = h }, o).ResponseAsync);
-        var busiest = regions.Leaders.Where(l => l.StoreId > 0).GroupBy(l => l.StoreId).OrderByDescending(g => g.Count()).First().Key;
-        var address = addresses.Stores.Single(s => s.Id == busiest).Address;
-        var index = stores.ToList().FindIndex(s => s.Address == address);
-        index.Should().BeGreaterThanOrEqualTo(0, "the store leading most regions is one of ours");
-        return index;
     }
 }

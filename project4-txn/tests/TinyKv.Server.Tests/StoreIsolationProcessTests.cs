@@ -6,13 +6,11 @@ using Grpc.Net.Client;
 using TinyKv.Client.Regions;
 using TinyKv.Proto.Debugpb;
 using TinyKv.Proto.Kvrpcpb;
-using TinyKv.Proto.Schedulerpb;
 using TinyKv.TestKit;
 using TinyKv.TestKit.Linearizability;
 using Xunit;
 using Xunit.Abstractions;
 using DebugClient = TinyKv.Proto.Debugpb.Debug.DebugClient;
-using SchedulerClient = TinyKv.Proto.Schedulerpb.Scheduler.SchedulerClient;
 using TinyKvClient = TinyKv.Proto.Tinykvpb.TinyKv.TinyKvClient;
 
 namespace TinyKv.Server.Tests;
@@ -40,117 +38,97 @@ public sealed class StoreIsolationProcessTests(ITestOutputHelper log) : IDisposa
     [Fact]
     public async Task Isolating_the_store_that_leads_most_regions_under_load_loses_no_acknowledged_write_and_it_serves_again_once_healed()
     {
-        var ports = ReplicatedCluster.FreePorts(3);
-        var processes = new List<ServerProcess>();
-        try
-        {
-            var scheduler = ServerProcess.StartProgram("tinyscheduler-server", _data.Combine("scheduler"), "--addr", "127.0.0.1:0", "--patrol-interval-ms", "50");
-            processes.Add(scheduler);
-            var stores = Enumerable.Range(0, 3).Select(i => ServerProcess.Start(
-                _data.Combine($"store-{i}"), "--scheduler", scheduler.Address, "--addr", $"127.0.0.1:{ports[i]}",
-                "--raft-tick-ms", "20", "--region-max-size", "2048", "--region-split-size", "1024", "--fault-injection")).ToList();
-            processes.AddRange(stores);
-            using var client = RawKvClient.Connect(scheduler.Url, new RegionClientOptions { MaxAttempts = 40 });
+        using var processes = await SchedulerProcesses.StartAsync(_data, 3, "--region-max-size", "2048", "--region-split-size", "1024", "--fault-injection");
+        using var client = RawKvClient.Connect(processes.Scheduler.Url, new RegionClientOptions { MaxAttempts = 40 });
 
-            // Clients write their own keys one after another until told to stop; each attempt goes into the history.
-            var clock = Stopwatch.StartNew();
-            var history = new HistoryRecorder(() => (long)clock.Elapsed.TotalMicroseconds);
-            var recording = new Lock(); // the recorder is the simulator's, single-threaded; the writers are not
-            var acknowledged = 0;
-            var written = new int[Clients];
-            using var stop = new CancellationTokenSource();
-            async Task WriteAsync(int cli)
+        // Clients write their own keys one after another until told to stop; each attempt goes into the history.
+        var clock = Stopwatch.StartNew();
+        var history = new HistoryRecorder(() => (long)clock.Elapsed.TotalMicroseconds);
+        var recording = new Lock(); // the recorder is the simulator's, single-threaded; the writers are not
+        var acknowledged = 0;
+        var written = new int[Clients];
+        using var stop = new CancellationTokenSource();
+        async Task WriteAsync(int cli)
+        {
+            for (var j = 0; j < MaxWritesPerClient && !stop.IsCancellationRequested; j++)
             {
-                for (var j = 0; j < MaxWritesPerClient && !stop.IsCancellationRequested; j++)
+                var (key, value) = (Key(cli, j), $"value {cli} {j} {new string('x', 24)}");
+                OperationId id;
+                lock (recording)
                 {
-                    var (key, value) = (Key(cli, j), $"value {cli} {j} {new string('x', 24)}");
-                    OperationId id;
+                    id = history.Invoke(cli, KvInput.Put(key, value));
+                }
+
+                written[cli] = j + 1;
+                try
+                {
+                    await client.PutAsync(ByteString.CopyFromUtf8(key), ByteString.CopyFromUtf8(value));
                     lock (recording)
                     {
-                        id = history.Invoke(cli, KvInput.Put(key, value));
+                        history.Return(id, KvOutput.None);
                     }
 
-                    written[cli] = j + 1;
-                    try
-                    {
-                        await client.PutAsync(ByteString.CopyFromUtf8(key), ByteString.CopyFromUtf8(value));
-                        lock (recording)
-                        {
-                            history.Return(id, KvOutput.None);
-                        }
-
-                        Interlocked.Increment(ref acknowledged);
-                    }
-                    catch (RegionUnavailableException)
-                    {
-                        // Unknown outcome: the write stays open in the history (it may or may not have happened).
-                    }
-
-                    await Task.Delay(s_pace);
+                    Interlocked.Increment(ref acknowledged);
                 }
-            }
-
-            var writers = Enumerable.Range(0, Clients).Select(cli => Task.Run(() => WriteAsync(cli))).ToList();
-
-            // Once the data has split and every region has its three replicas (the first region starts
-            // with one, and a region of one or two peers has no quorum without the isolated store),
-            // cut the store leading the most regions off the network, then heal it.
-            using var schedulerChannel = GrpcChannel.ForAddress(scheduler.Url);
-            var (regions, addresses) = await RegionsWhenAsync(
-                schedulerChannel, scan => scan.Regions.Count >= 3 && scan.Regions.All(r => r.Peers.Count == 3), "the data to split into at least 3 regions of 3 peers each");
-            var busiest = regions.Leaders.Where(l => l.StoreId > 0).GroupBy(l => l.StoreId).OrderByDescending(g => g.Count()).First().Key;
-            var victim = stores.Single(s => s.Address == addresses[busiest]);
-            using var victimChannel = GrpcChannel.ForAddress(victim.Url);
-            var debug = new DebugClient(victimChannel);
-
-            log.WriteLine($"{clock.Elapsed}: {regions.Regions.Count} regions, store {busiest} leads {regions.Leaders.Count(l => l.StoreId == busiest)}; {acknowledged} writes acknowledged of {written.Sum()}; isolating it");
-            (await debug.IsolateAsync(new IsolateRequest { Isolated = true })).WasIsolated.Should().BeFalse();
-            var beforeIsolation = Volatile.Read(ref acknowledged);
-            await WhileWritesGoOnAsync(s_isolation, () => Volatile.Read(ref acknowledged) - beforeIsolation);
-            var duringIsolation = Volatile.Read(ref acknowledged) - beforeIsolation;
-            (await debug.IsolateAsync(new IsolateRequest { Isolated = false })).WasIsolated.Should().BeTrue();
-            var beforeHeal = Volatile.Read(ref acknowledged);
-            log.WriteLine($"{clock.Elapsed}: healed; {beforeHeal} writes acknowledged of {written.Sum()}");
-            await WhileWritesGoOnAsync(s_afterHeal, () => Volatile.Read(ref acknowledged) - beforeHeal);
-            await stop.CancelAsync();
-            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(3));
-            var afterHeal = Volatile.Read(ref acknowledged) - beforeHeal;
-            log.WriteLine($"{clock.Elapsed}: writers done; {acknowledged} writes acknowledged of {written.Sum()}");
-
-            duringIsolation.Should().BeGreaterThanOrEqualTo(WritesPerPhase, "the two stores left elect new leaders and keep taking writes");
-            afterHeal.Should().BeGreaterThanOrEqualTo(WritesPerPhase, "writes go on once the store is back");
-            var attempted = written.Sum();
-            acknowledged.Should().BeGreaterThan(attempted / 2, "most writes succeed despite the partition");
-
-            // The healed store serves again: asked directly about one of its regions, it answers
-            // (no UNAVAILABLE) and knows the region's leader after the partition.
-            await SchedulerClusterHarness.WaitForAsync($"store {busiest} to serve again and know its regions' leaders", async () =>
-                await ServesAsync(schedulerChannel, victimChannel, busiest) ? "serving" : null);
-
-            log.WriteLine($"{clock.Elapsed}: store {busiest} serves again");
-
-            // Every acknowledged write reads back; reads go into the history too, which must linearize.
-            for (var cli = 0; cli < Clients; cli++)
-            {
-                for (var j = 0; j < written[cli]; j++)
+                catch (RegionUnavailableException)
                 {
-                    var key = Key(cli, j);
-                    var id = history.Invoke(Clients + cli, KvInput.Get(key));
-                    var value = await client.GetAsync(ByteString.CopyFromUtf8(key));
-                    history.Return(id, KvOutput.Read(value?.ToStringUtf8()));
+                    // Unknown outcome: the write stays open in the history (it may or may not have happened).
                 }
-            }
 
-            var report = history.ToHistory().AssertLinearizable();
-            report.OperationCount.Should().Be(2 * attempted);
-        }
-        finally
-        {
-            foreach (var process in processes)
-            {
-                process.Dispose();
+                await Task.Delay(s_pace);
             }
         }
+
+        var writers = Enumerable.Range(0, Clients).Select(cli => Task.Run(() => WriteAsync(cli))).ToList();
+
+        // Once the data has split and every region has its three replicas (the first region starts
+        // with one, and a region of one or two peers has no quorum without the isolated store),
+        // cut the store leading the most regions off the network, then heal it.
+        var (regions, victim, busiest) = await processes.BusiestStoreAsync(
+            scan => scan.Regions.Count >= 3 && scan.Regions.All(r => r.Peers.Count == 3), "the data to split into at least 3 regions of 3 peers each");
+        using var victimChannel = GrpcChannel.ForAddress(processes.Stores[victim].Url);
+        var debug = new DebugClient(victimChannel);
+
+        log.WriteLine($"{clock.Elapsed}: {regions.Regions.Count} regions, store {busiest} leads {regions.Leaders.Count(l => l.StoreId == busiest)}; {acknowledged} writes acknowledged of {written.Sum()}; isolating it");
+        (await debug.IsolateAsync(new IsolateRequest { Isolated = true })).WasIsolated.Should().BeFalse();
+        var beforeIsolation = Volatile.Read(ref acknowledged);
+        await WhileWritesGoOnAsync(s_isolation, () => Volatile.Read(ref acknowledged) - beforeIsolation);
+        var duringIsolation = Volatile.Read(ref acknowledged) - beforeIsolation;
+        (await debug.IsolateAsync(new IsolateRequest { Isolated = false })).WasIsolated.Should().BeTrue();
+        var beforeHeal = Volatile.Read(ref acknowledged);
+        log.WriteLine($"{clock.Elapsed}: healed; {beforeHeal} writes acknowledged of {written.Sum()}");
+        await WhileWritesGoOnAsync(s_afterHeal, () => Volatile.Read(ref acknowledged) - beforeHeal);
+        await stop.CancelAsync();
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(3));
+        var afterHeal = Volatile.Read(ref acknowledged) - beforeHeal;
+        log.WriteLine($"{clock.Elapsed}: writers done; {acknowledged} writes acknowledged of {written.Sum()}");
+
+        duringIsolation.Should().BeGreaterThanOrEqualTo(WritesPerPhase, "the two stores left elect new leaders and keep taking writes");
+        afterHeal.Should().BeGreaterThanOrEqualTo(WritesPerPhase, "writes go on once the store is back");
+        var attempted = written.Sum();
+        acknowledged.Should().BeGreaterThan(attempted / 2, "most writes succeed despite the partition");
+
+        // The healed store serves again: asked directly about one of its regions, it answers
+        // (no UNAVAILABLE) and knows the region's leader after the partition.
+        await SchedulerClusterHarness.WaitForAsync($"store {busiest} to serve again and know its regions' leaders", async () =>
+            await ServesAsync(processes, victimChannel, busiest) ? "serving" : null);
+
+        log.WriteLine($"{clock.Elapsed}: store {busiest} serves again");
+
+        // Every acknowledged write reads back; reads go into the history too, which must linearize.
+        for (var cli = 0; cli < Clients; cli++)
+        {
+            for (var j = 0; j < written[cli]; j++)
+            {
+                var key = Key(cli, j);
+                var id = history.Invoke(Clients + cli, KvInput.Get(key));
+                var value = await client.GetAsync(ByteString.CopyFromUtf8(key));
+                history.Return(id, KvOutput.Read(value?.ToStringUtf8()));
+            }
+        }
+
+        var report = history.ToHistory().AssertLinearizable();
+        report.OperationCount.Should().Be(2 * attempted);
     }
 
     private static string Key(int cli, int j) => $"c{cli}-{j:D4}";
@@ -174,9 +152,9 @@ public sealed class StoreIsolationProcessTests(ITestOutputHelper log) : IDisposa
     /// with the value, or with the region's leader on another store: not UNAVAILABLE, not a leader
     /// it does not know, not a region error of a store still behind.
     /// </summary>
-    private static async Task<bool> ServesAsync(GrpcChannel schedulerChannel, GrpcChannel storeChannel, ulong storeId)
+    private static async Task<bool> ServesAsync(SchedulerProcesses processes, GrpcChannel storeChannel, ulong storeId)
     {
-        var (regions, _) = await RegionsWhenAsync(schedulerChannel, _ => true, "the regions");
+        var (regions, _) = await processes.RegionsWhenAsync(_ => true, "the regions");
         var region = regions.Regions.FirstOrDefault(r => !r.StartKey.IsEmpty && r.Peers.Any(p => p.StoreId == storeId));
         if (region is null)
         {
@@ -194,17 +172,5 @@ public sealed class StoreIsolationProcessTests(ITestOutputHelper log) : IDisposa
         {
             return false;
         }
-    }
-
-    /// <summary>The regions once <paramref name="wanted"/> holds of them, and every store's address by id.</summary>
-    private static async Task<(ScanRegionsResponse Regions, Dictionary<ulong, string> Addresses)> RegionsWhenAsync(GrpcChannel channel, Func<ScanRegionsResponse, bool> wanted, string what)
-    {
-        var client = new SchedulerClient(channel);
-        var members = await client.GetMembersAsync(new GetMembersRequest { Header = new RequestHeader() });
-        var header = new RequestHeader { ClusterId = members.Header.ClusterId };
-        var scan = await SchedulerClusterHarness.WaitForAsync(what, async () =>
-            await client.ScanRegionsAsync(new ScanRegionsRequest { Header = header, StartKey = ByteString.Empty, Limit = 1000 }) is var found && wanted(found) ? found : null);
-        var stores = await client.GetAllStoresAsync(new GetAllStoresRequest { Header = header });
-        return (scan, stores.Stores.ToDictionary(store => store.Id, store => store.Address));
     }
 }
