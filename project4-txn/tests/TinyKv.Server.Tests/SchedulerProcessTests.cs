@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FluentAssertions;
 using Google.Protobuf;
 using TinyKv.Client.Regions;
@@ -29,28 +28,19 @@ public sealed class SchedulerProcessTests : IDisposable
         using var client = RawKvClient.Connect(cluster.Scheduler.Url, new RegionClientOptions { MaxAttempts = 40 });
 
         // Clients write their own keys one after another; each attempt goes into the history.
-        var clock = Stopwatch.StartNew();
-        var history = new HistoryRecorder(() => (long)clock.Elapsed.TotalMicroseconds);
-        var recording = new Lock(); // the recorder is the simulator's, single-threaded; the writers are not
+        var history = new SharedHistory();
         var acknowledged = 0;
         async Task WriteAsync(int cli)
         {
             for (var j = 0; j < WritesPerClient; j++)
             {
                 var (key, value) = ($"c{cli}-{j:D4}", $"value {cli} {j} {new string('x', 24)}");
-                OperationId id;
-                lock (recording)
-                {
-                    id = history.Invoke(cli, KvInput.Put(key, value));
-                }
+                var id = history.Invoke(cli, KvInput.Put(key, value));
 
                 try
                 {
                     await client.PutAsync(ByteString.CopyFromUtf8(key), ByteString.CopyFromUtf8(value));
-                    lock (recording)
-                    {
-                        history.Return(id, KvOutput.None);
-                    }
+                    history.Return(id, KvOutput.None);
 
                     Interlocked.Increment(ref acknowledged);
                 }

@@ -47,25 +47,8 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
 
         // The registers: raw keys every register client reads and writes, each attempt in the history.
         using var faultsOver = new CancellationTokenSource(); // the load runs until the faults are over (bounded in count)
-        var clock = Stopwatch.StartNew();
-        var history = new HistoryRecorder(() => (long)clock.Elapsed.TotalMicroseconds);
-        var recording = new Lock(); // the recorder is single-threaded; the clients are not
+        var history = new SharedHistory();
         var acknowledged = 0;
-        OperationId Invoke(int client, KvInput input)
-        {
-            lock (recording)
-            {
-                return history.Invoke(client, input);
-            }
-        }
-
-        void Return(OperationId id, KvOutput output)
-        {
-            lock (recording)
-            {
-                history.Return(id, output);
-            }
-        }
 
         async Task RegisterClientAsync(int client)
         {
@@ -75,18 +58,18 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
                 var key = $"key-{random.Next(Registers) * FillerKeys / Registers + 1:D4}/register";
                 var write = random.Next(2) == 0;
                 var value = $"{client}-{j}";
-                var id = Invoke(client, write ? KvInput.Put(key, value) : KvInput.Get(key));
+                var id = history.Invoke(client, write ? KvInput.Put(key, value) : KvInput.Get(key));
                 try
                 {
                     if (write)
                     {
                         await cluster.Raw.PutAsync(ByteString.CopyFromUtf8(key), ByteString.CopyFromUtf8(value));
-                        Return(id, KvOutput.None);
+                        history.Return(id, KvOutput.None);
                         Interlocked.Increment(ref acknowledged);
                     }
                     else
                     {
-                        Return(id, KvOutput.Read((await cluster.Raw.GetAsync(ByteString.CopyFromUtf8(key)))?.ToStringUtf8()));
+                        history.Return(id, KvOutput.Read((await cluster.Raw.GetAsync(ByteString.CopyFromUtf8(key)))?.ToStringUtf8()));
                     }
                 }
                 catch (Exception ex) when (ex is RegionUnavailableException or SchedulerUnavailableException)
@@ -146,8 +129,8 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
         for (var r = 0; r < Registers; r++)
         {
             var key = $"key-{r * FillerKeys / Registers + 1:D4}/register";
-            var id = Invoke(RegisterClients, KvInput.Get(key));
-            Return(id, KvOutput.Read((await cluster.Raw.GetAsync(ByteString.CopyFromUtf8(key)))?.ToStringUtf8()));
+            var id = history.Invoke(RegisterClients, KvInput.Get(key));
+            history.Return(id, KvOutput.Read((await cluster.Raw.GetAsync(ByteString.CopyFromUtf8(key)))?.ToStringUtf8()));
         }
 
         history.ToHistory().AssertLinearizable();

@@ -42,9 +42,7 @@ public sealed class StoreIsolationProcessTests(ITestOutputHelper log) : IDisposa
         using var client = RawKvClient.Connect(processes.Scheduler.Url, new RegionClientOptions { MaxAttempts = 40 });
 
         // Clients write their own keys one after another until told to stop; each attempt goes into the history.
-        var clock = Stopwatch.StartNew();
-        var history = new HistoryRecorder(() => (long)clock.Elapsed.TotalMicroseconds);
-        var recording = new Lock(); // the recorder is the simulator's, single-threaded; the writers are not
+        var history = new SharedHistory();
         var acknowledged = 0;
         var written = new int[Clients];
         using var stop = new CancellationTokenSource();
@@ -53,20 +51,13 @@ public sealed class StoreIsolationProcessTests(ITestOutputHelper log) : IDisposa
             for (var j = 0; j < MaxWritesPerClient && !stop.IsCancellationRequested; j++)
             {
                 var (key, value) = (Key(cli, j), $"value {cli} {j} {new string('x', 24)}");
-                OperationId id;
-                lock (recording)
-                {
-                    id = history.Invoke(cli, KvInput.Put(key, value));
-                }
+                var id = history.Invoke(cli, KvInput.Put(key, value));
 
                 written[cli] = j + 1;
                 try
                 {
                     await client.PutAsync(ByteString.CopyFromUtf8(key), ByteString.CopyFromUtf8(value));
-                    lock (recording)
-                    {
-                        history.Return(id, KvOutput.None);
-                    }
+                    history.Return(id, KvOutput.None);
 
                     Interlocked.Increment(ref acknowledged);
                 }
@@ -89,19 +80,19 @@ public sealed class StoreIsolationProcessTests(ITestOutputHelper log) : IDisposa
         using var victimChannel = GrpcChannel.ForAddress(processes.Stores[victim].Url);
         var debug = new DebugClient(victimChannel);
 
-        log.WriteLine($"{clock.Elapsed}: {regions.Regions.Count} regions, store {busiest} leads {regions.Leaders.Count(l => l.StoreId == busiest)}; {acknowledged} writes acknowledged of {written.Sum()}; isolating it");
+        log.WriteLine($"{history.Elapsed}: {regions.Regions.Count} regions, store {busiest} leads {regions.Leaders.Count(l => l.StoreId == busiest)}; {acknowledged} writes acknowledged of {written.Sum()}; isolating it");
         (await debug.IsolateAsync(new IsolateRequest { Isolated = true })).WasIsolated.Should().BeFalse();
         var beforeIsolation = Volatile.Read(ref acknowledged);
         await WhileWritesGoOnAsync(s_isolation, () => Volatile.Read(ref acknowledged) - beforeIsolation);
         var duringIsolation = Volatile.Read(ref acknowledged) - beforeIsolation;
         (await debug.IsolateAsync(new IsolateRequest { Isolated = false })).WasIsolated.Should().BeTrue();
         var beforeHeal = Volatile.Read(ref acknowledged);
-        log.WriteLine($"{clock.Elapsed}: healed; {beforeHeal} writes acknowledged of {written.Sum()}");
+        log.WriteLine($"{history.Elapsed}: healed; {beforeHeal} writes acknowledged of {written.Sum()}");
         await WhileWritesGoOnAsync(s_afterHeal, () => Volatile.Read(ref acknowledged) - beforeHeal);
         await stop.CancelAsync();
         await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(3));
         var afterHeal = Volatile.Read(ref acknowledged) - beforeHeal;
-        log.WriteLine($"{clock.Elapsed}: writers done; {acknowledged} writes acknowledged of {written.Sum()}");
+        log.WriteLine($"{history.Elapsed}: writers done; {acknowledged} writes acknowledged of {written.Sum()}");
 
         duringIsolation.Should().BeGreaterThanOrEqualTo(WritesPerPhase, "the two stores left elect new leaders and keep taking writes");
         afterHeal.Should().BeGreaterThanOrEqualTo(WritesPerPhase, "writes go on once the store is back");
@@ -113,7 +104,7 @@ public sealed class StoreIsolationProcessTests(ITestOutputHelper log) : IDisposa
         await SchedulerClusterHarness.WaitForAsync($"store {busiest} to serve again and know its regions' leaders", async () =>
             await ServesAsync(processes, victimChannel, busiest) ? "serving" : null);
 
-        log.WriteLine($"{clock.Elapsed}: store {busiest} serves again");
+        log.WriteLine($"{history.Elapsed}: store {busiest} serves again");
 
         // Every acknowledged write reads back; reads go into the history too, which must linearize.
         for (var cli = 0; cli < Clients; cli++)
