@@ -124,6 +124,7 @@ public sealed class TinyKvServer : IAsyncDisposable
 
             var app = builder.Build();
             app.MapGrpcService<TinyKvService>();
+            app.MapGrpcService<RaftBatchService>();
             if (options.FaultInjection)
             {
                 app.MapGrpcService<DebugService>();

@@ -1,14 +1,7 @@
 using System.Net;
-using System.Threading.Channels;
 using FluentAssertions;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using TinyKv.Proto.Debugpb;
 using TinyKv.Proto.Eraftpb;
@@ -152,54 +145,4 @@ public sealed class FaultInjectionTests : IDisposable
         RegionEpoch = new RegionEpoch { ConfVer = 1, Version = 1 },
         Message = new Message { MsgType = MessageType.MsgHeartbeat, From = 1, To = 2, Term = term },
     };
-
-    /// <summary>A stand-in for another store: serves the <c>Raft</c> stream and records what arrives.</summary>
-    private sealed class RecordingStore : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private RecordingStore(WebApplication app, Channel<RaftMessage> messages, int port)
-        {
-            _app = app;
-            Messages = messages.Reader;
-            Address = $"127.0.0.1:{port}";
-        }
-
-        public ChannelReader<RaftMessage> Messages { get; }
-
-        public string Address { get; }
-
-        public static async Task<RecordingStore> StartAsync()
-        {
-            var messages = Channel.CreateUnbounded<RaftMessage>();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
-            builder.Services.AddGrpc();
-            builder.Services.AddSingleton(messages);
-            var app = builder.Build();
-            app.MapGrpcService<RecordingService>();
-            await app.StartAsync();
-            var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            return new RecordingStore(app, messages, bound.Port);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
-
-    private sealed class RecordingService(Channel<RaftMessage> messages) : Proto.Tinykvpb.TinyKv.TinyKvBase
-    {
-        public override async Task<Done> Raft(IAsyncStreamReader<RaftMessage> requestStream, ServerCallContext context)
-        {
-            while (await requestStream.MoveNext(context.CancellationToken))
-            {
-                await messages.Writer.WriteAsync(requestStream.Current);
-            }
-
-            return new Done();
-        }
-    }
 }

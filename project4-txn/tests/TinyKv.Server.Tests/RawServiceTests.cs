@@ -77,6 +77,17 @@ public sealed class RawServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_raft_batch_stream_of_a_standalone_server_answers_unimplemented_saying_how_to_replicate()
+    {
+        using var call = new Proto.Raftbatchpb.RaftBatch.RaftBatchClient(_kv.Channel).Messages();
+        var act = async () => await call.ResponseAsync;
+
+        var error = (await act.Should().ThrowAsync<RpcException>()).Which;
+        error.StatusCode.Should().Be(StatusCode.Unimplemented);
+        error.Status.Detail.Should().Contain("standalone").And.Contain("--cluster");
+    }
+
+    [Fact]
     public async Task A_write_survives_a_restart_of_the_server()
     {
         (await _kv.Client.RawPutAsync(new RawPutRequest { Key = Text("durable"), Value = Text("yes"), Cf = "write" })).Error.Should().BeEmpty();

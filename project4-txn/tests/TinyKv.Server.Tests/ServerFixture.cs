@@ -24,6 +24,9 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public TinyKvClient Client { get; private set; } = null!;
 
+    /// <summary>The channel <see cref="Client"/> uses, for clients of other services of the server.</summary>
+    public GrpcChannel Channel => _channel!;
+
     public static async Task<ServerFixture> StartAsync()
     {
         var data = new TempDirectory("tinykv-server");

@@ -3,18 +3,23 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using TinyKv.Proto.RaftServerpb;
+using TinyKv.Proto.Raftbatchpb;
 using TinyKv.RaftStore;
 using TinyKv.RaftStore.Snap;
 using TinyKv.Server.Faults;
+using RaftBatchClient = TinyKv.Proto.Raftbatchpb.RaftBatch.RaftBatchClient;
 using TinyKvClient = TinyKv.Proto.Tinykvpb.TinyKv.TinyKvClient;
 
 namespace TinyKv.Server.Replication;
 
 /// <summary>
-/// Sends a store's raft messages to the other stores of the cluster over gRPC, as TinyKV servers
-/// do: ordinary messages on one long-lived <c>Raft</c> stream per store, each snapshot on a
-/// <c>Snapshot</c> stream of its own (the message, then the file in chunks; see
-/// <see cref="SnapshotChunks"/>).
+/// Sends a store's raft messages to the other stores of the cluster over gRPC: ordinary messages
+/// on one long-lived stream per store, each snapshot on a <c>Snapshot</c> stream of its own (the
+/// message, then the file in chunks; see <see cref="SnapshotChunks"/>). The ordinary messages go
+/// in batches (<c>raftbatchpb.RaftBatch</c>): everything queued for a store when its sender wakes
+/// leaves as one gRPC message, so the messages of many regions in one round cost one frame and
+/// one flush. To a store that does not serve batches, they go one by one on the <c>Raft</c>
+/// stream of the TinyKV protocol.
 /// </summary>
 /// <remarks>
 /// <see cref="Send"/> runs on the store's loop and never blocks: it queues the message for the
@@ -29,8 +34,11 @@ namespace TinyKv.Server.Replication;
 public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
 {
     private const int QueuedMessages = 4096;
+    private const int BatchMessages = 256;
+    private const int BatchBytes = 1024 * 1024; // well below a server's receive limit; a larger message goes alone
     private const int QueuedSnapshots = 2;
     private static readonly TimeSpan Reconnect = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan RefusalWait = TimeSpan.FromSeconds(1);
 
     private readonly ulong _storeId;
     private readonly IStoreAddresses _addresses;
@@ -134,8 +142,9 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         private readonly Task _messagePump;
         private readonly Task _snapshotPump;
         private readonly SemaphoreSlim _connecting = new(1, 1);
-        private (Uri Address, GrpcChannel Channel, TinyKvClient Client)? _connection;
+        private (Uri Address, GrpcChannel Channel, Clients Clients)? _connection;
         private bool _failed;
+        private bool _batchesRefused; // the store does not serve RaftBatch: messages go one by one on Raft
 
         public Link(GrpcRaftTransport owner, ulong storeId)
         {
@@ -163,14 +172,14 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         /// The client for the store's current address: asked for once, and again after a
         /// failure (a new channel when the address changed). Null while the address is unknown.
         /// </summary>
-        private async Task<TinyKvClient?> ClientAsync(CancellationToken stop)
+        private async Task<Clients?> ClientAsync(CancellationToken stop)
         {
             await _connecting.WaitAsync(stop).ConfigureAwait(false);
             try
             {
                 if (_connection is { } known && !_failed)
                 {
-                    return known.Client;
+                    return known.Clients;
                 }
 
                 var address = await _owner._addresses.ResolveAsync(_storeId, refresh: _failed, stop).ConfigureAwait(false);
@@ -182,13 +191,14 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
 
                 if (_connection is { } current && current.Address == address)
                 {
-                    return current.Client;
+                    return current.Clients;
                 }
 
                 _connection?.Channel.Dispose();
+                _batchesRefused = false; // a store at a new address may serve batches
                 var channel = GrpcChannel.ForAddress(address);
-                _connection = (address, channel, new TinyKvClient(channel));
-                return _connection.Value.Client;
+                _connection = (address, channel, new Clients(new TinyKvClient(channel), new RaftBatchClient(channel)));
+                return _connection.Value.Clients;
             }
             finally
             {
@@ -228,17 +238,76 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
             }
         }
 
-        /// <summary>Opens a Raft stream once there is something to send and writes messages to it until it breaks.</summary>
+        /// <summary>
+        /// Sends what is queued, in order, while the stream lasts: in batches, or one by one to a
+        /// store that refused batches.
+        /// </summary>
         private async Task SendMessagesAsync(CancellationToken stop)
         {
             var queue = Messages.Reader;
             await queue.WaitToReadAsync(stop).ConfigureAwait(false);
-            if (await ClientAsync(stop).ConfigureAwait(false) is not { } client)
+            if (await ClientAsync(stop).ConfigureAwait(false) is not { } clients)
             {
                 Drop(queue);
                 throw new InvalidOperationException($"the address of store {_storeId} is not known");
             }
 
+            if (_batchesRefused)
+            {
+                await SendOneByOneAsync(clients.Raft, queue, stop).ConfigureAwait(false);
+                return;
+            }
+
+            using var call = clients.Batches.Messages(cancellationToken: stop);
+            try
+            {
+                while (await queue.WaitToReadAsync(stop).ConfigureAwait(false))
+                {
+                    var batch = NextBatch(queue);
+                    if (!_owner._faults.IsIsolated)
+                    {
+                        await call.RequestStream.WriteAsync(batch, stop).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (RpcException) when (!stop.IsCancellationRequested)
+            {
+                // A write may meet the stream the other store closed before the store's answer
+                // arrives: the answer says whether the store refused batches.
+                if (!await RefusedAsync(call.ResponseAsync).ConfigureAwait(false))
+                {
+                    throw;
+                }
+
+                // A store of the original protocol: the batch in flight is lost, Raft sends again.
+                _batchesRefused = true;
+                _owner._logger.LogBatchesRefused(_storeId);
+            }
+        }
+
+        /// <summary>What is queued, up to <see cref="BatchMessages"/> messages or about <see cref="BatchBytes"/> bytes (at least one message).</summary>
+        private static RaftMessageBatch NextBatch(ChannelReader<RaftMessage> queue)
+        {
+            var batch = new RaftMessageBatch();
+            var bytes = 0;
+            while (batch.Messages.Count < BatchMessages && bytes < BatchBytes && queue.TryPeek(out var next))
+            {
+                var size = next.CalculateSize();
+                if (batch.Messages.Count > 0 && bytes + size > BatchBytes)
+                {
+                    break;
+                }
+
+                queue.TryRead(out _);
+                batch.Messages.Add(next);
+                bytes += size;
+            }
+
+            return batch;
+        }
+
+        private async Task SendOneByOneAsync(TinyKvClient client, ChannelReader<RaftMessage> queue, CancellationToken stop)
+        {
             using var call = client.Raft(cancellationToken: stop);
             while (await queue.WaitToReadAsync(stop).ConfigureAwait(false))
             {
@@ -252,6 +321,24 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
             }
         }
 
+        // Whether the call ended because the other server does not serve it (waits a moment for its answer).
+        private static async Task<bool> RefusedAsync(Task<Done> response)
+        {
+            try
+            {
+                await response.WaitAsync(RefusalWait).ConfigureAwait(false);
+                return false;
+            }
+            catch (RpcException answer)
+            {
+                return answer.StatusCode == StatusCode.Unimplemented;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }
+
         /// <summary>Sends the next queued snapshot on a stream of its own.</summary>
         private async Task SendSnapshotAsync(CancellationToken stop)
         {
@@ -261,12 +348,12 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
                 return; // queued before the cut: lost with it
             }
 
-            if (await ClientAsync(stop).ConfigureAwait(false) is not { } client)
+            if (await ClientAsync(stop).ConfigureAwait(false) is not { } clients)
             {
                 throw new InvalidOperationException($"the address of store {_storeId} is not known; snapshot for region {message.RegionId} dropped");
             }
 
-            using var call = client.Snapshot(cancellationToken: stop);
+            using var call = clients.Raft.Snapshot(cancellationToken: stop);
             foreach (var chunk in SnapshotChunks.Split(message, data, _owner._chunkBytes))
             {
                 await call.RequestStream.WriteAsync(chunk, stop).ConfigureAwait(false);
@@ -286,8 +373,14 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
     }
 }
 
+/// <summary>The clients of one connection to another store.</summary>
+internal sealed record Clients(TinyKvClient Raft, RaftBatchClient Batches);
+
 internal static partial class TransportLog
 {
+    [LoggerMessage(Level = LogLevel.Information, Message = "store {StoreId} does not serve raft message batches; sending its messages one by one")]
+    public static partial void LogBatchesRefused(this ILogger logger, ulong storeId);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "raft link to store {StoreId} broke ({Reason}); reconnecting")]
     public static partial void LogLinkBroken(this ILogger logger, ulong storeId, string reason);
 }

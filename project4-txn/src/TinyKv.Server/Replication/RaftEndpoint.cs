@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using TinyKv.Proto.RaftServerpb;
+using TinyKv.Proto.Raftbatchpb;
 using TinyKv.RaftStore.Snap;
 using TinyKv.Server.Faults;
 
@@ -67,6 +68,35 @@ public sealed class RaftEndpoint : IDisposable
     /// once the file is whole. A stream that ends early delivers nothing (the leader sends the
     /// snapshot again); a chunk that is not part of a snapshot is refused with <c>INVALID_ARGUMENT</c>.
     /// </summary>
+    /// <summary>
+    /// Hands each batch of raft messages arriving on <paramref name="stream"/> to the store, in
+    /// order, as one action of its loop, until the sender ends the stream (then answers
+    /// <see cref="Done"/>) or the server stops.
+    /// </summary>
+    /// <exception cref="RpcException">UNIMPLEMENTED: this server runs standalone storage.</exception>
+    public async Task<Done> ReceiveBatchesAsync(IAsyncStreamReader<RaftMessageBatch> stream, CancellationToken callEnded)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var store = Store ?? throw Standalone("RaftBatch");
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(callEnded, _stopping.Token);
+        try
+        {
+            while (await stream.MoveNext(ended.Token).ConfigureAwait(false))
+            {
+                if (!_faults.IsIsolated && stream.Current.Messages.Count > 0)
+                {
+                    store.Receive(stream.Current.Messages);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
+        {
+            // The sender hung up or the server stops: what arrived was handed on.
+        }
+
+        return new Done();
+    }
+
     public async Task<Done> ReceiveSnapshotAsync(IAsyncStreamReader<SnapshotChunk> stream, CancellationToken callEnded)
     {
         ArgumentNullException.ThrowIfNull(stream);

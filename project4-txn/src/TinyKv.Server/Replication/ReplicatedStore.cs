@@ -251,6 +251,19 @@ public sealed class ReplicatedStore : IAsyncDisposable
         _loop.Post(() => _store.OnRaftMessage(message));
     }
 
+    /// <summary>Hands raft messages from another store to this one, in order, as one action of its loop (any thread).</summary>
+    public void Receive(IReadOnlyList<RaftMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        _loop.Post(() =>
+        {
+            foreach (var message in messages)
+            {
+                _store.OnRaftMessage(message);
+            }
+        });
+    }
+
     /// <summary>Keeps a received snapshot file, then hands its message to the store (any thread).</summary>
     public void ReceiveSnapshot(RaftMessage message, byte[] data)
     {
