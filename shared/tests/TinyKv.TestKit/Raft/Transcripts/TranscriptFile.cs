@@ -30,6 +30,31 @@ public static class TranscriptFile
     /// <summary>The line between a command and its expected output.</summary>
     public const string Separator = "----";
 
+    /// <summary>
+    /// The milestone a transcript's header names: a <c># milestone: ID</c> line among the comment
+    /// lines before its first command, if ID is a course milestone; otherwise null.
+    /// </summary>
+    public static string? MilestoneOf(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        const string Prefix = "# milestone:";
+        foreach (var line in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        {
+            if (line.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                var id = line[Prefix.Length..].Trim();
+                return Milestones.IsKnown(id) ? id : null;
+            }
+
+            if (line.Length > 0 && !line.StartsWith('#'))
+            {
+                return null; // the first command: the header is over
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Parses a transcript.</summary>
     /// <exception cref="FormatException">A command has no separator line, naming the line.</exception>
     public static List<TranscriptCommand> Parse(string text)
