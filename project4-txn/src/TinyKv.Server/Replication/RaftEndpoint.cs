@@ -40,27 +40,23 @@ public sealed class RaftEndpoint : IDisposable
     public void Dispose() => _stopping.Dispose();
 
     /// <summary>Reads raft messages until the sender ends the stream (or the server stops).</summary>
-    public async Task<Done> ReceiveMessagesAsync(IAsyncStreamReader<RaftMessage> stream, CancellationToken callEnded)
+    public Task<Done> ReceiveMessagesAsync(IAsyncStreamReader<RaftMessage> stream, CancellationToken callEnded)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var store = Store ?? throw Standalone("Raft");
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(callEnded, _stopping.Token);
-        try
-        {
-            while (await stream.MoveNext(ended.Token).ConfigureAwait(false))
-            {
-                if (!_faults.IsIsolated)
-                {
-                    store.Receive(stream.Current);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ended.IsCancellationRequested)
-        {
-            // The sender hung up or the server stops: what arrived was handed on.
-        }
+        return ReceiveAsync(stream, store.Receive, callEnded);
+    }
 
-        return new Done();
+    /// <summary>
+    /// Reads batches of raft messages until the sender ends the stream (or the server stops),
+    /// handing each batch to the store, in order, as one action of its loop.
+    /// </summary>
+    /// <exception cref="RpcException">UNIMPLEMENTED: this server runs standalone storage.</exception>
+    public Task<Done> ReceiveBatchesAsync(IAsyncStreamReader<RaftMessageBatch> stream, CancellationToken callEnded)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var store = Store ?? throw Standalone("RaftBatch");
+        return ReceiveAsync(stream, batch => store.Receive(batch.Messages), callEnded);
     }
 
     /// <summary>
@@ -68,35 +64,6 @@ public sealed class RaftEndpoint : IDisposable
     /// once the file is whole. A stream that ends early delivers nothing (the leader sends the
     /// snapshot again); a chunk that is not part of a snapshot is refused with <c>INVALID_ARGUMENT</c>.
     /// </summary>
-    /// <summary>
-    /// Hands each batch of raft messages arriving on <paramref name="stream"/> to the store, in
-    /// order, as one action of its loop, until the sender ends the stream (then answers
-    /// <see cref="Done"/>) or the server stops.
-    /// </summary>
-    /// <exception cref="RpcException">UNIMPLEMENTED: this server runs standalone storage.</exception>
-    public async Task<Done> ReceiveBatchesAsync(IAsyncStreamReader<RaftMessageBatch> stream, CancellationToken callEnded)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        var store = Store ?? throw Standalone("RaftBatch");
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(callEnded, _stopping.Token);
-        try
-        {
-            while (await stream.MoveNext(ended.Token).ConfigureAwait(false))
-            {
-                if (!_faults.IsIsolated && stream.Current.Messages.Count > 0)
-                {
-                    store.Receive(stream.Current.Messages);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ended.IsCancellationRequested)
-        {
-            // The sender hung up or the server stops: what arrived was handed on.
-        }
-
-        return new Done();
-    }
-
     public async Task<Done> ReceiveSnapshotAsync(IAsyncStreamReader<SnapshotChunk> stream, CancellationToken callEnded)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -133,6 +100,29 @@ public sealed class RaftEndpoint : IDisposable
         catch (InvalidProtocolBufferException bad)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"the snapshot message does not describe a snapshot file: {bad.Message}"));
+        }
+
+        return new Done();
+    }
+
+    // Hands what arrives to the store (dropped while the store is isolated) until the sender
+    // hangs up or the server stops; then answers Done.
+    private async Task<Done> ReceiveAsync<T>(IAsyncStreamReader<T> stream, Action<T> handOn, CancellationToken callEnded)
+    {
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(callEnded, _stopping.Token);
+        try
+        {
+            while (await stream.MoveNext(ended.Token).ConfigureAwait(false))
+            {
+                if (!_faults.IsIsolated)
+                {
+                    handOn(stream.Current);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
+        {
+            // The sender hung up or the server stops: what arrived was handed on.
         }
 
         return new Done();
