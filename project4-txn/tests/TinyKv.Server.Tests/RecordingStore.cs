@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using TinyKv.Proto.RaftServerpb;
 using TinyKv.Proto.Raftbatchpb;
+using TinyKv.Proto.RaftServerpb;
 
 namespace TinyKv.Server.Tests;
 

@@ -1,6 +1,6 @@
 using Grpc.Core;
-using TinyKv.Proto.RaftServerpb;
 using TinyKv.Proto.Raftbatchpb;
+using TinyKv.Proto.RaftServerpb;
 
 namespace TinyKv.Server.Replication;
 

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
-using TinyKv.Proto.RaftServerpb;
 using TinyKv.Proto.Raftbatchpb;
+using TinyKv.Proto.RaftServerpb;
 using TinyKv.RaftStore.Snap;
 using TinyKv.Server.Faults;
 
