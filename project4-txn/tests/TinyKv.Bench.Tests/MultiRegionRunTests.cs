@@ -48,7 +48,8 @@ public sealed class MultiRegionRunTests : IDisposable
         (puts.Succeeded, puts.Failed, puts.Errors.Count).Should().Be((300, 0, 0), Errors(puts.Errors));
         (gets.Succeeded, gets.Failed, gets.Errors.Count).Should().Be((200, 0, 0), Errors(gets.Errors));
         txns.Operations.Should().Be(40, Errors(txns.Errors));
-        txns.Errors.Keys.Should().OnlyContain(kind => kind.StartsWith("txn:", StringComparison.Ordinal), "two clients may conflict, nothing else may fail ({0})", Errors(txns.Errors));
+        // (No errors at all is fine: the two clients need not conflict.)
+        txns.Errors.Keys.Where(kind => !kind.StartsWith("txn:", StringComparison.Ordinal)).Should().BeEmpty("two clients may conflict, nothing else may fail ({0})", Errors(txns.Errors));
         txns.TxnAbortRate.Should().Be((double)txns.Failed / 40);
         ResultReport.Text(txns).Should().Contain("transactions aborted:");
     }

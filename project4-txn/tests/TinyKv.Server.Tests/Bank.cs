@@ -17,7 +17,9 @@ internal sealed class Bank(IReadOnlyList<byte[]> accounts, long opening)
 {
     private int _committed;
     private int _conflicts;
+    private int _aborted;
     private int _unknown;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _unknownReasons = new();
 
     /// <summary>The accounts' keys.</summary>
     public IReadOnlyList<byte[]> Accounts => accounts;
@@ -28,8 +30,17 @@ internal sealed class Bank(IReadOnlyList<byte[]> accounts, long opening)
     /// <summary>Transfers that found an account already changed by another and wrote nothing.</summary>
     public int Conflicts => Volatile.Read(ref _conflicts);
 
-    /// <summary>Transfers whose outcome the client did not learn (a region or the scheduler unavailable).</summary>
+    /// <summary>
+    /// Transfers rolled back by another client (their lock outlived its time to live, as on a
+    /// loaded machine): definitely not committed.
+    /// </summary>
+    public int Aborted => Volatile.Read(ref _aborted);
+
+    /// <summary>Transfers whose outcome the client did not learn (a region or the scheduler unavailable, a retry limit).</summary>
     public int Unknown => Volatile.Read(ref _unknown);
+
+    /// <summary>Why each transfer of <see cref="Unknown"/> ended, for a test's message.</summary>
+    public string UnknownReasons => string.Join("; ", _unknownReasons);
 
     /// <summary>The money in the bank.</summary>
     public long Total => accounts.Count * opening;
@@ -78,9 +89,14 @@ internal sealed class Bank(IReadOnlyList<byte[]> accounts, long opening)
         {
             Interlocked.Increment(ref _conflicts);
         }
+        catch (TransactionAbortedException)
+        {
+            Interlocked.Increment(ref _aborted);
+        }
         catch (Exception ex) when (ex is RegionUnavailableException or SchedulerUnavailableException or TransactionException)
         {
             Interlocked.Increment(ref _unknown);
+            _unknownReasons.Enqueue($"{ex.GetType().Name}: {ex.Message}");
         }
 
         return (false, from, to);

@@ -117,7 +117,7 @@ public sealed class StoreCrashProcessTests(ITestOutputHelper output) : IDisposab
         await faultsOver.CancelAsync();
 
         await finished.WaitAsync(TimeSpan.FromMinutes(4));
-        output.WriteLine($"crashed store {first + 1}, then store {busiest + 1}, isolated store {cutOff + 1}; transfers: {bank.Committed} committed, {bank.Conflicts} conflicted, {bank.Unknown} unknown; register writes acknowledged: {acknowledged}");
+        output.WriteLine($"crashed store {first + 1}, then store {busiest + 1}, isolated store {cutOff + 1}; transfers: {bank.Committed} committed, {bank.Conflicts} conflicted, {bank.Aborted} rolled back by others, {bank.Unknown} unknown; register writes acknowledged: {acknowledged}");
 
         bank.Committed.Should().BeGreaterThan(20, $"transfers go on around the faults ({bank.Conflicts} conflicted, {bank.Unknown} unknown)");
         acknowledged.Should().BePositive("register writes go on around the crashes");
