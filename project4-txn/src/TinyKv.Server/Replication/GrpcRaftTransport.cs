@@ -290,7 +290,7 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         {
             var batch = new RaftMessageBatch();
             var bytes = 0;
-            while (batch.Messages.Count < BatchMessages && bytes < BatchBytes && queue.TryPeek(out var next))
+            while (batch.Messages.Count < BatchMessages && queue.TryPeek(out var next))
             {
                 var size = next.CalculateSize();
                 if (batch.Messages.Count > 0 && bytes + size > BatchBytes)

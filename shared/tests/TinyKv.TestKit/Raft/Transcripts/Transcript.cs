@@ -26,7 +26,7 @@ public static class Transcript
         if (!File.Exists(path))
         {
             // A copy next to the test assembly (a tree moved after it was built).
-            path = Path.Combine(AppContext.BaseDirectory, "Transcripts", fileName);
+            path = Path.Combine(AppContext.BaseDirectory, TranscriptScenariosDiscoverer.Folder, fileName);
         }
 
         var commands = TranscriptFile.Parse(File.ReadAllText(path));

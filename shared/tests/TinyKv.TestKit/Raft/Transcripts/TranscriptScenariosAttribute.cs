@@ -23,13 +23,20 @@ public sealed class TranscriptScenariosDiscoverer(IMessageSink diagnosticMessage
     /// <summary>The folder next to the test assembly that holds the scenario files.</summary>
     public const string Folder = "Transcripts";
 
+    /// <summary>The scenario folder next to the assembly of <paramref name="testMethod"/>.</summary>
+    public static string FolderOf(ITestMethod testMethod)
+    {
+        ArgumentNullException.ThrowIfNull(testMethod);
+        return Path.Combine(Path.GetDirectoryName(testMethod.TestClass.Class.Assembly.AssemblyPath) ?? ".", Folder);
+    }
+
     public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
     {
         ArgumentNullException.ThrowIfNull(discoveryOptions);
         ArgumentNullException.ThrowIfNull(testMethod);
         var display = discoveryOptions.MethodDisplayOrDefault();
         var options = discoveryOptions.MethodDisplayOptionsOrDefault();
-        var folder = Path.Combine(Path.GetDirectoryName(testMethod.TestClass.Class.Assembly.AssemblyPath) ?? ".", Folder);
+        var folder = FolderOf(testMethod);
         var files = Directory.Exists(folder)
             ? Directory.GetFiles(folder, "*.txt").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
@@ -68,7 +75,7 @@ public sealed class TranscriptScenarioCase : XunitTestCase
     {
         base.Initialize();
         var file = (string)TestMethodArguments[0];
-        var path = Path.Combine(Path.GetDirectoryName(TestMethod.TestClass.Class.Assembly.AssemblyPath) ?? ".", TranscriptScenariosDiscoverer.Folder, file);
+        var path = Path.Combine(TranscriptScenariosDiscoverer.FolderOf(TestMethod), file);
         Milestone = File.Exists(path) ? TranscriptFile.MilestoneOf(File.ReadAllText(path)) : null;
         if (Milestone is { } id)
         {
