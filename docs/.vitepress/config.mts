@@ -1,26 +1,52 @@
 import { cp, readdir } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
-import { defineConfig } from 'vitepress'
+import { join, posix, resolve } from 'node:path'
+import { defineConfig, type MarkdownRenderer } from 'vitepress'
+import { SITE_BASE_VARIABLE, siteBase } from './site-base.mjs'
 
 // The scenario files the handouts link to as worked examples. The links are written relative to
 // docs/ (`../project2-raft/…/election.txt`), so they work when reading the Markdown in the
-// repository; the build copies the files to the same paths under the site root, so the links
-// work on the built site too.
+// repository; the build copies the files to the same paths under the site's base, and
+// linkScenariosFromSiteRoot points the links at the copies.
 const PUBLISHED_SCENARIOS = [
   'project2-raft/tests/TinyKv.Raft.Tests/Transcripts',
   'project3-multiraft/tests/TinyKv.MultiRaft.Tests/Transcripts',
 ]
 
+/**
+ * Points the handouts' links to published scenario files at their copies on the site. A relative
+ * link that leaves docs/ only works on a site served at the host's root; written from the site's
+ * root ("/project2-raft/…") it gets the base like every other link, so it works under a sub-path.
+ */
+function linkScenariosFromSiteRoot(md: MarkdownRenderer) {
+  md.core.ruler.push('published_scenario_links', (state) => {
+    const folder = posix.dirname(state.env.relativePath ?? '')
+    for (const token of state.tokens.flatMap((block) => block.children ?? [])) {
+      const href = token.type === 'link_open' ? token.attrGet('href') : null
+      if (!href?.startsWith('../')) continue
+      const target = posix.join('docs', folder, href) // relative to the repository
+      if (PUBLISHED_SCENARIOS.some((published) => target.startsWith(`${published}/`))) {
+        token.attrSet('href', `/${target}`)
+      }
+    }
+  })
+}
+
 // The course site: handouts for students, a roadmap, and the instructor guide.
-// Built to static HTML with `npm run docs:build` (output in .vitepress/dist).
+// Built to static HTML with `npm run docs:build` (output in .vitepress/dist), for the root of a
+// host; `TINYKV_SITE_BASE=/tinykv/ npm run docs:build` builds it for https://<host>/tinykv/
+// (the instructor guide, "Publishing the site").
 export default defineConfig({
   title: 'TinyKV for .NET',
   description: 'Build a distributed transactional key-value store in C#, in four stages.',
   lang: 'en-US',
-  base: '/',
+  base: siteBase(process.env[SITE_BASE_VARIABLE]),
   // Keep the .html suffix in links so any plain static file server can host the site.
   cleanUrls: false,
   lastUpdated: false,
+
+  markdown: {
+    config: linkScenariosFromSiteRoot,
+  },
 
   async buildEnd(siteConfig) {
     const repository = resolve(siteConfig.srcDir, '..')

@@ -1,5 +1,6 @@
 // Browser test of the built course site: serves .vitepress/dist with a tiny static file server
-// and drives Debian's headless chromium through playwright-core.
+// and drives Debian's headless chromium through playwright-core. (sub-path.test.mjs builds the
+// site for a sub-path itself and follows every link on it.)
 //
 //   npm run docs:build && npm test
 //
@@ -7,29 +8,11 @@
 
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
 import { existsSync } from 'node:fs'
-import { readdir, readFile, stat } from 'node:fs/promises'
-import { extname, join, normalize } from 'node:path'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
-
-const DIST = fileURLToPath(new URL('../.vitepress/dist/', import.meta.url))
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const PAGE_TIMEOUT_MS = 10_000
-const TEST_TIMEOUT_MS = 30_000
-
-const CONTENT_TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json; charset=utf-8',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-}
+import { CHROMIUM, DIST, TEST_TIMEOUT_MS, launchChromium, openPage as openPageIn, serveSite, stopServer } from './served-site.mjs'
 
 // The sources whose slot hints name sections of a handout: "see the <M> handout, '<Section>'".
 const STAGE4_SOURCES = fileURLToPath(new URL('../../project4-txn/src/', import.meta.url))
@@ -56,47 +39,6 @@ async function slotSections(sources, milestones) {
   return sections
 }
 
-/** Maps a request path to a file under DIST, or null when it would leave DIST. */
-function fileFor(urlPath) {
-  let path = decodeURIComponent(urlPath.split('?')[0].split('#')[0])
-  if (path.endsWith('/')) path += 'index.html'
-  const file = normalize(join(DIST, path))
-  return file.startsWith(DIST) ? file : null
-}
-
-async function isFile(file) {
-  try {
-    return (await stat(file)).isFile()
-  } catch {
-    return false
-  }
-}
-
-/** Serves DIST on 127.0.0.1 and a free port; resolves to the running server. */
-function serveDist() {
-  const server = createServer(async (req, res) => {
-    try {
-      let file = fileFor(req.url ?? '/')
-      if (file && !(await isFile(file)) && (await isFile(file + '.html'))) file += '.html'
-      if (!file || !(await isFile(file))) {
-        res.writeHead(404, { 'content-type': CONTENT_TYPES['.html'] })
-        res.end(await readFile(join(DIST, '404.html')).catch(() => 'not found'))
-        return
-      }
-      const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream'
-      res.writeHead(200, { 'content-type': type })
-      res.end(await readFile(file))
-    } catch (error) {
-      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
-      res.end(String(error))
-    }
-  })
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(server))
-  })
-}
-
 describe('course site', () => {
   let server
   let browser
@@ -108,36 +50,17 @@ describe('course site', () => {
       `the built site is missing (${DIST}): run npm run docs:build first`,
     )
     assert.ok(existsSync(CHROMIUM), `no chromium at ${CHROMIUM}: apt-get install -y chromium`)
-    server = await serveDist()
+    server = await serveSite(DIST)
     baseUrl = `http://127.0.0.1:${server.address().port}`
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-      timeout: PAGE_TIMEOUT_MS,
-    })
+    browser = await launchChromium()
   })
 
   after(async () => {
     await browser?.close()
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve()))
+    await stopServer(server)
   })
 
-  /** A fresh page in its own context, wide enough that the sidebar shows. */
-  async function openPage() {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-    context.setDefaultTimeout(PAGE_TIMEOUT_MS)
-    context.setDefaultNavigationTimeout(PAGE_TIMEOUT_MS)
-    const page = await context.newPage()
-    return { page, close: () => context.close() }
-  }
+  const openPage = () => openPageIn(browser)
 
   test('the Stage 1 page renders its title and the sidebar', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, close } = await openPage()
