@@ -49,6 +49,11 @@ describe('course site', () => {
       existsSync(join(DIST, 'index.html')),
       `the built site is missing (${DIST}): run npm run docs:build first`,
     )
+    // These tests open the site at the root of the server; sub-path.test.mjs builds its own.
+    assert.ok(
+      /<script type="module" src="\/assets\//.test(await readFile(join(DIST, 'index.html'), 'utf8')),
+      `the site in ${DIST} was built for a sub-path: build it for the root (npm run docs:build, TINYKV_SITE_BASE unset)`,
+    )
     assert.ok(existsSync(CHROMIUM), `no chromium at ${CHROMIUM}: apt-get install -y chromium`)
     server = await serveSite(DIST)
     baseUrl = `http://127.0.0.1:${server.address().port}`
