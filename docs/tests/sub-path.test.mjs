@@ -2,7 +2,7 @@
 // repository, a folder of a department's web server): builds it with TINYKV_SITE_BASE=/tinykv/,
 // serves it at /tinykv/ only, and follows every link from the home page.
 //
-//   npm test        (builds the site itself, into a temporary folder; ~15 s)
+//   npm test        (builds the site itself, into a temporary folder: 10–30 s of the run)
 
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
