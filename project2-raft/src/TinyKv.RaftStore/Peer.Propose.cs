@@ -91,8 +91,10 @@ public sealed partial class Peer
 
     /// <summary>
     /// At the end of a round, before its Ready is taken: the reads that arrived during the round
-    /// share one entry. They ride on the last command proposed in this round, or, when there is
-    /// none, on an entry of their own that carries the first of them.
+    /// go together, by ReadIndex when the config asks for it and this leader can
+    /// (<see cref="CanReadByIndex"/>), otherwise through the log in one entry: they ride on the
+    /// last command proposed in this round, or, when there is none, on an entry of their own
+    /// that carries the first of them. Reads that waited too long for ReadIndex go through the log.
     /// </summary>
     /// <remarks>
     /// Sharing is safe because the entry is of this term and no message with it has left the
@@ -105,6 +107,11 @@ public sealed partial class Peer
     {
         var carrier = _proposedThisRound;
         _proposedThisRound = null;
+        if (_readIndexRounds.Count > 0)
+        {
+            ReadLateRoundsThroughLog();
+        }
+
         if (_pendingReads.Count == 0)
         {
             return;
@@ -112,6 +119,21 @@ public sealed partial class Peer
 
         var reads = _pendingReads.ToList();
         _pendingReads.Clear();
+        if (CanReadByIndex)
+        {
+            ReadByIndex(reads);
+            return;
+        }
+
+        ProposeReads(reads, carrier);
+    }
+
+    /// <summary>
+    /// Has <paramref name="reads"/> share <paramref name="carrier"/>'s entry, or, when there is
+    /// none of this term, an entry of their own that carries the first of them.
+    /// </summary>
+    private void ProposeReads(List<ReadCommand> reads, Proposal? carrier)
+    {
         if (carrier is null || !IsLeader || carrier.Term != Term)
         {
             carrier = Propose(reads[0].Request, reads[0].Callback);
@@ -156,6 +178,7 @@ public sealed partial class Peer
 
         _pendingReads.Clear();
         _proposedThisRound = null;
+        AbortReadsByIndex(error);
 #endif
     }
 

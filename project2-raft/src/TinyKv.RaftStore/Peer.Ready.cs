@@ -26,6 +26,7 @@ public sealed partial class Peer
 
 #if TINYKV_REF_2B
         ProposePendingReads();
+        AnswerReadsByIndex();
         if (!RaftGroup.HasReady())
         {
             return null;
@@ -74,6 +75,7 @@ public sealed partial class Peer
         }
 
         RaftGroup.Advance(ready);
+        AnswerReadsByIndex();
         if (ready.SoftState is { RaftState: StateType.Leader })
         {
             HeartbeatScheduler();

@@ -15,7 +15,8 @@ namespace TinyKv.RaftStore;
 /// <remarks>
 /// The work is split by topic: <c>Peer.Propose.cs</c> turns client commands into proposals
 /// (2B), <c>Peer.Ready.cs</c> persists, sends and applies what Raft hands out (2B),
-/// <c>Peer.Apply.cs</c> executes committed commands (2B), <c>Peer.LogGc.cs</c> compacts the log (2C),
+/// <c>Peer.Apply.cs</c> executes committed commands (2B), <c>Peer.ReadIndex.cs</c> answers
+/// reads without the log when the config asks for it, <c>Peer.LogGc.cs</c> compacts the log (2C),
 /// <c>Peer.ConfChange.cs</c> changes the region's members and transfers its leader, and
 /// <c>Peer.Split.cs</c> splits it (3B).
 /// </remarks>
@@ -125,6 +126,7 @@ public sealed partial class Peer
         }
 
         RaftGroup.Step(message.Message);
+        NoteHeartbeatStamp(message);
     }
 
     /// <summary>
@@ -156,7 +158,7 @@ public sealed partial class Peer
                 continue; // A peer we know nothing about: nowhere to send it.
             }
 
-            Context.Transport.Send(new RaftMessage
+            var raftMessage = new RaftMessage
             {
                 RegionId = RegionId,
                 FromPeer = Meta.Clone(),
@@ -165,7 +167,9 @@ public sealed partial class Peer
                 RegionEpoch = Region.RegionEpoch?.Clone(),
                 StartKey = Region.StartKey,
                 EndKey = Region.EndKey,
-            });
+            };
+            StampHeartbeat(raftMessage);
+            Context.Transport.Send(raftMessage);
         }
     }
 

@@ -78,6 +78,7 @@ public sealed class TinyKvServer : IAsyncDisposable
                     SnapshotChunkBytes = options.SnapshotChunkBytes,
                     RegionMaxSize = options.RegionMaxSize,
                     RegionSplitSize = options.RegionSplitSize,
+                    ReadIndexReads = true,
                 };
                 if (options.Schedulers is { } schedulerAddresses)
                 {

@@ -19,6 +19,16 @@ public sealed record ScenarioOptions
     /// <summary>Whether the network drops messages (about 10% per drop filter; filters pile up within an iteration).</summary>
     public bool Unreliable { get; init; }
 
+    /// <summary>
+    /// Whether the network also delivers messages twice (about 10% per filter, the copy up to an
+    /// election timeout late) and reorders them, alongside the drops of <see cref="Unreliable"/>.
+    /// Not in the original course.
+    /// </summary>
+    public bool Duplicates { get; init; }
+
+    /// <summary>Whether the stores answer reads by ReadIndex (<see cref="RaftStoreConfig.ReadIndexReads"/>) instead of through the log.</summary>
+    public bool ReadIndex { get; init; }
+
     /// <summary>Whether every store crashes and restarts after each iteration.</summary>
     public bool Crash { get; init; }
 
@@ -83,6 +93,11 @@ public sealed class GenericScenario
         if (options.MaxRaftLog > 0)
         {
             config = config with { RaftLogGcCountLimit = (ulong)options.MaxRaftLog };
+        }
+
+        if (options.ReadIndex)
+        {
+            config = config with { ReadIndexReads = true };
         }
 
         if (options.Split)
@@ -172,7 +187,7 @@ public sealed class GenericScenario
             }
 
             Task? chaos = null;
-            if (_options.Unreliable || _options.Partitions)
+            if (_options.Unreliable || _options.Partitions || _options.Duplicates)
             {
                 await _simulator.Delay(300_000);
                 chaos = _simulator.Spawn("chaos", () => ChaosAsync(electionTimeout));
@@ -359,6 +374,13 @@ public sealed class GenericScenario
             {
                 _simulator.Record("chaos", "drop 10%");
                 _cluster.Network.DropFraction(0.1);
+            }
+
+            if (_options.Duplicates)
+            {
+                _simulator.Record("chaos", "duplicate 10%, reorder");
+                _cluster.Network.Duplicate(0.1, electionTimeout);
+                _cluster.Network.Reorder(electionTimeout / 10);
             }
 
             await _simulator.Delay(electionTimeout + (random.NextInt64() % 200) * 1000);
