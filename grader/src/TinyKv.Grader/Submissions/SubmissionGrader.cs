@@ -139,7 +139,8 @@ public sealed class SubmissionGrader
         }
         catch (ExportFailedException ex)
         {
-            return ([], $"the workbook could not be exported from the instructor's tree: {ex.Message.Split('\n')[0]}");
+            var problems = ex.Errors.Count == 0 ? ex.Message : string.Join("; ", ex.Errors.Take(3).Select(e => e.ToString()));
+            return ([], $"the workbook could not be exported from the instructor's tree: {problems}");
         }
 
         return (IgnoredChanges.Find(submissionRoot, workbook, Submittable), null);
