@@ -1,4 +1,5 @@
 using TinyKv.Course.Running;
+using TinyKv.Grader.Submissions;
 
 namespace TinyKv.Grader;
 
@@ -17,6 +18,12 @@ public sealed record GradeReport(
     IReadOnlyList<string> NotAvailable,
     string? BuildError)
 {
+    /// <summary>Where the grade comes from (submission hash, tree commit, machine, time, seeds); null when not stamped.</summary>
+    public GradeStamp? Stamp { get; init; }
+
+    /// <summary>The submission graded, what was ignored and what did not compile; null when the tree itself was graded.</summary>
+    public SubmissionNotes? Submission { get; init; }
+
     public int Passed => Runs.Sum(r => r.Passed);
 
     public int Failed => Runs.Sum(r => r.Failed);

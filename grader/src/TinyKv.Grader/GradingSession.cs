@@ -1,6 +1,5 @@
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Running;
-using TinyKv.Grader.Reports;
 
 namespace TinyKv.Grader;
 
@@ -63,21 +62,8 @@ public sealed class GradingSession
         var (runs, buildError) = selected.Count == 0 ? ([], null) : BuildAndRun(selected, request.Settings);
         var report = new GradeReport(request.Settings.Label, started, _time.GetUtcNow(), runs, notAvailable, buildError);
 
-        _out.WriteLine();
-        _out.Write(TableReport.Render(report));
-        var written = WriteResults(report, request);
-        _out.WriteLine(report.Summary);
-        return report.AllPassed && written ? ExitCodes.AllPassed : ExitCodes.NotAllPassed;
+        return SessionSteps.Report(report, request.Format, request.OutFile, _writeFile, _out);
     }
-
-    /// <summary>Writes the results file, if the format has one; false when it could not be written.</summary>
-    private bool WriteResults(GradeReport report, GradeRequest request) =>
-        SessionSteps.WriteResults(
-            request.OutFile ?? Reports.Reports.DefaultFile(request.Format),
-            Reports.Reports.NameOf(request.Format),
-            () => Reports.Reports.Render(report, request.Format),
-            _writeFile,
-            _out);
 
     private (IReadOnlyList<MilestoneRun> Runs, string? BuildError) BuildAndRun(IReadOnlyList<MilestoneSpec> selected, BuildSettings settings)
     {

@@ -1,5 +1,6 @@
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Running;
+using TinyKv.Grader.Reports;
 
 namespace TinyKv.Grader;
 
@@ -27,6 +28,26 @@ internal static class SessionSteps
         output.WriteLine("the build failed:");
         output.WriteLine(errors);
         return errors;
+    }
+
+    /// <summary>
+    /// Ends a grading run: prints the score table, writes the results file in
+    /// <paramref name="format"/> (to <paramref name="outFile"/>, or the format's default file), and
+    /// prints the summary line last. Returns the exit code: 0 only when every selected test passed
+    /// (and at least one ran) and the results file, if any, was written.
+    /// </summary>
+    public static int Report(GradeReport report, ReportFormat format, string? outFile, Action<string, string> writeFile, TextWriter output)
+    {
+        output.WriteLine();
+        output.Write(TableReport.Render(report));
+        var written = WriteResults(
+            outFile ?? Reports.Reports.DefaultFile(format),
+            Reports.Reports.NameOf(format),
+            () => Reports.Reports.Render(report, format),
+            writeFile,
+            output);
+        output.WriteLine(report.Summary);
+        return report.AllPassed && written ? ExitCodes.AllPassed : ExitCodes.NotAllPassed;
     }
 
     /// <summary>

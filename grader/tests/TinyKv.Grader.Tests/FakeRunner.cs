@@ -16,6 +16,12 @@ internal sealed class FakeRunner(Func<MilestoneSpec, MilestoneRun> run) : ITestR
 
     public List<BuildSettings> Built { get; } = [];
 
+    /// <summary>Decides each build's success from the milestones and settings (and whatever it looks at); <see cref="BuildSucceeds"/> when null.</summary>
+    public Func<IReadOnlyList<MilestoneSpec>, BuildSettings, bool>? BuildsWhen { get; init; }
+
+    /// <summary>The error line a failed build prints (twice, as MSBuild does).</summary>
+    public string FailedBuildError { get; init; } = BuildErrorLine;
+
     public List<string> Ran { get; } = [];
 
     /// <summary>The simulated tests (Class.Method) of each milestone id.</summary>
@@ -36,8 +42,9 @@ internal sealed class FakeRunner(Func<MilestoneSpec, MilestoneRun> run) : ITestR
     public BuildOutcome Build(IReadOnlyList<MilestoneSpec> milestones, BuildSettings settings)
     {
         Built.Add(settings);
-        var output = BuildSucceeds ? "" : $"  restoring…\n{BuildErrorLine}\n\nBuild FAILED.\n\n{BuildErrorLine}\n    0 Warning(s)\n    1 Error(s)\n";
-        return new BuildOutcome(BuildSucceeds, output, TimeSpan.FromSeconds(1));
+        var succeeds = BuildsWhen?.Invoke(milestones, settings) ?? BuildSucceeds;
+        var output = succeeds ? "" : $"  restoring…\n{FailedBuildError}\n\nBuild FAILED.\n\n{FailedBuildError}\n    0 Warning(s)\n    1 Error(s)\n";
+        return new BuildOutcome(succeeds, output, TimeSpan.FromSeconds(1));
     }
 
     public MilestoneRun Run(MilestoneSpec milestone, BuildSettings settings, IProgress<TestProgress>? progress = null)

@@ -36,6 +36,33 @@ public sealed class ReportFormatTests
     public void Junit_of_a_failed_build_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.BuildFailedReport(), ReportFormat.Junit));
 
     [Fact]
+    public void Table_of_a_submission_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.SubmissionReport(), ReportFormat.Table));
+
+    [Fact]
+    public void Json_of_a_submission_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.SubmissionReport(), ReportFormat.Json));
+
+    [Fact]
+    public void Gradescope_of_a_submission_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.SubmissionReport(), ReportFormat.Gradescope));
+
+    [Fact]
+    public void Junit_of_a_submission_matches_its_golden_file() => Snapshot.Match(Reports.Reports.Render(SampleRuns.SubmissionReport(), ReportFormat.Junit));
+
+    [Fact]
+    public void Every_format_carries_the_stamp()
+    {
+        var report = SampleRuns.SubmissionReport();
+
+        foreach (var format in Enum.GetValues<ReportFormat>())
+        {
+            Reports.Reports.Render(report, format).Should()
+                .Contain(new string('a', 64), $"the {format} format carries the submission hash")
+                .And.Contain("0123456789abcdef0123456789abcdef01234567 (dirty)")
+                .And.Contain("2 cores")
+                .And.Contain("2026-11-24T12:00:00Z");
+        }
+    }
+
+    [Fact]
     public void Gradescope_lists_tests_in_course_order_then_by_name_with_numbers_to_match()
     {
         using var json = JsonDocument.Parse(GradescopeReport.Render(SampleRuns.Report()));

@@ -1,5 +1,6 @@
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Running;
+using TinyKv.Grader.Submissions;
 
 namespace TinyKv.Grader.Tests;
 
@@ -35,6 +36,27 @@ public static class SampleRuns
     /// <summary>A report with every outcome: passed, failed, not started, timed out, crashed; and a milestone not available yet.</summary>
     public static GradeReport Report() =>
         new("reference", Started, Started.AddSeconds(42), [Stage1(), AllPassing("2AA")], ["3C"], null);
+
+    /// <summary>
+    /// A graded submission: milestone 1 ran (with a file not submitted), 2AA did not compile; a test
+    /// was edited and a file added outside the submitted files; stamped.
+    /// </summary>
+    public static GradeReport SubmissionReport()
+    {
+        const string errors = "project2-raft/src/TinyKv.Raft/Raft.cs(40,5): error CS0103: The name 'term' does not exist in the current context";
+        var stage1 = Stage1() with { Problems = ["project1-standalone/src/TinyKv.Standalone/RawApi.cs was not submitted: graded with the workbook's stub"] };
+        var notes = new SubmissionNotes(
+            "zip /submissions/alice.zip",
+            GradingMode.Isolate,
+            [new IgnoredFile("notes.txt", Added: true), new IgnoredFile("project1-standalone/tests/TinyKv.Standalone.Tests/RawApiTests.cs", Added: false)],
+            new Dictionary<string, string> { ["2AA"] = errors });
+        var stamp = new GradeStamp(new string('a', 64), "0123456789abcdef0123456789abcdef01234567", TreeDirty: true, "Debian GNU/Linux 12 (bookworm) X64, 2 cores, .NET 10.0.12", Started, []);
+        return new GradeReport("submission, isolate", Started, Started.AddSeconds(42), [stage1, BuildFailure.RunFor(Spec("2AA", points: 8), errors)], [], null)
+        {
+            Stamp = stamp,
+            Submission = notes,
+        };
+    }
 
     /// <summary>A report of a build that failed: the milestone gets one failed entry and no points.</summary>
     public static GradeReport BuildFailedReport()

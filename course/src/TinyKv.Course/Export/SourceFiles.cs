@@ -8,7 +8,7 @@ namespace TinyKv.Course.Export;
 /// git tracks plus new files it does not ignore; elsewhere, a walk of the directory that skips
 /// build output and tool folders.
 /// </summary>
-internal static class SourceFiles
+public static class SourceFiles
 {
     /// <summary>Folders a directory walk never enters, at any depth.</summary>
     public static IReadOnlyList<string> SkippedFolders { get; } = ["bin", "obj", "node_modules", ".git", "TestResults", ".artifacts"];
@@ -26,6 +26,28 @@ internal static class SourceFiles
             .Where(path => File.Exists(Path.Combine(root, path))) // deleted but still in the index
             .Order(StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>
+    /// Copies the files <see cref="List"/> finds under <paramref name="sourceRoot"/> into
+    /// <paramref name="destination"/> (made when missing), keeping their relative paths; no build
+    /// output comes along. Returns the relative paths copied.
+    /// </summary>
+    /// <exception cref="ExportFailedException">git recognised the work tree but could not list it.</exception>
+    /// <exception cref="IOException">A file could not be copied.</exception>
+    public static IReadOnlyList<string> CopyTo(string sourceRoot, string destination)
+    {
+        ArgumentNullException.ThrowIfNull(sourceRoot);
+        ArgumentNullException.ThrowIfNull(destination);
+        var files = List(sourceRoot, out _);
+        foreach (var file in files)
+        {
+            var target = Path.Combine(destination, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(sourceRoot, file), target);
+        }
+
+        return files;
     }
 
     private static bool IsGitWorkTree(string root)

@@ -31,12 +31,7 @@ public sealed class ScratchWorkspace : IMutantWorkspace
         var workspace = new ScratchWorkspace(root);
         try
         {
-            foreach (var file in SourceFiles.List(source, out _))
-            {
-                var target = Path.Combine(root, file);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(Path.Combine(source, file), target);
-            }
+            SourceFiles.CopyTo(source, root);
         }
         catch
         {

@@ -3,12 +3,14 @@ using System.CommandLine.Parsing;
 using TinyKv.Course.Manifest;
 using TinyKv.Grader.Reports;
 using TinyKv.Grader.Seeds;
+using TinyKv.Grader.Submissions;
 
 namespace TinyKv.Grader.Cli;
 
 /// <summary>
 /// The grader's command line: <c>grader list</c>, <c>grader [milestones…]</c> with its options,
-/// <c>grader --seeds N [milestones…]</c> and <c>grader replay &lt;test&gt; --seed S</c>. A wrong
+/// <c>grader --seeds N [milestones…]</c>, <c>grader replay &lt;test&gt; --seed S</c> and
+/// <c>grader submission PATH [milestones…]</c>. A wrong
 /// option value or milestone is a usage error (exit code 2) with a message saying what would be right.
 /// </summary>
 public static class GraderCommandLine
@@ -44,19 +46,8 @@ public static class GraderCommandLine
         };
         var edition = EditionOption();
         var through = ReferenceThroughOption();
-        // No DefaultValueFactory: help would print the enum's name ("Table"); an absent option
-        // reads as default(ReportFormat), which is the table.
-        var format = new Option<ReportFormat>("--format")
-        {
-            Description = "Results format: table, json, gradescope or junit (default: table)",
-            HelpName = "table|json|gradescope|junit",
-            CustomParser = result => ParseWith(result, Reports.Reports.Parse),
-        };
-        var outFile = new Option<string?>("--out")
-        {
-            Description = "Results file (default: results.json for gradescope, grader-results.json for json, grader-results.xml for junit; none for table)",
-            HelpName = "file",
-        };
+        var format = FormatOption();
+        var outFile = OutOption();
         var seeds = new Option<int?>("--seeds")
         {
             Description = "Run every simulated test ([Simulated]) of the milestones under N seeds, one test run per seed, and report each test's pass rate",
@@ -83,7 +74,7 @@ public static class GraderCommandLine
 
         var command = new RootCommand("grader: builds an edition of the course, runs each milestone's graded tests and scores them")
         {
-            milestones, edition, through, format, outFile, seeds, seedBase, root, list, Replay(host, root),
+            milestones, edition, through, format, outFile, seeds, seedBase, root, list, Replay(host, root), Submission(host, root),
         };
         command.SetAction(parse => Guard(host, () =>
         {
@@ -143,6 +134,79 @@ public static class GraderCommandLine
         }));
         return replay;
     }
+
+    /// <summary><c>grader submission PATH [milestones…]</c>: a student's submission, graded in a fresh copy of this tree.</summary>
+    private static Command Submission(GraderHost host, Option<string?> root)
+    {
+        var path = new Argument<string>("path")
+        {
+            Description = "The submission: a workbook folder, a .zip of one, a git repository or a git bundle",
+        };
+        var milestones = new Argument<string[]>("milestones")
+        {
+            Description = "Milestones to grade, e.g. 1 2AA (default: every available one)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var revision = new Option<string?>("--rev")
+        {
+            Description = "For a git repository or bundle: the revision to grade (default: HEAD)",
+            HelpName = "rev",
+        };
+        var isolate = new Option<bool>("--isolate")
+        {
+            Description = "Grade each milestone on the reference of the milestones before it, with the student's files of that milestone (the default)",
+        };
+        var cumulative = new Option<bool>("--cumulative")
+        {
+            Description = "Grade each milestone with the student's files of every milestone up to it, as the student's own tree runs",
+        };
+        var keep = new Option<bool>("--keep")
+        {
+            Description = "Keep the temp folder with the grading tree and its builds, and say where it is",
+        };
+        var format = FormatOption();
+        var outFile = OutOption();
+        var submission = new Command("submission", "Grade a student's submission in a fresh copy of this tree: only the files the manifest lists under 'submits' are taken from it; tests and everything else stay this tree's")
+        {
+            path, milestones, revision, isolate, cumulative, keep, format, outFile,
+        };
+        submission.SetAction(parse => Guard(host, () =>
+        {
+            if (parse.GetValue(isolate) && parse.GetValue(cumulative))
+            {
+                throw new UsageException("--isolate and --cumulative exclude each other; choose one");
+            }
+
+            var repository = RootOf(parse, host, root);
+            var request = new SubmissionRequest(
+                parse.GetValue(path) ?? "",
+                parse.GetValue(revision),
+                [.. (parse.GetValue(milestones) ?? []).Select(id => id.Trim().ToUpperInvariant())],
+                parse.GetValue(cumulative) ? GradingMode.Cumulative : GradingMode.Isolate,
+                parse.GetValue(format),
+                parse.GetValue(outFile),
+                parse.GetValue(keep));
+            var grader = new SubmissionGrader(repository, host.LoadMilestones(repository), host.SubmissionEnvironment(), host.Out);
+            var report = grader.Grade(request);
+            return SessionSteps.Report(report, request.Format, request.OutFile, host.WriteFile, host.Out);
+        }));
+        return submission;
+    }
+
+    // No DefaultValueFactory: help would print the enum's name ("Table"); an absent option
+    // reads as default(ReportFormat), which is the table.
+    private static Option<ReportFormat> FormatOption() => new("--format")
+    {
+        Description = "Results format: table, json, gradescope or junit (default: table)",
+        HelpName = "table|json|gradescope|junit",
+        CustomParser = result => ParseWith(result, Reports.Reports.Parse),
+    };
+
+    private static Option<string?> OutOption() => new("--out")
+    {
+        Description = "Results file (default: results.json for gradescope, grader-results.json for json, grader-results.xml for junit; none for table)",
+        HelpName = "file",
+    };
 
     private static Option<string?> EditionOption() => new("--edition")
     {

@@ -1,5 +1,6 @@
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Running;
+using TinyKv.Grader.Submissions;
 
 namespace TinyKv.Grader.Cli;
 
@@ -24,4 +25,11 @@ public sealed record GraderHost(
     Func<string, IReadOnlyList<MilestoneSpec>> LoadMilestones,
     Func<string, ITestRunner> CreateRunner,
     Func<IGradingProgress> CreateProgress,
-    Action<string, string> WriteFile);
+    Action<string, string> WriteFile)
+{
+    /// <summary>What grading a submission uses; null for the host's runner, clock and progress with the real workbook export, temp folder and machine.</summary>
+    public SubmissionEnvironment? Submissions { get; init; }
+
+    /// <summary>The environment <c>grader submission</c> grades in.</summary>
+    public SubmissionEnvironment SubmissionEnvironment() => Submissions ?? new SubmissionEnvironment(CreateRunner, Time, CreateProgress);
+}

@@ -38,6 +38,14 @@ public static class GradescopeReport
             }
 
             json.WriteEndArray();
+            if (report.Submission is not null || report.Stamp is not null)
+            {
+                // Gradescope keeps extra_data with the submission's results, unread by its pages.
+                json.WriteStartObject("extra_data");
+                SubmissionText.WriteJson(json, report);
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         });
     }
@@ -51,6 +59,7 @@ public static class GradescopeReport
             lines.Add("the build failed:\n" + report.BuildError);
         }
 
+        lines.AddRange(SubmissionText.Lines(report));
         lines.Add(report.Summary);
         return string.Join('\n', lines);
     }

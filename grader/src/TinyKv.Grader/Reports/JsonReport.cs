@@ -51,6 +51,7 @@ public static class JsonReport
                 json.WriteString("buildError", report.BuildError);
             }
 
+            SubmissionText.WriteJson(json, report);
             json.WriteNumber("passed", report.Passed);
             json.WriteNumber("failed", report.Failed);
             json.WriteEndObject();

@@ -16,17 +16,27 @@ public static class JunitReport
             new XAttribute("tests", report.Passed + report.Failed),
             new XAttribute("failures", report.Failed),
             new XAttribute("time", Seconds(report.Finished - report.Started)),
-            report.Runs.Select(Suite));
+            report.Runs.Select(run => Suite(run, Properties(report))));
         var document = new XDocument(new XDeclaration("1.0", "utf-8", null), suites);
         return $"{document.Declaration}\n{document}\n";
     }
 
-    private static XElement Suite(MilestoneRun run) => new(
+    /// <summary>The submission and stamp as a properties element, repeated in every suite (JUnit has no place for them on the root); null when there are none.</summary>
+    private static XElement? Properties(GradeReport report)
+    {
+        var properties = SubmissionText.Properties(report).ToList();
+        return properties.Count == 0
+            ? null
+            : new XElement("properties", properties.Select(p => new XElement("property", new XAttribute("name", p.Key), new XAttribute("value", p.Value))));
+    }
+
+    private static XElement Suite(MilestoneRun run, XElement? properties) => new(
         "testsuite",
         new XAttribute("name", $"Milestone {run.Milestone.Id}"),
         new XAttribute("tests", run.Total),
         new XAttribute("failures", run.Failed),
         new XAttribute("time", Seconds(run.Elapsed)),
+        properties is null ? null : new XElement(properties),
         run.Tests.Select(test => new XElement(
             "testcase",
             new XAttribute("classname", $"Milestone{run.Milestone.Id}.{ClassOf(test.Name)}"),

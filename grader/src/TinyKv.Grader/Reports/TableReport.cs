@@ -52,6 +52,11 @@ public static class TableReport
             text.Append("the build failed; every selected test counts as failed\n");
         }
 
+        foreach (var line in SubmissionText.Lines(report))
+        {
+            text.Append(line).Append('\n');
+        }
+
         return text.ToString();
     }
 

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using FluentAssertions;
+using TinyKv.Course.Running;
+using TinyKv.Grader.Cli;
+using TinyKv.Grader.Submissions;
+using Xunit;
+
+namespace TinyKv.Grader.Tests;
+
+/// <summary><c>grader submission</c> through the command line, with a fake runner on a tiny course.</summary>
+public sealed class SubmissionCommandLineTests : IDisposable
+{
+    private readonly SubmissionTrees _trees = new();
+    private readonly StringWriter _out = new();
+    private readonly StringWriter _error = new();
+    private readonly Dictionary<string, string> _files = [];
+    private readonly FakeRunner _runner = FakeRunner.AllPassing();
+
+    public void Dispose()
+    {
+        _out.Dispose();
+        _error.Dispose();
+        _trees.Dispose();
+    }
+
+    [Fact]
+    public void A_workbook_is_graded_and_its_results_file_carries_the_submission_and_the_stamp()
+    {
+        var exit = Grader("submission", _trees.Workbook(), "1", "--format", "json", "--out", "alice.json");
+
+        exit.Should().Be(0);
+        _runner.Built.Should().Equal(new BuildSettings("Student", null));
+        using var json = JsonDocument.Parse(_files["alice.json"]);
+        json.RootElement.GetProperty("submission").GetProperty("mode").GetString().Should().Be("isolate");
+        json.RootElement.GetProperty("stamp").GetProperty("machine").GetString().Should().Be("test machine");
+        Lines()[^1].Should().Be("2 passed, 0 failed");
+    }
+
+    [Fact]
+    public void Cumulative_grading_builds_every_milestone_as_the_student_edition()
+    {
+        Grader("submission", _trees.Workbook(), "--cumulative");
+
+        _runner.Built.Should().HaveCount(3).And.OnlyContain(s => s == new BuildSettings("Student", null));
+    }
+
+    [Fact]
+    public void A_missing_path_exits_2_and_says_so()
+    {
+        var missing = Path.Combine(_trees.Root, "nobody.zip");
+
+        var exit = Grader("submission", missing);
+
+        exit.Should().Be(2);
+        _error.ToString().Should().Contain($"no submission at {missing}");
+        _runner.Built.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Isolate_and_cumulative_together_exit_2()
+    {
+        var exit = Grader("submission", _trees.Workbook(), "--isolate", "--cumulative");
+
+        exit.Should().Be(2);
+        _error.ToString().Should().Contain("--isolate and --cumulative exclude each other");
+    }
+
+    [Fact]
+    public void An_unknown_milestone_exits_2_before_anything_is_copied()
+    {
+        var exit = Grader("submission", _trees.Workbook(), "9Z");
+
+        exit.Should().Be(2);
+        _error.ToString().Should().Contain("unknown milestone 9Z");
+        Directory.GetDirectories(_trees.Temp).Should().BeEmpty();
+    }
+
+    private int Grader(params string[] args)
+    {
+        var time = new FixedTime(SampleRuns.Started);
+        var host = new GraderHost(
+            _out,
+            _error,
+            time,
+            () => _trees.Instructor,
+            _ => SubmissionTrees.Course,
+            _ => _runner,
+            () => new PlainProgress(_out),
+            (path, text) => _files[path] = text)
+        {
+            Submissions = new SubmissionEnvironment(_ => _runner, time, () => new PlainProgress(_out))
+            {
+                ExportWorkbook = SubmissionTrees.Export,
+                TempFolder = _trees.Temp,
+                Machine = "test machine",
+            },
+        };
+        return GraderCommandLine.Run(args, host);
+    }
+
+    private string[] Lines() => _out.ToString().ReplaceLineEndings("\n").TrimEnd().Split('\n');
+}
