@@ -107,6 +107,7 @@ export default defineConfig({
         text: 'Reference',
         items: [
           { text: 'Debugging cluster tests', link: '/debugging' },
+          { text: 'Hints keyed to failures', link: '/hints' },
           { text: 'Benchmarks', link: '/benchmarks' },
         ],
       },

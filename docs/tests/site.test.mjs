@@ -21,6 +21,8 @@ const STAGE4_SOURCES = fileURLToPath(new URL('../../project4-txn/src/', import.m
 const STAGE2_SOURCES = fileURLToPath(new URL('../../project2-raft/src/', import.meta.url))
 // The scheduler's slots (3C) live in project3-multiraft.
 const STAGE3_SOURCES = fileURLToPath(new URL('../../project3-multiraft/src/', import.meta.url))
+// The grader's table of hints keyed to failures, which names handout sections too.
+const HINTS_TABLE = fileURLToPath(new URL('../../course/hints.json', import.meta.url))
 const slotHint = (milestones) => new RegExp(`Todo\\.Slot\\("(${milestones})",\\s*"[^"]*see the \\1 handout, '([^']+)'`, 'g')
 
 /** Maps each section named by a slot hint of the given milestones to the files (and milestones) that name it. */
@@ -234,6 +236,44 @@ describe('course site', () => {
       }
     })
   }
+
+  // The grader's hints keyed to failures (course/hints.json): every section a hint names is a
+  // heading of its page, and the hints page lists every hint with a link that lands on it.
+  test('every section a failure hint names is a heading of its page, and the hints page links there', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const table = (await readFile(HINTS_TABLE, 'utf8')).replace(/^\s*\/\/.*$/gm, '')
+    const hints = JSON.parse(table).hints
+    assert.ok(hints.length > 6, `only ${hints.length} hints in ${HINTS_TABLE}`)
+
+    const { page, close } = await openPage()
+    try {
+      const headingsOf = new Map()
+      for (const hint of hints) {
+        if (!headingsOf.has(hint.page)) {
+          const response = await page.goto(`${baseUrl}/${hint.page}.html`)
+          assert.equal(response.status(), 200, `hint '${hint.id}' names the page ${hint.page}, which the site does not have`)
+          await page.locator('.vp-doc h1').waitFor()
+          headingsOf.set(hint.page, await page
+            .locator('.vp-doc h2, .vp-doc h3')
+            .evaluateAll((nodes) => nodes.map((node) => node.textContent.replace(/\u200b/g, '').trim())))
+        }
+        assert.ok(headingsOf.get(hint.page).includes(hint.section), `hint '${hint.id}': no heading '${hint.section}' on ${hint.page}`)
+      }
+
+      for (const hint of hints) {
+        await page.goto(`${baseUrl}/hints.html`)
+        const row = page.locator(`tr#hint-${hint.id}`)
+        await row.waitFor()
+        assert.ok((await row.textContent()).includes(hint.title), `the hints page lists '${hint.title}'`)
+        await row.locator('a').click()
+        await page.waitForURL((url) => url.pathname === `/${hint.page}.html` && url.hash.length > 1)
+        const target = decodeURIComponent(new URL(page.url()).hash.slice(1))
+        const heading = await page.locator(`.vp-doc [id="${target}"]`).evaluateAll((nodes) => nodes.map((node) => node.textContent.replace(/\u200b/g, '').trim()))
+        assert.deepEqual(heading, [hint.section], `hint '${hint.id}' links to #${target} on ${hint.page}, which is not the heading '${hint.section}'`)
+      }
+    } finally {
+      await close()
+    }
+  })
 
   // The pictures are SVG files in docs/public: each must load and have a size, not only exist.
   const PICTURES = [

@@ -1,3 +1,4 @@
+using TinyKv.Course.Hints;
 using TinyKv.Course.Running;
 using TinyKv.Grader.Submissions;
 
@@ -23,6 +24,9 @@ public sealed record GradeReport(
 
     /// <summary>The submission graded, what was ignored and what did not compile; null when the tree itself was graded.</summary>
     public SubmissionNotes? Submission { get; init; }
+
+    /// <summary>The hints keyed to failures the reports add to failed tests (none unless given).</summary>
+    public FailureHints Hints { get; init; } = FailureHints.None;
 
     public int Passed => Runs.Sum(r => r.Passed);
 

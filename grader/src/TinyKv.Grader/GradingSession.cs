@@ -1,3 +1,4 @@
+using TinyKv.Course.Hints;
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Running;
 
@@ -44,6 +45,9 @@ public sealed class GradingSession
         _writeFile = writeFile ?? ResultsFile.Write;
     }
 
+    /// <summary>The hints keyed to failures the report adds to failed tests.</summary>
+    public FailureHints Hints { get; init; } = FailureHints.None;
+
     /// <summary>
     /// Grades as <paramref name="request"/> says; returns the process exit code: 0 only when every
     /// selected test passed (and at least one ran) and the results file, if any, was written.
@@ -60,7 +64,7 @@ public sealed class GradingSession
 
         var started = _time.GetUtcNow();
         var (runs, buildError) = selected.Count == 0 ? ([], null) : BuildAndRun(selected, request.Settings);
-        var report = new GradeReport(request.Settings.Label, started, _time.GetUtcNow(), runs, notAvailable, buildError);
+        var report = new GradeReport(request.Settings.Label, started, _time.GetUtcNow(), runs, notAvailable, buildError) { Hints = Hints };
 
         return SessionSteps.Report(report, request.Format, request.OutFile, _writeFile, _out);
     }

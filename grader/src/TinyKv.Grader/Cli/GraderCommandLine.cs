@@ -100,7 +100,10 @@ public static class GraderCommandLine
                 host.Out,
                 host.Time,
                 host.CreateProgress(),
-                host.WriteFile);
+                host.WriteFile)
+            {
+                Hints = host.LoadHints(repository),
+            };
             return session.Run(request);
         }));
         return command;
@@ -186,7 +189,10 @@ public static class GraderCommandLine
                 parse.GetValue(format),
                 parse.GetValue(outFile),
                 parse.GetValue(keep));
-            var grader = new SubmissionGrader(repository, host.LoadMilestones(repository), host.SubmissionEnvironment(), host.Out);
+            var grader = new SubmissionGrader(repository, host.LoadMilestones(repository), host.SubmissionEnvironment(), host.Out)
+            {
+                Hints = host.LoadHints(repository),
+            };
             var report = grader.Grade(request);
             return SessionSteps.Report(report, request.Format, request.OutFile, host.WriteFile, host.Out);
         }));

@@ -1,3 +1,4 @@
+using TinyKv.Course.Hints;
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Running;
 using TinyKv.Grader.Submissions;
@@ -29,6 +30,13 @@ public sealed record GraderHost(
 {
     /// <summary>What grading a submission uses; null for the host's runner, clock and progress with the real workbook export, temp folder and machine.</summary>
     public SubmissionEnvironment? Submissions { get; init; }
+
+    /// <summary>
+    /// Reads the hints keyed to failures from a repository root; by default its
+    /// <c>course/hints.json</c>, none when it has no such file (a tree older than the table).
+    /// </summary>
+    public Func<string, FailureHints> LoadHints { get; init; } =
+        root => File.Exists(Path.Combine(root, FailureHints.RelativePath)) ? FailureHints.LoadFrom(root) : FailureHints.None;
 
     /// <summary>The environment <c>grader submission</c> grades in.</summary>
     public SubmissionEnvironment SubmissionEnvironment() => Submissions ?? new SubmissionEnvironment(CreateRunner, Time, CreateProgress);

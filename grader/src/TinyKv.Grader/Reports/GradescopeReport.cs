@@ -32,7 +32,7 @@ public static class GradescopeReport
                     json.WriteNumber("score", Math.Round(test.IsPassed ? run.PointsPerTest : 0, 4));
                     json.WriteNumber("max_score", Math.Round(run.PointsPerTest, 4));
                     json.WriteString("status", test.IsPassed ? "passed" : "failed");
-                    json.WriteString("output", Reports.Explain(test, run.Milestone.TestTimeLimitSeconds));
+                    json.WriteString("output", Reports.Explain(test, run.Milestone.TestTimeLimitSeconds, report.Hints));
                     json.WriteEndObject();
                 }
             }

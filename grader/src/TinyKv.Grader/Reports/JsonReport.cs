@@ -35,6 +35,16 @@ public static class JsonReport
                     json.WriteString("outcome", test.Outcome.ToString());
                     json.WriteNumber("durationMs", (long)test.Duration.TotalMilliseconds);
                     json.WriteString("output", test.Output);
+                    if (report.Hints.For(test) is { } hint)
+                    {
+                        json.WriteStartObject("hint");
+                        json.WriteString("id", hint.Signature.Id);
+                        json.WriteString("title", hint.Signature.Title);
+                        json.WriteString("text", hint.Text);
+                        json.WriteString("page", $"docs/{hint.Signature.Page}.md");
+                        json.WriteString("section", hint.Signature.Section);
+                        json.WriteEndObject();
+                    }
                     json.WriteEndObject();
                 }
 

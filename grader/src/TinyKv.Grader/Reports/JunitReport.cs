@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using TinyKv.Course.Hints;
 using TinyKv.Course.Running;
 
 namespace TinyKv.Grader.Reports;
@@ -16,7 +17,7 @@ public static class JunitReport
             new XAttribute("tests", report.Passed + report.Failed),
             new XAttribute("failures", report.Failed),
             new XAttribute("time", Seconds(report.Finished - report.Started)),
-            report.Runs.Select(run => Suite(run, Properties(report))));
+            report.Runs.Select(run => Suite(run, Properties(report), report.Hints)));
         var document = new XDocument(new XDeclaration("1.0", "utf-8", null), suites);
         return $"{document.Declaration}\n{document}\n";
     }
@@ -30,7 +31,7 @@ public static class JunitReport
             : new XElement("properties", properties.Select(p => new XElement("property", new XAttribute("name", p.Key), new XAttribute("value", p.Value))));
     }
 
-    private static XElement Suite(MilestoneRun run, XElement? properties) => new(
+    private static XElement Suite(MilestoneRun run, XElement? properties, FailureHints hints) => new(
         "testsuite",
         new XAttribute("name", $"Milestone {run.Milestone.Id}"),
         new XAttribute("tests", run.Total),
@@ -42,7 +43,7 @@ public static class JunitReport
             new XAttribute("classname", $"Milestone{run.Milestone.Id}.{ClassOf(test.Name)}"),
             new XAttribute("name", test.Name),
             new XAttribute("time", Seconds(test.Duration)),
-            test.IsPassed ? null : Failure(test, Reports.Explain(test, run.Milestone.TestTimeLimitSeconds)))));
+            test.IsPassed ? null : Failure(test, Reports.Explain(test, run.Milestone.TestTimeLimitSeconds, hints)))));
 
     /// <summary>A failure element: the explanation's first line as its message, all of it as its text.</summary>
     private static XElement Failure(TestResult test, string explanation)

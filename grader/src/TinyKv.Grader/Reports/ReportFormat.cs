@@ -1,4 +1,5 @@
 using System.Globalization;
+using TinyKv.Course.Hints;
 using TinyKv.Course.Running;
 
 namespace TinyKv.Grader.Reports;
@@ -53,6 +54,13 @@ public static class Reports
         ReportFormat.Junit => JunitReport.Render(report),
         _ => TableReport.Render(report),
     };
+
+    /// <summary>
+    /// What a result's output says, in words, for a person reading a results file, followed by
+    /// its hint when <paramref name="hints"/> has one for it.
+    /// </summary>
+    public static string Explain(TestResult test, int limitSeconds, FailureHints hints) =>
+        hints.For(test) is { } hint ? $"{Explain(test, limitSeconds)}\n\n{hint}" : Explain(test, limitSeconds);
 
     /// <summary>What a result's output says, in words, for a person reading a results file.</summary>
     public static string Explain(TestResult test, int limitSeconds) => test.Outcome switch

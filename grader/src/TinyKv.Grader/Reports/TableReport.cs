@@ -57,8 +57,25 @@ public static class TableReport
             text.Append(line).Append('\n');
         }
 
+        foreach (var line in HintLines(report))
+        {
+            text.Append(line).Append('\n');
+        }
+
         return text.ToString();
     }
+
+    /// <summary>
+    /// The hints of the failed tests, one line per milestone and signature: how many tests it
+    /// concerns, the first of them, the hint for it and where to read.
+    /// </summary>
+    private static IEnumerable<string> HintLines(GradeReport report) =>
+        from run in report.Runs
+        let hinted = run.Tests.Select(test => (test, hint: report.Hints.For(test))).Where(h => h.hint is not null).ToList()
+        from sameSignature in hinted.GroupBy(h => h.hint!.Signature.Id)
+        let first = sameSignature.First()
+        let more = sameSignature.Count() - 1
+        select $"{run.Milestone.Id} {first.test.Name}{(more > 0 ? $" (and {Count(more)} more)" : "")}: {first.hint}";
 
     private static int HungOrCrashed(MilestoneRun run) => run.Tests.Count(t => t.Outcome is TestOutcome.TimedOut or TestOutcome.Crashed);
 

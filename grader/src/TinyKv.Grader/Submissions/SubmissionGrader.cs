@@ -1,4 +1,5 @@
 using TinyKv.Course.Export;
+using TinyKv.Course.Hints;
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Running;
 
@@ -35,6 +36,9 @@ public sealed class SubmissionGrader
         _environment = environment;
         _out = output;
     }
+
+    /// <summary>The hints keyed to failures the report adds to failed tests.</summary>
+    public FailureHints Hints { get; init; } = FailureHints.None;
 
     /// <summary>Every file a student submits, for any milestone.</summary>
     private IReadOnlyList<string> Submittable => [.. _course.SelectMany(m => m.Submits).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
@@ -84,6 +88,7 @@ public sealed class SubmissionGrader
             {
                 Stamp = stamp,
                 Submission = notes,
+                Hints = Hints,
             };
         }
         finally
