@@ -2,7 +2,6 @@ using System.Text.Json;
 using FluentAssertions;
 using TinyKv.Course.Running;
 using TinyKv.Grader.Cli;
-using TinyKv.Grader.Submissions;
 using Xunit;
 
 namespace TinyKv.Grader.Tests;
@@ -75,28 +74,8 @@ public sealed class SubmissionCommandLineTests : IDisposable
         Directory.GetDirectories(_trees.Temp).Should().BeEmpty();
     }
 
-    private int Grader(params string[] args)
-    {
-        var time = new FixedTime(SampleRuns.Started);
-        var host = new GraderHost(
-            _out,
-            _error,
-            time,
-            () => _trees.Instructor,
-            _ => SubmissionTrees.Course,
-            _ => _runner,
-            () => new PlainProgress(_out),
-            (path, text) => _files[path] = text)
-        {
-            Submissions = new SubmissionEnvironment(_ => _runner, time, () => new PlainProgress(_out))
-            {
-                ExportWorkbook = SubmissionTrees.Export,
-                TempFolder = _trees.Temp,
-                Machine = "test machine",
-            },
-        };
-        return GraderCommandLine.Run(args, host);
-    }
+    private int Grader(params string[] args) =>
+        GraderCommandLine.Run(args, _trees.Host(_out, _error, () => _runner, _files));
 
     private string[] Lines() => _out.ToString().ReplaceLineEndings("\n").TrimEnd().Split('\n');
 }

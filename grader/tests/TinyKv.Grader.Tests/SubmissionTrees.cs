@@ -2,6 +2,8 @@ using System.IO.Compression;
 using TinyKv.Course.Export;
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Running;
+using TinyKv.Grader.Cli;
+using TinyKv.Grader.Submissions;
 
 namespace TinyKv.Grader.Tests;
 
@@ -91,6 +93,32 @@ internal sealed class SubmissionTrees : IDisposable
         var bundle = Path.Combine(Root, "submission.bundle");
         Git(folder, "bundle", "create", "--quiet", bundle, "--all");
         return bundle;
+    }
+
+    /// <summary>
+    /// A grader host on this tiny course: <paramref name="runner"/>'s runner for every build, a
+    /// fixed clock, results files kept in <paramref name="files"/> instead of written.
+    /// </summary>
+    public GraderHost Host(TextWriter output, TextWriter error, Func<FakeRunner> runner, IDictionary<string, string> files)
+    {
+        var time = new FixedTime(SampleRuns.Started);
+        return new GraderHost(
+            output,
+            error,
+            time,
+            () => Instructor,
+            _ => Course,
+            _ => runner(),
+            () => new PlainProgress(output),
+            (path, text) => files[path] = text)
+        {
+            Submissions = new SubmissionEnvironment(_ => runner(), time, () => new PlainProgress(output))
+            {
+                ExportWorkbook = Export,
+                TempFolder = Temp,
+                Machine = "test machine",
+            },
+        };
     }
 
     public static void Write(string root, string path, string text)

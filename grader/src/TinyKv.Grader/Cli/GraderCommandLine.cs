@@ -74,7 +74,7 @@ public static class GraderCommandLine
 
         var command = new RootCommand("grader: builds an edition of the course, runs each milestone's graded tests and scores them")
         {
-            milestones, edition, through, format, outFile, seeds, seedBase, root, list, Replay(host, root), Submission(host, root),
+            milestones, edition, through, format, outFile, seeds, seedBase, root, list, Replay(host, root), Submission(host, root), Batch(host, root),
         };
         command.SetAction(parse => Guard(host, () =>
         {
@@ -197,6 +197,53 @@ public static class GraderCommandLine
             return SessionSteps.Report(report, request.Format, request.OutFile, host.WriteFile, host.Out);
         }));
         return submission;
+    }
+
+    /// <summary><c>grader batch DIR [milestones…]</c>: every submission under a folder, into a gradebook.</summary>
+    private static Command Batch(GraderHost host, Option<string?> root)
+    {
+        var folder = new Argument<string>("dir") { Description = "A folder with one submission per student: a workbook folder, a git repository, a .zip or a git bundle, named after the student" };
+        var milestones = new Argument<string[]>("milestones")
+        {
+            Description = "Milestones to grade, e.g. 1 2AA (default: every available one)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var isolate = new Option<bool>("--isolate") { Description = "Grade each milestone on the reference of the milestones before it (the default)" };
+        var cumulative = new Option<bool>("--cumulative") { Description = "Grade each milestone with the student's files of every milestone up to it" };
+        var format = FormatOption();
+        format.Description = "Format of each student's results file: json (the default), gradescope, junit or table";
+        var outFolder = new Option<string?>("--out-dir")
+        {
+            Description = "Where the gradebook (gradebook.csv), each student's results file and grading log go (default: DIR-grades beside DIR)",
+            HelpName = "dir",
+        };
+        var batch = new Command("batch", "Grade every submission under a folder, one after another, into a gradebook CSV and a results file and log per student")
+        {
+            folder, milestones, isolate, cumulative, format, outFolder,
+        };
+        batch.SetAction(parse => Guard(host, () =>
+        {
+            if (parse.GetValue(isolate) && parse.GetValue(cumulative))
+            {
+                throw new UsageException("--isolate and --cumulative exclude each other; choose one");
+            }
+
+            var repository = RootOf(parse, host, root);
+            var submissions = Path.TrimEndingDirectorySeparator(Path.GetFullPath(parse.GetValue(folder) ?? ""));
+            var request = new BatchRequest(
+                submissions,
+                [.. (parse.GetValue(milestones) ?? []).Select(id => id.Trim().ToUpperInvariant())],
+                parse.GetValue(cumulative) ? GradingMode.Cumulative : GradingMode.Isolate,
+                parse.GetResult(format) is null ? ReportFormat.Json : parse.GetValue(format),
+                Path.GetFullPath(parse.GetValue(outFolder) ?? submissions + "-grades"));
+            var grader = new BatchGrader(repository, host.LoadMilestones(repository), host.SubmissionEnvironment(), host.WriteFile, host.Out)
+            {
+                Hints = host.LoadHints(repository),
+            };
+            var entries = grader.Grade(request);
+            return entries.All(e => e.Report is not null) ? ExitCodes.AllPassed : ExitCodes.NotAllPassed;
+        }));
+        return batch;
     }
 
     // No DefaultValueFactory: help would print the enum's name ("Table"); an absent option
