@@ -60,7 +60,7 @@ public sealed class FailureHintsTests : IDisposable
         var hint = s_course.For(new TestResult("2B", "Basic2BTests.Basic", TestOutcome.NotStarted, TimeSpan.Zero, $"{todo.GetType().FullName} : {todo.Message}\n   at Peer.Propose()"));
 
         hint!.Signature.Id.Should().Be("not-started");
-        hint.Text.Should().Contain("TODO(2B), propose the request to Raft");
+        hint.Text.Should().EndWith("(here: TODO(2B): propose the request to Raft; see the 2B handout, 'Proposals')");
     }
 
     [Fact]

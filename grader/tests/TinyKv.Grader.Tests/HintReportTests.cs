@@ -43,7 +43,7 @@ public sealed class HintReportTests : IDisposable
         var text = Reports.Reports.Render(_report, ReportFormat.Table);
 
         text.Should().Contain("1 RawApiTests.RawPut_stores_the_value: hint (A wrong value): the value found 0 is wrong; see docs/stage1.md, 'Reads'");
-        text.Should().Contain("1 RawApiTests.RawScan_returns_pairs (and 1 more): hint (A slot is not written yet): write the slot — here: TODO(1), seek an iterator; see docs/debugging.md, 'TODO failures'");
+        text.Should().Contain("1 RawApiTests.RawScan_returns_pairs (and 1 more): hint (A slot is not written yet): write the slot (here: TODO(1): seek an iterator); see docs/debugging.md, 'TODO failures'");
         text.Should().NotContain("Scan_hangs:", "a timed-out test matches no signature of this table");
     }
 
@@ -79,7 +79,7 @@ public sealed class HintReportTests : IDisposable
         var xml = XDocument.Parse(Reports.Reports.Render(_report, ReportFormat.Junit));
         var failure = xml.Descendants("testcase").Single(t => (string?)t.Attribute("name") == "RawApiTests.RawScan_returns_pairs").Element("failure")!;
 
-        failure.Value.Should().EndWith("hint (A slot is not written yet): write the slot — here: TODO(1), seek an iterator; see docs/debugging.md, 'TODO failures'");
+        failure.Value.Should().EndWith("hint (A slot is not written yet): write the slot (here: TODO(1): seek an iterator); see docs/debugging.md, 'TODO failures'");
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public sealed partial class FailureHints
 
         if (test.Outcome == TestOutcome.NotStarted && TodoSlot().Match(test.Output) is { Success: true } slot)
         {
-            text += $" — here: TODO({slot.Groups["milestone"].Value}), {slot.Groups["what"].Value.TrimEnd(';', ' ')}";
+            text += $" (here: {slot.Value.TrimEnd()})";
         }
 
         return text;
@@ -155,7 +155,7 @@ public sealed partial class FailureHints
     private static string Require(string? value, string where, string field) =>
         string.IsNullOrWhiteSpace(value) ? throw new ManifestException($"{where}: '{field}' is missing") : value;
 
-    [GeneratedRegex(@"TODO\((?<milestone>[0-9A-Z]+)\): (?<what>[^\n]*?)(?:; see|\n|$)")]
+    [GeneratedRegex(@"TODO\([0-9A-Z]+\): [^\n]*")]
     private static partial Regex TodoSlot();
 
     private sealed record HintsFile(List<HintEntry>? Hints);
