@@ -13,7 +13,7 @@ public sealed class SubmissionCommandLineTests : IDisposable
     private readonly StringWriter _out = new();
     private readonly StringWriter _error = new();
     private readonly Dictionary<string, string> _files = [];
-    private readonly FakeRunner _runner = FakeRunner.AllPassing();
+    private FakeRunner _runner = FakeRunner.AllPassing();
 
     public void Dispose()
     {
@@ -41,6 +41,36 @@ public sealed class SubmissionCommandLineTests : IDisposable
         Grader("submission", _trees.Workbook(), "--cumulative");
 
         _runner.Built.Should().HaveCount(3).And.OnlyContain(s => s == new BuildSettings("Student", null));
+    }
+
+    [Fact]
+    public void Under_seeds_a_simulated_test_that_fails_with_one_seed_scores_nothing_and_names_the_seed()
+    {
+        _runner = new FakeRunner(m => SampleRuns.AllPassing(m.Id) with { Milestone = m })
+        {
+            Simulated = new() { ["1"] = ["ElectionTests.One", "ElectionTests.Two"] },
+            OutcomeUnder = (seed, name) => seed == 12 && name == "ElectionTests.One" ? TestOutcome.Failed : TestOutcome.Passed,
+        };
+
+        var exit = Grader("submission", _trees.Workbook(), "1", "--seeds", "3", "--seed-base", "11", "--format", "json", "--out", "r.json");
+
+        exit.Should().Be(1);
+        _runner.SeededRuns.Select(r => r.Seed).Should().Equal("11", "12", "13");
+        using var json = JsonDocument.Parse(_files["r.json"]);
+        var tests = json.RootElement.GetProperty("milestones")[0].GetProperty("tests").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
+        tests["ElectionTests.One"].GetProperty("outcome").GetString().Should().Be("Failed");
+        tests["ElectionTests.One"].GetProperty("output").GetString().Should().StartWith("passed with its own seed but failed with seed 12 (replay: grader replay ElectionTests.One --seed 12)");
+        tests["ElectionTests.Two"].GetProperty("outcome").GetString().Should().Be("Passed");
+        json.RootElement.GetProperty("stamp").GetProperty("seeds").GetString().Should().Contain("11").And.Contain("13");
+    }
+
+    [Fact]
+    public void A_seed_base_without_seeds_exits_2()
+    {
+        var exit = Grader("submission", _trees.Workbook(), "--seed-base", "5");
+
+        exit.Should().Be(2);
+        _error.ToString().Should().Contain("--seed-base goes with --seeds N");
     }
 
     [Fact]

@@ -169,9 +169,10 @@ public static class GraderCommandLine
         };
         var format = FormatOption();
         var outFile = OutOption();
+        var (seeds, seedBase) = SubmissionSeedOptions();
         var submission = new Command("submission", "Grade a student's submission in a fresh copy of this tree: only the files the manifest lists under 'submits' are taken from it; tests and everything else stay this tree's")
         {
-            path, milestones, revision, isolate, cumulative, keep, format, outFile,
+            path, milestones, revision, isolate, cumulative, keep, format, outFile, seeds, seedBase,
         };
         submission.SetAction(parse => Guard(host, () =>
         {
@@ -188,7 +189,10 @@ public static class GraderCommandLine
                 parse.GetValue(cumulative) ? GradingMode.Cumulative : GradingMode.Isolate,
                 parse.GetValue(format),
                 parse.GetValue(outFile),
-                parse.GetValue(keep));
+                parse.GetValue(keep))
+            {
+                Seeds = SeedsOf(parse, seeds, seedBase),
+            };
             var grader = new SubmissionGrader(repository, host.LoadMilestones(repository), host.SubmissionEnvironment(), host.Out)
             {
                 Hints = host.LoadHints(repository),
@@ -217,9 +221,10 @@ public static class GraderCommandLine
             Description = "Where the gradebook (gradebook.csv), each student's results file and grading log go (default: DIR-grades beside DIR)",
             HelpName = "dir",
         };
+        var (seeds, seedBase) = SubmissionSeedOptions();
         var batch = new Command("batch", "Grade every submission under a folder, one after another, into a gradebook CSV and a results file and log per student")
         {
-            folder, milestones, isolate, cumulative, format, outFolder,
+            folder, milestones, isolate, cumulative, format, outFolder, seeds, seedBase,
         };
         batch.SetAction(parse => Guard(host, () =>
         {
@@ -235,7 +240,10 @@ public static class GraderCommandLine
                 [.. (parse.GetValue(milestones) ?? []).Select(id => id.Trim().ToUpperInvariant())],
                 parse.GetValue(cumulative) ? GradingMode.Cumulative : GradingMode.Isolate,
                 parse.GetResult(format) is null ? ReportFormat.Json : parse.GetValue(format),
-                Path.GetFullPath(parse.GetValue(outFolder) ?? submissions + "-grades"));
+                Path.GetFullPath(parse.GetValue(outFolder) ?? submissions + "-grades"))
+            {
+                Seeds = SeedsOf(parse, seeds, seedBase),
+            };
             var grader = new BatchGrader(repository, host.LoadMilestones(repository), host.SubmissionEnvironment(), host.WriteFile, host.Out)
             {
                 Hints = host.LoadHints(repository),
@@ -244,6 +252,29 @@ public static class GraderCommandLine
             return entries.All(e => e.Report is not null) ? ExitCodes.AllPassed : ExitCodes.NotAllPassed;
         }));
         return batch;
+    }
+
+    /// <summary>The <c>--seeds N</c> and <c>--seed-base B</c> of grading submissions: every simulated test must also pass under seeds B … B+N-1.</summary>
+    private static (Option<int?> Seeds, Option<int?> SeedBase) SubmissionSeedOptions() => (
+        new Option<int?>("--seeds")
+        {
+            Description = "Also run every simulated test of a graded milestone under N seeds; a test scores only if it passes every one (a failing seed is named)",
+            HelpName = "N",
+        },
+        new Option<int?>("--seed-base")
+        {
+            Description = $"With --seeds: the first seed; the seeds are B, B+1, …, B+N-1 (default: {SeedSequence.DefaultBase})",
+            HelpName = "B",
+        });
+
+    private static IReadOnlyList<int> SeedsOf(ParseResult parse, Option<int?> seeds, Option<int?> seedBase)
+    {
+        if (parse.GetValue(seeds) is { } count)
+        {
+            return SeedSequence.Of(count, parse.GetValue(seedBase) ?? SeedSequence.DefaultBase);
+        }
+
+        return parse.GetValue(seedBase) is null ? [] : throw new UsageException("--seed-base goes with --seeds N");
     }
 
     // No DefaultValueFactory: help would print the enum's name ("Table"); an absent option

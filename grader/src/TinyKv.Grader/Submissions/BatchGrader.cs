@@ -12,7 +12,11 @@ namespace TinyKv.Grader.Submissions;
 /// <param name="Mode">Isolate or cumulative, as for one submission.</param>
 /// <param name="Format">The format of each student's results file.</param>
 /// <param name="OutFolder">Where the gradebook, the results files and the logs go.</param>
-public sealed record BatchRequest(string Folder, IReadOnlyList<string> Milestones, GradingMode Mode, ReportFormat Format, string OutFolder);
+public sealed record BatchRequest(string Folder, IReadOnlyList<string> Milestones, GradingMode Mode, ReportFormat Format, string OutFolder)
+{
+    /// <summary>The seeds every simulated test must also pass under; empty for none.</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [];
+}
 
 /// <summary>One line of the gradebook: a student and what grading their submission gave.</summary>
 /// <param name="Student">The entry's name (a folder's name, a file's name without <c>.zip</c> or <c>.bundle</c>).</param>
@@ -155,7 +159,7 @@ public sealed class BatchGrader
         GradebookEntry entry;
         try
         {
-            var report = grader.Grade(new SubmissionRequest(path, null, request.Milestones, request.Mode, request.Format, null));
+            var report = grader.Grade(new SubmissionRequest(path, null, request.Milestones, request.Mode, request.Format, null) { Seeds = request.Seeds });
             log.WriteLine();
             log.Write(TableReport.Render(report));
             var results = Path.Combine(request.OutFolder, student + Extension(request.Format));

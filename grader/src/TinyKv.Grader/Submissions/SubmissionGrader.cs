@@ -2,6 +2,7 @@ using TinyKv.Course.Export;
 using TinyKv.Course.Hints;
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Running;
+using TinyKv.Grader.Seeds;
 
 namespace TinyKv.Grader.Submissions;
 
@@ -78,11 +79,11 @@ public sealed class SubmissionGrader
                 }
 
                 tree.Place(Submittable, used);
-                runs.Add(Run(plan, runner, tree.Root, compileErrors, MissingOf(plan, files), mode: request.Mode));
+                runs.Add(Run(plan, runner, tree.Root, compileErrors, MissingOf(plan, files), request));
             }
 
             var (commit, dirty) = Git.HeadOf(_instructorRoot);
-            var stamp = new GradeStamp(GradeStamp.HashOf(graded), commit, dirty, _environment.Machine, started, []);
+            var stamp = new GradeStamp(GradeStamp.HashOf(graded), commit, dirty, _environment.Machine, started, request.Seeds);
             var notes = new SubmissionNotes(submission.Description, request.Mode, ignored, compileErrors, ignoredUnknown);
             return new GradeReport($"submission, {request.Mode.ToString().ToLowerInvariant()}", started, _environment.Time.GetUtcNow(), runs, notAvailable, null)
             {
@@ -104,10 +105,10 @@ public sealed class SubmissionGrader
         }
     }
 
-    private MilestoneRun Run(MilestonePlan plan, ITestRunner runner, string treeRoot, Dictionary<string, string> compileErrors, List<string> missing, GradingMode mode)
+    private MilestoneRun Run(MilestonePlan plan, ITestRunner runner, string treeRoot, Dictionary<string, string> compileErrors, List<string> missing, SubmissionRequest request)
     {
         var milestone = plan.Milestone;
-        var whose = mode == GradingMode.Isolate ? "its submitted files" : "the submitted files of every milestone up to it";
+        var whose = request.Mode == GradingMode.Isolate ? "its submitted files" : "the submitted files of every milestone up to it";
         _out.WriteLine($"{milestone.Id}: {whose}, on the {plan.Settings.Label} edition");
         MilestoneRun run;
         if (SessionSteps.BuildOrReport(runner, [milestone], plan.Settings, _out) is { } errors)
@@ -119,6 +120,7 @@ public sealed class SubmissionGrader
         else
         {
             run = _environment.CreateProgress().Track([milestone], (m, progress) => runner.Run(m, plan.Settings, progress))[0];
+            run = SeedGate.Apply(run, runner, plan.Settings, request.Seeds, _out);
         }
 
         return missing.Count == 0 ? run : run with { Problems = [.. missing.Select(NotSubmitted), .. run.Problems] };

@@ -17,4 +17,8 @@ public sealed record SubmissionRequest(
     GradingMode Mode,
     ReportFormat Format,
     string? OutFile,
-    bool Keep = false);
+    bool Keep = false)
+{
+    /// <summary>The seeds every simulated test must also pass under (<see cref="Seeds.SeedGate"/>); empty for none.</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [];
+}
