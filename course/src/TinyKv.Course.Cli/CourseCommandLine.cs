@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TinyKv.Course.Autograder;
 using TinyKv.Course.Export;
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Mutants;
@@ -6,7 +7,7 @@ using TinyKv.Course.Mutants;
 namespace TinyKv.Course.Cli;
 
 /// <summary>
-/// The command line of <c>tinykv-course</c>: <c>verify</c>, <c>export</c>, <c>manifest</c> and <c>mutants</c>.
+/// The command line of <c>tinykv-course</c>: <c>verify</c>, <c>export</c>, <c>manifest</c>, <c>mutants</c> and <c>autograder</c>.
 /// An expected error prints one line and exits with 2 (usage) or 1 (failure); no stack traces.
 /// </summary>
 public static class CourseCommandLine
@@ -91,7 +92,38 @@ public static class CourseCommandLine
                 console.Out);
         }));
 
-        return new RootCommand("tinykv-course: instructor tooling for TinyKV for .NET") { root, verify, export, manifest, mutants };
+        var bundle = new Option<string>("--out")
+        {
+            Description = $"The bundle to write (default: {AutograderCommand.DefaultFile})",
+            HelpName = "file",
+            DefaultValueFactory = _ => AutograderCommand.DefaultFile,
+        };
+        var visibility = new Option<string>("--visibility")
+        {
+            Description = "When students see the tests on Gradescope: visible, after_published, after_due_date or hidden (default: after_published)",
+            HelpName = "when",
+            DefaultValueFactory = _ => AutograderSettings.Visibilities[0],
+        };
+        var graded = new Option<string[]>("--milestones")
+        {
+            Description = "Milestones the autograder grades, e.g. 1 2AA (default: every available one)",
+            HelpName = "ids",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var autograder = new Command("autograder", "Write the Gradescope autograder bundle: setup.sh, run_autograder and this tree at its commit") { bundle, visibility, graded };
+        autograder.SetAction(parse => Guard(console, () =>
+        {
+            var repository = RootOf(parse);
+            return AutograderCommand.Run(
+                CourseManifest.LoadFrom(repository),
+                repository,
+                Path.Combine(console.CurrentDirectory, parse.GetValue(bundle)!),
+                parse.GetValue(visibility)!,
+                parse.GetValue(graded) ?? [],
+                console.Out);
+        }));
+
+        return new RootCommand("tinykv-course: instructor tooling for TinyKV for .NET") { root, verify, export, manifest, mutants, autograder };
 
         string RootOf(ParseResult parse)
         {

@@ -47,7 +47,9 @@ public static class VerifyCommand
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }
 
-    private static List<MilestoneSpec> Choose(CourseManifest manifest, IReadOnlyList<string> ids)
+    /// <summary>The milestones <paramref name="ids"/> name, in the order given; every available one when empty.</summary>
+    /// <exception cref="UsageException">An id is not a milestone, or names one that is not available.</exception>
+    internal static List<MilestoneSpec> Choose(CourseManifest manifest, IReadOnlyList<string> ids)
     {
         if (ids.Count == 0)
         {

@@ -74,6 +74,25 @@ public sealed class SubmissionCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void The_gradescope_results_carry_the_visibility_asked_for()
+    {
+        Grader("submission", _trees.Workbook(), "1", "--format", "gradescope", "--out", "results.json", "--visibility", "visible");
+
+        using var json = JsonDocument.Parse(_files["results.json"]);
+        json.RootElement.GetProperty("visibility").GetString().Should().Be("visible");
+    }
+
+    [Fact]
+    public void An_unknown_visibility_exits_2_and_names_the_choices()
+    {
+        var exit = Grader("submission", _trees.Workbook(), "--format", "gradescope", "--visibility", "later");
+
+        exit.Should().Be(2);
+        _error.ToString().Should().Contain("unknown visibility 'later'; use visible, after_published, after_due_date or hidden");
+        _runner.Built.Should().BeEmpty();
+    }
+
+    [Fact]
     public void A_missing_path_exits_2_and_says_so()
     {
         var missing = Path.Combine(_trees.Root, "nobody.zip");

@@ -1,4 +1,5 @@
 using FluentAssertions;
+using TinyKv.Course.Export;
 using TinyKv.Course.Running;
 using TinyKv.Grader.Reports;
 using TinyKv.Grader.Submissions;
@@ -133,6 +134,17 @@ public sealed class SubmissionGraderTests : IDisposable
         stamp.Time.Should().Be(SampleRuns.Started);
         stamp.Commit.Should().Be("no commit (not a git repository)");
         stamp.SeedsText.Should().Be("none");
+    }
+
+    [Fact]
+    public void The_stamp_of_a_tree_outside_git_names_the_commit_its_tree_commit_file_records()
+    {
+        const string Commit = "0123456789abcdef0123456789abcdef01234567";
+        TreeCommitFile.Write(_trees.Instructor, Commit, dirty: true);
+
+        var stamp = Grade(StudentWorkbook(), milestones: "1").Stamp!;
+
+        stamp.Commit.Should().Be($"{Commit} (dirty)");
     }
 
     [Fact]

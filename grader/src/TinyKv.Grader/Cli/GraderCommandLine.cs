@@ -167,12 +167,18 @@ public static class GraderCommandLine
         {
             Description = "Keep the temp folder with the grading tree and its builds, and say where it is",
         };
+        var visibility = new Option<GradescopeVisibility>("--visibility")
+        {
+            Description = "For --format gradescope: when students see the tests, visible, after_published, after_due_date or hidden (default: after_published)",
+            HelpName = "when",
+            CustomParser = result => ParseWith(result, GradescopeVisibilities.Parse),
+        };
         var format = FormatOption();
         var outFile = OutOption();
         var (seeds, seedBase) = SubmissionSeedOptions();
         var submission = new Command("submission", "Grade a student's submission in a fresh copy of this tree: only the files the manifest lists under 'submits' are taken from it; tests and everything else stay this tree's")
         {
-            path, milestones, revision, isolate, cumulative, keep, format, outFile, seeds, seedBase,
+            path, milestones, revision, isolate, cumulative, keep, format, outFile, visibility, seeds, seedBase,
         };
         submission.SetAction(parse => Guard(host, () =>
         {
@@ -197,7 +203,7 @@ public static class GraderCommandLine
             {
                 Hints = host.LoadHints(repository),
             };
-            var report = grader.Grade(request);
+            var report = grader.Grade(request) with { Visibility = parse.GetValue(visibility) };
             return SessionSteps.Report(report, request.Format, request.OutFile, host.WriteFile, host.Out);
         }));
         return submission;

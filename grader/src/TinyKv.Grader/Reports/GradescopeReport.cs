@@ -5,7 +5,9 @@ namespace TinyKv.Grader.Reports;
 /// <summary>
 /// Gradescope's autograder <c>results.json</c>: the total score, its maximum, the time taken, and
 /// one entry per test with its share of the milestone's points, in course order and then by name.
-/// Test scores keep four decimals so that they add up to the total.
+/// Test scores keep four decimals so that they add up to the total. The top-level
+/// <c>visibility</c> is every test's (<see cref="GradeReport.Visibility"/>); each test's
+/// <c>output</c> says why it failed, with its hint.
 /// </summary>
 public static class GradescopeReport
 {
@@ -19,6 +21,7 @@ public static class GradescopeReport
             json.WriteNumber("max_score", Math.Round(report.MaxScore, 2));
             json.WriteNumber("execution_time", Math.Round((report.Finished - report.Started).TotalSeconds, 1));
             json.WriteString("output", Summary(report));
+            json.WriteString("visibility", GradescopeVisibilities.NameOf(report.Visibility));
             json.WriteStartArray("tests");
             foreach (var run in report.Runs)
             {

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using TinyKv.Course.Export;
 using TinyKv.Course.Running;
 
 namespace TinyKv.Grader.Submissions;
@@ -35,8 +36,9 @@ internal static class Git
 
     /// <summary>
     /// The commit checked out at <paramref name="root"/> and whether the work tree differs from it
-    /// (changed or new files that git does not ignore); a sentence in place of the commit when
-    /// <paramref name="root"/> is not in a git work tree or git is missing.
+    /// (changed or new files that git does not ignore). A copy that is not a git work tree (the
+    /// tree of a Gradescope autograder bundle) answers from its <see cref="TreeCommitFile"/>; a
+    /// sentence stands in place of the commit when it has none either, or git is missing.
     /// </summary>
     public static (string Commit, bool Dirty) HeadOf(string root)
     {
@@ -45,7 +47,7 @@ internal static class Git
             var head = Run(root, "rev-parse", "--verify", "--quiet", "HEAD");
             if (head.ExitCode != 0)
             {
-                return ("no commit (not a git repository)", false);
+                return TreeCommitFile.Read(root) ?? ("no commit (not a git repository)", false);
             }
 
             var status = Run(root, "status", "--porcelain");
@@ -53,7 +55,7 @@ internal static class Git
         }
         catch (UsageException)
         {
-            return ("unknown (git is not installed)", false);
+            return TreeCommitFile.Read(root) ?? ("unknown (git is not installed)", false);
         }
     }
 }
