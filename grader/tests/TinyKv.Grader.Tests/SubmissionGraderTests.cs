@@ -268,6 +268,33 @@ public sealed class SubmissionGraderTests : IDisposable
         return workbook;
     }
 
+    [Fact]
+    public void Stack_traces_name_the_workbooks_paths_not_the_grading_trees()
+    {
+        string? treeRoot = null;
+        var environment = new SubmissionEnvironment(
+            root =>
+            {
+                treeRoot = root;
+                var trace = $"Expected 1, but found 2.\n   at Course.A.Value() in {Path.Combine(root, "src", "A.cs")}:line 5";
+                return new FakeRunner(m => new MilestoneRun(m, [SampleRuns.Test(m.Id, "ATests.Value", TestOutcome.Failed, trace)], [], TimeSpan.Zero));
+            },
+            new FixedTime(SampleRuns.Started),
+            () => new PlainProgress(TextWriter.Null))
+        {
+            ExportWorkbook = SubmissionTrees.Export,
+            TempFolder = _trees.Temp,
+            Machine = "test machine",
+        };
+
+        var report = new SubmissionGrader(_trees.Instructor, SubmissionTrees.Course, environment, _out)
+            .Grade(new SubmissionRequest(StudentWorkbook(), null, ["1"], GradingMode.Isolate, ReportFormat.Table, null));
+
+        var output = report.Runs.Single().Tests.Single().Output;
+        output.Should().EndWith($"in {Path.Combine("src", "A.cs")}:line 5");
+        output.Should().NotContain(treeRoot!);
+    }
+
     private GradeReport Grade(string path, GradingMode mode = GradingMode.Isolate, string? revision = null, bool keep = false, params string[] milestones)
     {
         var environment = new SubmissionEnvironment(CreateRunner, new FixedTime(SampleRuns.Started), () => new PlainProgress(TextWriter.Null))

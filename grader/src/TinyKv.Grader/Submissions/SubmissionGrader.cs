@@ -113,7 +113,7 @@ public sealed class SubmissionGrader
         MilestoneRun run;
         if (SessionSteps.BuildOrReport(runner, [milestone], plan.Settings, _out) is { } errors)
         {
-            var relative = errors.Replace(treeRoot + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
+            var relative = Relative(errors, treeRoot);
             compileErrors[milestone.Id] = relative;
             run = BuildFailure.RunFor(milestone, relative);
         }
@@ -121,10 +121,16 @@ public sealed class SubmissionGrader
         {
             run = _environment.CreateProgress().Track([milestone], (m, progress) => runner.Run(m, plan.Settings, progress))[0];
             run = SeedGate.Apply(run, runner, plan.Settings, request.Seeds, _out);
+            // Stack traces name the grading tree's temp folder; students see paths of their workbook.
+            run = run with { Tests = [.. run.Tests.Select(t => t with { Output = Relative(t.Output, treeRoot) })] };
         }
 
         return missing.Count == 0 ? run : run with { Problems = [.. missing.Select(NotSubmitted), .. run.Problems] };
     }
+
+    /// <summary><paramref name="text"/> with the grading tree's paths made relative to it.</summary>
+    private static string Relative(string text, string treeRoot) =>
+        text.Replace(treeRoot + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
 
     private static string NotSubmitted(string path) => $"{path} was not submitted: graded with the workbook's stub";
 
