@@ -1,14 +1,13 @@
-using System.Globalization;
 using TinyKv.Course.Running;
 
 namespace TinyKv.Grader.Seeds;
 
 /// <summary>
 /// Grading under seeds (<c>grader submission --seeds N</c>): after a milestone's graded run, its
-/// simulated tests run again under each seed, and a test scores only if it passed its graded run
-/// and every seed. A test that fails under a seed counts as failed, its output naming the first
-/// seed it failed with and how to replay it, so a submission cannot pass by luck with the one seed
-/// its author tried.
+/// simulated tests run again under each seed (<see cref="SeedSweep.RunUnder"/>), and a test scores
+/// only if it passed its graded run and every seed. A test that fails under a seed counts as
+/// failed, its output naming the first seed it failed with and how to replay it, so a submission
+/// cannot pass by luck with the one seed its author tried.
 /// </summary>
 public static class SeedGate
 {
@@ -35,40 +34,24 @@ public static class SeedGate
         }
 
         output.WriteLine($"{run.Milestone.Id}: {listing.Tests.Count} simulated tests under {SeedSweep.Describe(seeds)}");
-        var firstFailure = new Dictionary<string, (int Seed, string Output)>(StringComparer.Ordinal);
         var problems = new List<string>();
-        foreach (var seed in seeds)
-        {
-            var seeded = runner.Run(listing, new Dictionary<string, string> { [SeedSweep.SeedVariable] = seed.ToString(CultureInfo.InvariantCulture) });
-            problems.AddRange(seeded.Problems.Select(p => $"seed {seed}: {p}"));
-            var results = seeded.Tests.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            foreach (var test in listing.Tests)
-            {
-                if (firstFailure.ContainsKey(test.Name))
-                {
-                    continue;
-                }
-
-                if (results.GetValueOrDefault(test.Name) is not { } result)
-                {
-                    firstFailure[test.Name] = (seed, "the test reported no result under this seed (its host crashed or it was stopped)");
-                }
-                else if (!result.IsPassed)
-                {
-                    firstFailure[test.Name] = (seed, result.Outcome == TestOutcome.TimedOut ? "timed out" : result.Output);
-                }
-            }
-
-            output.WriteLine($"{run.Milestone.Id}: seed {seed}: {seeded.Tests.Count(t => t.IsPassed)}/{listing.Tests.Count} passed");
-        }
-
+        var firstFailure = SeedSweep.RunUnder(runner, listing, seeds, problems, output)
+            .Where(t => t.FirstFailure is not null)
+            .ToDictionary(t => t.Name, t => t.FirstFailure!, StringComparer.Ordinal);
         var tests = run.Tests.Select(test => test.IsPassed && firstFailure.TryGetValue(test.Name, out var failure)
             ? test with
             {
                 Outcome = TestOutcome.Failed,
-                Output = $"passed with its own seed but failed with seed {failure.Seed} (replay: grader replay {test.Name} --seed {failure.Seed}):\n{failure.Output}",
+                Output = $"passed with its own seed but failed with seed {failure.Seed} (replay: grader replay {test.Name} --seed {failure.Seed}):\n{Explain(failure.Result)}",
             }
             : test);
         return run with { Tests = [.. tests], Problems = [.. run.Problems, .. problems] };
     }
+
+    private static string Explain(TestResult? result) => result switch
+    {
+        null => "the test reported no result under this seed (its host crashed or it was stopped)",
+        { Outcome: TestOutcome.TimedOut } => "timed out",
+        _ => result.Output,
+    };
 }

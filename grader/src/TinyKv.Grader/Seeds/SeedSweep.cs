@@ -109,15 +109,24 @@ public sealed class SeedSweep
             return ([], problems, null);
         }
 
-        var seeds = request.Seeds;
-        _out.WriteLine($"{listing.Tests.Count} simulated tests of {ids}, under {Describe(seeds)}");
+        _out.WriteLine($"{listing.Tests.Count} simulated tests of {ids}, under {Describe(request.Seeds)}");
+        return ([.. RunUnder(_runner, listing, request.Seeds, problems, _out)], problems, null);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="listing"/>'s tests once under each of <paramref name="seeds"/>, saying
+    /// so on <paramref name="output"/>; each test's result under every seed (null where it reported
+    /// none), and each run's problems added to <paramref name="problems"/>.
+    /// </summary>
+    internal static IReadOnlyList<SeededTest> RunUnder(ITestRunner runner, TestListing listing, IReadOnlyList<int> seeds, List<string> problems, TextWriter output)
+    {
         var keys = listing.Tests.Select(t => (Milestone: t.Milestone.Id, t.Name)).Distinct().ToList();
         var runs = keys.ToDictionary(k => k, _ => new List<SeedResult>());
         for (var i = 0; i < seeds.Count; i++)
         {
             var seed = seeds[i];
-            _out.WriteLine($"seed {seed} ({i + 1} of {seeds.Count}): running …");
-            var run = _runner.Run(listing, new Dictionary<string, string> { [SeedVariable] = seed.ToString(CultureInfo.InvariantCulture) });
+            output.WriteLine($"seed {seed} ({i + 1} of {seeds.Count}): running …");
+            var run = runner.Run(listing, new Dictionary<string, string> { [SeedVariable] = seed.ToString(CultureInfo.InvariantCulture) });
             problems.AddRange(run.Problems.Select(p => $"seed {seed}: {p}"));
             var results = run.Tests.GroupBy(t => (t.Milestone, t.Name)).ToDictionary(g => g.Key, g => g.First());
             foreach (var key in keys)
@@ -126,10 +135,10 @@ public sealed class SeedSweep
             }
 
             var passed = keys.Count(k => results.GetValueOrDefault(k)?.IsPassed == true);
-            _out.WriteLine($"seed {seed}: {passed}/{keys.Count} passed");
+            output.WriteLine($"seed {seed}: {passed}/{keys.Count} passed");
         }
 
-        return ([.. keys.Select(k => new SeededTest(k.Milestone, k.Name, runs[k]))], problems, null);
+        return [.. keys.Select(k => new SeededTest(k.Milestone, k.Name, runs[k]))];
     }
 
     /// <summary>"seed 7", or "seeds 1..20" for a run of consecutive seeds, else the seeds listed.</summary>
