@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Running;
@@ -15,13 +14,6 @@ public sealed partial class FailureHints
 {
     /// <summary>Where the table lives, relative to the repository root.</summary>
     public const string RelativePath = "course/hints.json";
-
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
 
     private readonly IReadOnlyList<Signature> _signatures;
 
@@ -42,20 +34,7 @@ public sealed partial class FailureHints
     public static FailureHints Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        HintsFile file;
-        try
-        {
-            file = JsonSerializer.Deserialize<HintsFile>(File.ReadAllText(path), s_json)
-                ?? throw new ManifestException($"{path}: the hints table is empty");
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ManifestException($"{path}: no hints table here");
-        }
-        catch (JsonException ex)
-        {
-            throw new ManifestException($"{path}: not a valid hints table: {ex.Message}");
-        }
+        var file = CourseFile.Read<HintsFile>(path, "hints table", "no hints table here", "not a valid hints table", message => new ManifestException(message));
 
         var signatures = (file.Hints ?? throw new ManifestException($"{path}: 'hints' is missing"))
             .Select((entry, i) => Check(entry, $"{path}: hints[{i}]"))

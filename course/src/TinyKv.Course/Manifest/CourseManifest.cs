@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace TinyKv.Course.Manifest;
 
 /// <summary>
@@ -11,13 +9,6 @@ public sealed class CourseManifest
 {
     /// <summary>Where the manifest lives, relative to the repository root.</summary>
     public const string RelativePath = "course/manifest.json";
-
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
 
     private CourseManifest(string title, IReadOnlyList<MilestoneSpec> milestones, IReadOnlyList<string> exportExclude, IReadOnlyList<string> exportScanExempt)
     {
@@ -62,20 +53,7 @@ public sealed class CourseManifest
         ArgumentNullException.ThrowIfNull(path);
         var fullPath = Path.GetFullPath(path);
         repositoryRoot ??= Path.GetDirectoryName(Path.GetDirectoryName(fullPath)) ?? ".";
-        ManifestFile file;
-        try
-        {
-            file = JsonSerializer.Deserialize<ManifestFile>(File.ReadAllText(fullPath), s_json)
-                ?? throw new ManifestException($"{path}: the manifest is empty");
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ManifestException($"{path}: no course manifest here");
-        }
-        catch (JsonException ex)
-        {
-            throw new ManifestException($"{path}: not a valid manifest: {ex.Message}");
-        }
+        var file = CourseFile.Read<ManifestFile>(path, "manifest", "no course manifest here", "not a valid manifest", message => new ManifestException(message));
 
         var title = Require(file.Title, path, "title");
         var milestones = (file.Milestones ?? throw new ManifestException($"{path}: 'milestones' is missing"))

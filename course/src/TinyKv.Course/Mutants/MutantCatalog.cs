@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using TinyKv.Course.Manifest;
 
@@ -15,13 +14,6 @@ public sealed partial class MutantCatalog
 
     /// <summary>The catalog's file name inside <see cref="RelativeFolder"/>.</summary>
     public const string FileName = "mutants.json";
-
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
 
     private MutantCatalog(IReadOnlyList<MutantSpec> mutants) => Mutants = mutants;
 
@@ -46,20 +38,7 @@ public sealed partial class MutantCatalog
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(manifest);
-        CatalogFile file;
-        try
-        {
-            file = JsonSerializer.Deserialize<CatalogFile>(File.ReadAllText(path), s_json)
-                ?? throw new MutantCatalogException($"{path}: the catalog is empty");
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new MutantCatalogException($"{path}: no mutant catalog here");
-        }
-        catch (JsonException ex)
-        {
-            throw new MutantCatalogException($"{path}: not a valid mutant catalog: {ex.Message}");
-        }
+        var file = CourseFile.Read<CatalogFile>(path, "catalog", "no mutant catalog here", "not a valid mutant catalog", message => new MutantCatalogException(message));
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var mutants = (file.Mutants ?? throw new MutantCatalogException($"{path}: 'mutants' is missing"))
