@@ -89,7 +89,11 @@ public sealed partial class Peer
         }
     }
 
-    /// <summary>Queues <paramref name="reads"/> under a new stamp and the commit index, and sends a round of heartbeats.</summary>
+    /// <summary>
+    /// Queues <paramref name="reads"/> under a new stamp and the commit index, and sends a round
+    /// of heartbeats; the round's <see cref="HandleRaftReady"/> answers them at once if this
+    /// leader is the only voter.
+    /// </summary>
     private void ReadByIndex(List<ReadCommand> reads)
     {
         _readIndexRounds.Add(new ReadIndexRound(Term, ++_heartbeatStamp, RaftGroup.Raft.RaftLog.Committed, Context.Scheduler.Now, reads));
@@ -97,8 +101,6 @@ public sealed partial class Peer
         {
             RaftGroup.Raft.Step(new Message { MsgType = MessageType.MsgBeat, From = PeerId, To = PeerId });
         }
-
-        AnswerReadsByIndex();
     }
 
     /// <summary>
