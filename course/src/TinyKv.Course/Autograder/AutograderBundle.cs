@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using TinyKv.Course.Export;
-using TinyKv.Course.Running;
 
 namespace TinyKv.Course.Autograder;
 
@@ -47,7 +46,8 @@ public static class AutograderBundle
         ArgumentNullException.ThrowIfNull(settings);
         var root = Path.GetFullPath(repositoryRoot);
         var zip = Path.GetFullPath(zipPath);
-        var (commit, dirty) = HeadOf(root);
+        var (commit, dirty) = GitHead.Of(root)
+            ?? throw new UsageException($"{root} is not a git work tree with a commit: the bundle records the commit its grades are stamped with");
         var scripts = Scripts.ToDictionary(s => s, s => ReadScript(root, s), StringComparer.Ordinal);
         var files = SourceFiles.List(root, out _)
             .Where(f => f != TreeCommitFile.FileName && Path.Combine(root, f) != zip)
@@ -73,31 +73,6 @@ public static class AutograderBundle
 
         File.Move(partial, zip, overwrite: true);
         return new AutograderBundleResult(zip, files.Count + 1, commit, dirty);
-    }
-
-    /// <summary>The commit checked out at <paramref name="root"/> and whether the tree differs from it.</summary>
-    private static (string Commit, bool Dirty) HeadOf(string root)
-    {
-        var head = Git(root, "rev-parse", "--verify", "--quiet", "HEAD");
-        if (head.ExitCode != 0)
-        {
-            throw new UsageException($"{root} is not a git work tree with a commit: the bundle records the commit its grades are stamped with");
-        }
-
-        var status = Git(root, "status", "--porcelain");
-        return (head.Output.Trim(), status.ExitCode != 0 || status.Output.Trim().Length > 0);
-    }
-
-    private static ChildProcessResult Git(string root, params string[] arguments)
-    {
-        try
-        {
-            return ChildProcess.Run("git", arguments, root, TimeSpan.FromMinutes(2));
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new UsageException("git is needed to build the autograder bundle, and it is not installed");
-        }
     }
 
     /// <summary>A script's text with Unix line endings, whatever the checkout did to it: bash reads a CR as part of a word.</summary>

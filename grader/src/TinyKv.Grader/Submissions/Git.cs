@@ -44,14 +44,7 @@ internal static class Git
     {
         try
         {
-            var head = Run(root, "rev-parse", "--verify", "--quiet", "HEAD");
-            if (head.ExitCode != 0)
-            {
-                return TreeCommitFile.Read(root) ?? ("no commit (not a git repository)", false);
-            }
-
-            var status = Run(root, "status", "--porcelain");
-            return (head.Output.Trim(), status.ExitCode != 0 || status.Output.Trim().Length > 0);
+            return GitHead.Of(root) ?? TreeCommitFile.Read(root) ?? ("no commit (not a git repository)", false);
         }
         catch (UsageException)
         {
