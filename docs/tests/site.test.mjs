@@ -13,6 +13,8 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CHROMIUM, DIST, TEST_TIMEOUT_MS, launchChromium, openPage as openPageIn, serveSite, stopServer } from './served-site.mjs'
+// The grader's table of hints keyed to failures, which names handout sections too.
+import { HINTS_TABLE, readHints } from '../hints.data.mjs'
 
 // The sources whose slot hints name sections of a handout: "see the <M> handout, '<Section>'".
 const STAGE4_SOURCES = fileURLToPath(new URL('../../project4-txn/src/', import.meta.url))
@@ -21,8 +23,6 @@ const STAGE4_SOURCES = fileURLToPath(new URL('../../project4-txn/src/', import.m
 const STAGE2_SOURCES = fileURLToPath(new URL('../../project2-raft/src/', import.meta.url))
 // The scheduler's slots (3C) live in project3-multiraft.
 const STAGE3_SOURCES = fileURLToPath(new URL('../../project3-multiraft/src/', import.meta.url))
-// The grader's table of hints keyed to failures, which names handout sections too.
-const HINTS_TABLE = fileURLToPath(new URL('../../course/hints.json', import.meta.url))
 const slotHint = (milestones) => new RegExp(`Todo\\.Slot\\("(${milestones})",\\s*"[^"]*see the \\1 handout, '([^']+)'`, 'g')
 
 /** Maps each section named by a slot hint of the given milestones to the files (and milestones) that name it. */
@@ -240,8 +240,7 @@ describe('course site', () => {
   // The grader's hints keyed to failures (course/hints.json): every section a hint names is a
   // heading of its page, and the hints page lists every hint with a link that lands on it.
   test('every section a failure hint names is a heading of its page, and the hints page links there', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const table = (await readFile(HINTS_TABLE, 'utf8')).replace(/^\s*\/\/.*$/gm, '')
-    const hints = JSON.parse(table).hints
+    const hints = readHints()
     assert.ok(hints.length > 6, `only ${hints.length} hints in ${HINTS_TABLE}`)
 
     const { page, close } = await openPage()
@@ -267,6 +266,9 @@ describe('course site', () => {
         await row.locator('a').click()
         await page.waitForURL((url) => url.pathname === `/${hint.page}.html` && url.hash.length > 1)
         const target = decodeURIComponent(new URL(page.url()).hash.slice(1))
+        // The URL changes before the new page renders: wait for its content, then look.
+        await page.locator('.vp-doc h1').waitFor()
+        await page.locator(`.vp-doc [id="${target}"]`).first().waitFor({ timeout: 5000 }).catch(() => {})
         const heading = await page.locator(`.vp-doc [id="${target}"]`).evaluateAll((nodes) => nodes.map((node) => node.textContent.replace(/\u200b/g, '').trim()))
         assert.deepEqual(heading, [hint.section], `hint '${hint.id}' links to #${target} on ${hint.page}, which is not the heading '${hint.section}'`)
       }
