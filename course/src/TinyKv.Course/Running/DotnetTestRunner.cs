@@ -38,7 +38,7 @@ public sealed partial class DotnetTestRunner : ITestRunner
         var stopwatch = Stopwatch.StartNew();
         foreach (var project in milestones.SelectMany(m => m.TestProjects).Distinct(StringComparer.Ordinal))
         {
-            string[] arguments = ["build", project, "-nologo", "-v", "quiet", .. settings.MsBuildArguments];
+            string[] arguments = ["build", project, "-nologo", "-v", "quiet", .. settings.MsBuildArgumentsIn(_root)];
             _log?.WriteLine($"$ dotnet {string.Join(' ', arguments)}");
             var result = ChildProcess.Run("dotnet", arguments, _root, TimeSpan.FromMinutes(15));
             output.Append(result.Output);

@@ -77,6 +77,32 @@ public sealed record BuildSettings(string? Edition, string? ReferenceThrough)
             .. ReferenceThrough is null ? Array.Empty<string>() : [$"-p:ReferenceThrough={ReferenceThrough}"],
         ];
 
+    /// <summary>
+    /// Where the builds of another edition go, under the repository root. The full reference and
+    /// the tree as it is build into each project's own bin and obj, as <c>dotnet build</c> and
+    /// <c>dotnet test</c> do, so the grader on the reference shares the developer's build; every
+    /// other edition builds into this one tree of its own, so grading or verifying a student
+    /// edition leaves the developer's build as it was. The editions share the tree because they
+    /// differ only in the projects that hold slots: switching between them recompiles those
+    /// alone, where a tree per edition would build every project from scratch once per edition.
+    /// </summary>
+    public const string EditionsFolder = ".artifacts/editions";
+
+    /// <summary>Whether this build goes to <see cref="EditionsFolder"/> rather than the projects' bin and obj.</summary>
+    public bool InEditionsTree => ReferenceThrough is not null || Edition is "Student";
+
+    /// <summary>
+    /// The MSBuild arguments for this build of the repository at <paramref name="repositoryRoot"/>:
+    /// <see cref="MsBuildArguments"/>, and for another edition the tree it builds into.
+    /// </summary>
+    public IReadOnlyList<string> MsBuildArgumentsIn(string repositoryRoot)
+    {
+        ArgumentNullException.ThrowIfNull(repositoryRoot);
+        return InEditionsTree
+            ? [.. MsBuildArguments, $"-p:ArtifactsPath={Path.Combine(Path.GetFullPath(repositoryRoot), EditionsFolder)}", "-p:UseArtifactsOutput=true"]
+            : MsBuildArguments;
+    }
+
     /// <summary>A short label for tables: "reference", "student", "reference through 2AC", "as is".</summary>
     public string Label => (Edition, ReferenceThrough) switch
     {

@@ -17,7 +17,7 @@ internal sealed class VsTestCommand(string workingDirectory, TextWriter? log)
     /// <summary>Where MSBuild says <paramref name="project"/>'s assembly is, or null when it cannot tell.</summary>
     public string? AssemblyOf(string project, BuildSettings settings)
     {
-        string[] arguments = ["msbuild", project, "-nologo", "-getProperty:TargetPath", .. settings.MsBuildArguments];
+        string[] arguments = ["msbuild", project, "-nologo", "-getProperty:TargetPath", .. settings.MsBuildArgumentsIn(workingDirectory)];
         var run = Run(arguments, TimeSpan.FromMinutes(2));
         var path = run.Output.Trim();
         return run.ExitCode == 0 && path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? path : null;
