@@ -35,4 +35,17 @@ public sealed class TranscriptHeaderTests
         files.Should().NotBeEmpty();
         files.Where(f => TranscriptFile.MilestoneOf(File.ReadAllText(f)) is null).Should().BeEmpty();
     }
+
+    [Fact]
+    public void The_scenario_attribute_names_a_discoverer_xunit_can_load()
+    {
+        // xunit finds the discoverer by type and assembly name; a wrong name makes every scenario
+        // vanish from the listing without an error.
+        var discoverer = typeof(TranscriptScenariosAttribute).CustomAttributes
+            .Single(a => a.AttributeType == typeof(Xunit.Sdk.XunitTestCaseDiscovererAttribute));
+        var typeName = (string)discoverer.ConstructorArguments[0].Value!;
+        var assemblyName = (string)discoverer.ConstructorArguments[1].Value!;
+
+        Type.GetType($"{typeName}, {assemblyName}").Should().Be<TranscriptScenariosDiscoverer>();
+    }
 }

@@ -13,7 +13,7 @@ namespace TinyKv.Raft.Testing;
 /// new scenario is a new file and nothing else. A file without a known milestone in its header
 /// is a failing case that says so.
 /// </summary>
-[XunitTestCaseDiscoverer("TinyKv.Raft.Testing.TranscriptScenariosDiscoverer", "TinyKv.TestKit")]
+[XunitTestCaseDiscoverer("TinyKv.Raft.Testing.TranscriptScenariosDiscoverer", "TinyKv.TestKit.Raft")]
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class TranscriptScenariosAttribute : FactAttribute;
 
