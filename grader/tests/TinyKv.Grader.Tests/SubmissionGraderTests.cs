@@ -173,6 +173,30 @@ public sealed class SubmissionGraderTests : IDisposable
     }
 
     [Fact]
+    public void A_zip_that_would_unpack_past_the_limits_is_refused_before_anything_is_written()
+    {
+        var zip = _trees.Zip(StudentWorkbook(), inTopFolder: false);
+        var entries = SubmissionTreeFiles(zip);
+
+        SubmissionSource.CheckSize(zip, new ZipLimits(MaxBytes: long.MaxValue, MaxEntries: entries));
+        var tooMany = () => SubmissionSource.CheckSize(zip, new ZipLimits(MaxBytes: long.MaxValue, MaxEntries: entries - 1));
+        var tooLarge = () => SubmissionSource.CheckSize(zip, new ZipLimits(MaxBytes: 10, MaxEntries: entries));
+        var notAZip = () => SubmissionSource.CheckSize(Path.Combine(Path.GetDirectoryName(zip)!, "x.cs"), SubmissionSource.Limits);
+
+        tooMany.Should().Throw<UsageException>().WithMessage($"{zip} holds {entries:N0} files, more than the {entries - 1:N0}*without bin, obj*");
+        tooLarge.Should().Throw<UsageException>().WithMessage($"{zip} unpacks to * bytes, more than the 10 a submission may take*");
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(zip)!, "x.cs"), "not a zip");
+        notAZip.Should().Throw<UsageException>().WithMessage("*is not a readable zip*");
+        SubmissionSource.Limits.MaxBytes.Should().BeGreaterThan(2L * 1024 * 1024 * 1024, "a workbook zipped with its build outputs still fits");
+    }
+
+    private static int SubmissionTreeFiles(string zip)
+    {
+        using var archive = System.IO.Compression.ZipFile.OpenRead(zip);
+        return archive.Entries.Count;
+    }
+
+    [Fact]
     public void A_zip_without_a_workbook_is_a_usage_error()
     {
         var folder = Path.Combine(_trees.Root, "holiday");

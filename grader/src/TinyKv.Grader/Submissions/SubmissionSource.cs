@@ -68,8 +68,40 @@ public static class SubmissionSource
         return tops.Count == 1 && files.Length == 0 && HoldsAny(tops[0], submittedPaths) ? tops[0] : null;
     }
 
+    /// <summary>
+    /// The most a submission's zip may unpack to. A workbook is a few megabytes of source and
+    /// about 1.5 GB with every build output in it; past this the zip is refused before anything is
+    /// written, so a zip bomb cannot fill the grading machine's disk.
+    /// </summary>
+    internal static ZipLimits Limits { get; } = new(MaxBytes: 4L * 1024 * 1024 * 1024, MaxEntries: 200_000);
+
+    /// <summary>Refuses a zip whose entries would unpack past <paramref name="limits"/>.</summary>
+    /// <exception cref="UsageException">The zip is too large, or not a readable zip.</exception>
+    internal static void CheckSize(string zip, ZipLimits limits)
+    {
+        try
+        {
+            using var archive = ZipFile.OpenRead(zip);
+            if (archive.Entries.Count > limits.MaxEntries)
+            {
+                throw new UsageException($"{zip} holds {archive.Entries.Count:N0} files, more than the {limits.MaxEntries:N0} a submission may hold; zip the workbook without bin, obj and node_modules");
+            }
+
+            var bytes = archive.Entries.Sum(e => e.Length);
+            if (bytes > limits.MaxBytes)
+            {
+                throw new UsageException($"{zip} unpacks to {bytes:N0} bytes, more than the {limits.MaxBytes:N0} a submission may take; zip the workbook without bin, obj and node_modules");
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UsageException($"{zip} is not a readable zip: {ex.Message}");
+        }
+    }
+
     private static string Unzip(string zip, string destination, IReadOnlyCollection<string> submittedPaths)
     {
+        CheckSize(zip, Limits);
         try
         {
             ZipFile.ExtractToDirectory(zip, destination);
@@ -138,3 +170,6 @@ public static class SubmissionSource
         }
     }
 }
+
+/// <summary>How large a submission's zip may unpack: its total bytes and its number of files.</summary>
+internal sealed record ZipLimits(long MaxBytes, int MaxEntries);
