@@ -107,6 +107,46 @@ public sealed class BatchCommandLineTests : IDisposable
         _files[Path.Combine(_inbox + "-grades", "alice.xml")].Should().StartWith("<?xml");
     }
 
+    [Fact]
+    public void The_workbook_is_exported_once_for_the_batch_and_each_student_still_sees_their_ignored_changes()
+    {
+        Directory.Move(_trees.Workbook("alice"), Path.Combine(_inbox, "alice"));
+        var bob = _trees.Workbook("bob");
+        File.WriteAllText(Path.Combine(bob, "notes.txt"), "bob's notes");
+        Directory.Move(bob, Path.Combine(_inbox, "bob"));
+        var carol = _trees.Workbook("carol");
+        Directory.Move(carol, Path.Combine(_inbox, "carol"));
+        var exports = 0;
+        var host = _trees.Host(_out, _error, () => _runner, _files);
+        host = host with
+        {
+            Submissions = host.Submissions! with
+            {
+                ExportWorkbook = (source, destination) =>
+                {
+                    exports++;
+                    SubmissionTrees.Export(source, destination);
+                },
+            },
+        };
+
+        var exit = GraderCommandLine.Run(["batch", _inbox, "1", "--format", "json"], host);
+
+        exit.Should().Be(0);
+        exports.Should().Be(1);
+        var grades = _inbox + "-grades";
+        IgnoredOf(_files[Path.Combine(grades, "alice.json")]).Should().BeEmpty();
+        IgnoredOf(_files[Path.Combine(grades, "bob.json")]).Should().Equal("notes.txt");
+        IgnoredOf(_files[Path.Combine(grades, "carol.json")]).Should().BeEmpty();
+        Directory.GetDirectories(_trees.Temp, "tinykv-batch-workbook-*").Should().BeEmpty("the batch's export is removed when it ends");
+    }
+
+    private static List<string> IgnoredOf(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.GetProperty("submission").GetProperty("ignored").EnumerateArray().Select(e => e.GetProperty("path").GetString()!)];
+    }
+
     private string[] Gradebook(string folder) =>
         _files[Path.Combine(folder, BatchGrader.GradebookFile)].TrimEnd('\n').Split('\n');
 

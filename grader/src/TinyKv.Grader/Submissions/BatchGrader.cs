@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TinyKv.Course.Export;
 using TinyKv.Course.Hints;
 using TinyKv.Course.Manifest;
 using TinyKv.Grader.Reports;
@@ -115,16 +116,27 @@ public sealed class BatchGrader
         var submissions = SubmissionsIn(request.Folder, request.OutFolder);
         var (selected, _) = MilestoneSelection.Select(_course, request.Milestones);
         var entries = new List<GradebookEntry>();
-        for (var i = 0; i < submissions.Count; i++)
+        var workbook = Path.Combine(_environment.TempFolder, $"tinykv-batch-workbook-{Guid.NewGuid():N}");
+        try
         {
-            var (student, path) = submissions[i];
-            var counter = $"[{(i + 1).ToString(CultureInfo.InvariantCulture)}/{submissions.Count.ToString(CultureInfo.InvariantCulture)}]";
-            _out.WriteLine($"{counter} {student}: grading {Path.GetFileName(path)} …");
-            var started = _environment.Time.GetTimestamp();
-            var entry = GradeOne(student, path, request);
-            entries.Add(entry);
-            var took = _environment.Time.GetElapsedTime(started);
-            _out.WriteLine($"{counter} {student}: {Outcome(entry)} ({Seconds(took)})");
+            // One export of the workbook serves every submission's list of ignored changes. When
+            // it fails, each submission tries its own and says why in its report.
+            var environment = _environment with { ExportedWorkbook = ExportOnce(workbook) };
+            for (var i = 0; i < submissions.Count; i++)
+            {
+                var (student, path) = submissions[i];
+                var counter = $"[{(i + 1).ToString(CultureInfo.InvariantCulture)}/{submissions.Count.ToString(CultureInfo.InvariantCulture)}]";
+                _out.WriteLine($"{counter} {student}: grading {Path.GetFileName(path)} …");
+                var started = _environment.Time.GetTimestamp();
+                var entry = GradeOne(student, path, request, environment);
+                entries.Add(entry);
+                var took = _environment.Time.GetElapsedTime(started);
+                _out.WriteLine($"{counter} {student}: {Outcome(entry)} ({Seconds(took)})");
+            }
+        }
+        finally
+        {
+            DeleteQuietly(workbook);
         }
 
         var gradebook = Path.Combine(request.OutFolder, GradebookFile);
@@ -151,10 +163,39 @@ public sealed class BatchGrader
         return text.ToString();
     }
 
-    private GradebookEntry GradeOne(string student, string path, BatchRequest request)
+    /// <summary>Exports the workbook into <paramref name="folder"/>; null when the instructor's tree cannot be exported.</summary>
+    private string? ExportOnce(string folder)
+    {
+        try
+        {
+            _environment.ExportWorkbook(_instructorRoot, folder);
+            return folder;
+        }
+        catch (ExportFailedException)
+        {
+            return null;
+        }
+    }
+
+    private static void DeleteQuietly(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left to the system's temp cleaner.
+        }
+    }
+
+    private GradebookEntry GradeOne(string student, string path, BatchRequest request, SubmissionEnvironment batch)
     {
         using var log = new StringWriter(CultureInfo.InvariantCulture);
-        var environment = _environment with { CreateProgress = () => new PlainProgress(log) };
+        var environment = batch with { CreateProgress = () => new PlainProgress(log) };
         var grader = new SubmissionGrader(_instructorRoot, _course, environment, log) { Hints = Hints };
         GradebookEntry entry;
         try

@@ -13,6 +13,12 @@ public sealed record SubmissionEnvironment(Func<string, ITestRunner> CreateRunne
     /// <summary>Writes the student workbook of an instructor's tree (root, destination): what a submission is compared with.</summary>
     public Action<string, string> ExportWorkbook { get; init; } = ExportWithManifest;
 
+    /// <summary>
+    /// A workbook already exported from the instructor's tree, to compare submissions with; null:
+    /// each submission exports its own. A batch exports it once for all its submissions.
+    /// </summary>
+    public string? ExportedWorkbook { get; init; }
+
     /// <summary>Where the grading run's temp folder goes.</summary>
     public string TempFolder { get; init; } = Path.GetTempPath();
 

@@ -145,6 +145,11 @@ public sealed class SubmissionGrader
     /// <summary>The files changed outside the submitted ones, compared with the workbook exported from the instructor's tree.</summary>
     private (IReadOnlyList<IgnoredFile> Ignored, string? Unknown) FindIgnored(string submissionRoot, string scratch)
     {
+        if (_environment.ExportedWorkbook is { } exported)
+        {
+            return (IgnoredChanges.Find(submissionRoot, exported, Submittable), null);
+        }
+
         var workbook = Path.Combine(scratch, "workbook");
         try
         {
