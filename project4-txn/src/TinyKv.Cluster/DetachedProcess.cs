@@ -98,6 +98,24 @@ public static partial class DetachedProcess
         }
     }
 
+    /// <summary>
+    /// Whether process <paramref name="pid"/> exists and has not exited (a zombie has), whatever
+    /// its command line: a child started a moment ago may still show its parent's until it execs.
+    /// </summary>
+    public static bool Exists(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 1)..].TrimStart();
+            return state.Length > 0 && state[0] is not ('Z' or 'X');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Asks process <paramref name="pid"/> to stop (SIGTERM): the servers close their storage and exit.</summary>
     public static void Terminate(int pid) => Signal(pid, SigTerm);
 

@@ -53,7 +53,9 @@ public static class ProcessSupervisor
                 return;
             }
 
-            if (!IsAlive(process))
+            // A process whose command line is not yet its own (a loaded machine can take a while
+            // from fork to exec) is still starting; only one that is gone has exited.
+            if (!IsAlive(process) && !(process.Pid is { } pid && DetachedProcess.Exists(pid)))
             {
                 throw new ClusterException($"{process.Name} exited before serving\n{LogTail.Of(process.LogPath)}");
             }

@@ -3,6 +3,7 @@ using FluentAssertions;
 using Grpc.Core;
 using TinyKv.Proto.Schedulerpb;
 using TinyKv.TestKit.Etcd;
+using Xunit;
 using static TinyKv.SchedulerServer.Tests.Regions;
 
 namespace TinyKv.SchedulerServer.Tests.Etcd;
@@ -127,6 +128,10 @@ public sealed class EtcdLeadershipTests
         await ExpectNotLeader(() => leader.Client.IsBootstrappedAsync(new IsBootstrappedRequest { Header = header }).ResponseAsync);
         (await successor.Client.GetAllStoresAsync(new GetAllStoresRequest { Header = header })).Stores.Select(s => s.Id).Should().Equal(1UL, 9UL);
     }
+
+    [Fact]
+    public void The_test_kit_waits_for_the_answer_the_server_gives_when_it_does_not_lead() =>
+        SchedulerGroup.NotLeaderDetail.Should().Be(SchedulerService.NotLeaderDetail);
 
     private static async Task ExpectNotLeader(Func<Task> call)
     {

@@ -70,7 +70,10 @@ public sealed class SchedulerGroup : IAsyncDisposable
 
     /// <summary>
     /// Polls GetMembers on <paramref name="asked"/> until every one of them names the same leader,
-    /// that leader is accepted by <paramref name="accept"/>, and the header carries a cluster id.
+    /// that leader is accepted by <paramref name="accept"/>, the header carries a cluster id, and
+    /// the leader serves. A member writes its leader key when it wins the election and serves once
+    /// it has loaded the cluster from etcd: in between, every member names it and it still answers
+    /// "not leader", as a client that asks at that moment sees and retries.
     /// </summary>
     /// <returns>The agreed answer and the process that leads.</returns>
     /// <exception cref="TimeoutException">No such agreement within <see cref="ElectionLimit"/>.</exception>
@@ -91,7 +94,12 @@ public sealed class SchedulerGroup : IAsyncDisposable
                     && (accept?.Invoke(leader) ?? true)
                     && _members.SingleOrDefault(m => IsMember(m, leader)) is { } process)
                 {
-                    return (first, process);
+                    if (await ServesAsync(process, first.Header.ClusterId))
+                    {
+                        return (first, process);
+                    }
+
+                    last = $"leader {leader.MemberId} agreed on, not serving yet";
                 }
             }
             catch (RpcException ex)
@@ -104,6 +112,24 @@ public sealed class SchedulerGroup : IAsyncDisposable
 
         throw new TimeoutException($"the members did not agree on a leader within {ElectionLimit.TotalSeconds} s; last: {last}");
     }
+
+    /// <summary>Whether <paramref name="process"/> answers a leader's request instead of "not leader".</summary>
+    private static async Task<bool> ServesAsync(SchedulerProcess process, ulong clusterId)
+    {
+        try
+        {
+            var request = new IsBootstrappedRequest { Header = new RequestHeader { ClusterId = clusterId } };
+            await process.Client.IsBootstrappedAsync(request, deadline: DateTime.UtcNow.AddSeconds(5));
+            return true;
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable && ex.Status.Detail == NotLeaderDetail)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>What a scheduler member answers a leader's request with while it does not lead (the server's <c>SchedulerService.NotLeaderDetail</c>).</summary>
+    public const string NotLeaderDetail = "not leader";
 
     /// <summary>Whether <paramref name="member"/> (from GetMembers) is <paramref name="process"/>.</summary>
     public static bool IsMember(SchedulerProcess process, Member member) =>
