@@ -79,22 +79,14 @@ public static partial class DetachedProcess
     public static bool IsAlive(int pid, string marker)
     {
         ArgumentNullException.ThrowIfNull(marker);
-        var proc = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}";
         try
         {
-            var stat = File.ReadAllText(proc + "/stat");
-            // "pid (comm) S …": the state follows the last ')', as comm may hold spaces and parentheses.
-            var state = stat[(stat.LastIndexOf(')') + 1)..].TrimStart();
-            if (state.Length == 0 || state[0] is 'Z' or 'X')
-            {
-                return false;
-            }
-
-            return File.ReadAllText(proc + "/cmdline").Replace('\0', ' ').Contains(marker, StringComparison.Ordinal);
+            return Exists(pid)
+                && File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/cmdline").Replace('\0', ' ').Contains(marker, StringComparison.Ordinal);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return false; // Gone between the reads, or never there.
+            return false; // Gone between the reads.
         }
     }
 

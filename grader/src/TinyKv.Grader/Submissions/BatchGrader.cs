@@ -136,7 +136,7 @@ public sealed class BatchGrader
         }
         finally
         {
-            DeleteQuietly(workbook);
+            GradingTree.Remove(workbook);
         }
 
         var gradebook = Path.Combine(request.OutFolder, GradebookFile);
@@ -174,21 +174,6 @@ public sealed class BatchGrader
         catch (ExportFailedException)
         {
             return null;
-        }
-    }
-
-    private static void DeleteQuietly(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Left to the system's temp cleaner.
         }
     }
 
