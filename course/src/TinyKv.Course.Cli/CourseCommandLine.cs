@@ -1,5 +1,4 @@
 using System.CommandLine;
-using TinyKv.Course.Autograder;
 using TinyKv.Course.Export;
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Mutants;
@@ -98,11 +97,10 @@ public static class CourseCommandLine
             HelpName = "file",
             DefaultValueFactory = _ => AutograderCommand.DefaultFile,
         };
-        var visibility = new Option<string>("--visibility")
+        var visibility = new Option<string[]>("--visibility")
         {
-            Description = "When students see the tests on Gradescope: visible, after_published, after_due_date or hidden (default: after_published)",
+            Description = "When students see the tests on Gradescope: visible, after_published, after_due_date or hidden (default: after_published); MILESTONE=WHEN gives one milestone's tests their own, e.g. --visibility visible --visibility 4C=after_due_date",
             HelpName = "when",
-            DefaultValueFactory = _ => AutograderSettings.Visibilities[0],
         };
         var graded = new Option<string[]>("--milestones")
         {
@@ -118,7 +116,7 @@ public static class CourseCommandLine
                 CourseManifest.LoadFrom(repository),
                 repository,
                 Path.Combine(console.CurrentDirectory, parse.GetValue(bundle)!),
-                parse.GetValue(visibility)!,
+                parse.GetValue(visibility) ?? [],
                 parse.GetValue(graded) ?? [],
                 console.Out);
         }));

@@ -1,6 +1,6 @@
+using TinyKv.Course.Autograder;
 using TinyKv.Course.Hints;
 using TinyKv.Course.Running;
-using TinyKv.Grader.Reports;
 using TinyKv.Grader.Submissions;
 
 namespace TinyKv.Grader;
@@ -29,8 +29,8 @@ public sealed record GradeReport(
     /// <summary>The hints keyed to failures the reports add to failed tests (none unless given).</summary>
     public FailureHints Hints { get; init; } = FailureHints.None;
 
-    /// <summary>When Gradescope shows students the tests (the Gradescope format only; after publishing unless given).</summary>
-    public GradescopeVisibility Visibility { get; init; } = GradescopeVisibility.AfterPublished;
+    /// <summary>When Gradescope shows students each test (the Gradescope format only; after publishing unless given).</summary>
+    public TestVisibility Visibility { get; init; } = TestVisibility.AfterPublished;
 
     public int Passed => Runs.Sum(r => r.Passed);
 

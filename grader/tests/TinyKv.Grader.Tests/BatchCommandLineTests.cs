@@ -108,6 +108,21 @@ public sealed class BatchCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Gradescope_results_files_carry_the_visibility_asked_for()
+    {
+        Directory.Move(_trees.Workbook("alice"), Path.Combine(_inbox, "alice"));
+
+        Grader("batch", _inbox, "1", "2AA", "--format", "gradescope", "--visibility", "visible", "--visibility", "2aa=hidden");
+
+        using var json = JsonDocument.Parse(_files[Path.Combine(_inbox + "-grades", "alice.json")]);
+        json.RootElement.GetProperty("visibility").GetString().Should().Be("visible");
+        json.RootElement.GetProperty("tests").EnumerateArray()
+            .Select(t => (t.GetProperty("tags")[0].GetString(), t.GetProperty("visibility").GetString()))
+            .Distinct()
+            .Should().Equal(("1", "visible"), ("2AA", "hidden"));
+    }
+
+    [Fact]
     public void The_workbook_is_exported_once_for_the_batch_and_each_student_still_sees_their_ignored_changes()
     {
         Directory.Move(_trees.Workbook("alice"), Path.Combine(_inbox, "alice"));

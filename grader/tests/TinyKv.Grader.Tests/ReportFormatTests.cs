@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using FluentAssertions;
 using Snapshooter.Xunit;
+using TinyKv.Course.Autograder;
 using TinyKv.Course.Running;
 using TinyKv.Grader.Reports;
 using Xunit;
@@ -77,6 +78,20 @@ public sealed class ReportFormatTests
             "2AA › ElectionTests.One",
             "2AA › ElectionTests.Two");
         tests.Select(t => t.GetProperty("number").GetString()).Should().Equal("1.1", "1.2", "1.3", "1.4", "1.5", "2AA.1", "2AA.2");
+    }
+
+    [Fact]
+    public void Gradescope_gives_each_test_its_milestones_visibility_and_tags_it_with_the_milestone()
+    {
+        var report = SampleRuns.Report() with { Visibility = TestVisibility.Parse(["visible", "2AA=after_due_date"]) };
+
+        using var json = JsonDocument.Parse(GradescopeReport.Render(report));
+        var tests = json.RootElement.GetProperty("tests").EnumerateArray().ToList();
+
+        json.RootElement.GetProperty("visibility").GetString().Should().Be("visible");
+        tests.Select(t => t.GetProperty("visibility").GetString()).Should().Equal(
+            "visible", "visible", "visible", "visible", "visible", "after_due_date", "after_due_date");
+        tests.Select(t => t.GetProperty("tags")[0].GetString()).Should().Equal("1", "1", "1", "1", "1", "2AA", "2AA");
     }
 
     [Fact]

@@ -83,12 +83,32 @@ public sealed class SubmissionCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void A_milestone_given_its_own_visibility_keeps_it_and_the_others_take_every_tests()
+    {
+        Grader("submission", _trees.Workbook(), "1", "--format", "gradescope", "--out", "results.json", "--visibility", "1=hidden", "--visibility", "visible");
+
+        using var json = JsonDocument.Parse(_files["results.json"]);
+        json.RootElement.GetProperty("visibility").GetString().Should().Be("visible");
+        json.RootElement.GetProperty("tests").EnumerateArray().Select(t => t.GetProperty("visibility").GetString()).Should().NotBeEmpty().And.OnlyContain(v => v == "hidden");
+    }
+
+    [Fact]
+    public void A_visibility_for_a_milestone_the_course_has_not_exits_2_and_names_the_milestones()
+    {
+        var exit = Grader("submission", _trees.Workbook(), "--format", "gradescope", "--visibility", "9z=visible");
+
+        exit.Should().Be(2);
+        _error.ToString().Should().Contain("'9z' in visibility '9z=visible' is not a milestone; use one of 1");
+        _runner.Built.Should().BeEmpty();
+    }
+
+    [Fact]
     public void An_unknown_visibility_exits_2_and_names_the_choices()
     {
         var exit = Grader("submission", _trees.Workbook(), "--format", "gradescope", "--visibility", "later");
 
         exit.Should().Be(2);
-        _error.ToString().Should().Contain("unknown visibility 'later'; use visible, after_published, after_due_date or hidden");
+        _error.ToString().Should().Contain("unknown visibility 'later'; use after_published, visible, after_due_date, hidden");
         _runner.Built.Should().BeEmpty();
     }
 

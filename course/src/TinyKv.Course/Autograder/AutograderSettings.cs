@@ -4,16 +4,13 @@ namespace TinyKv.Course.Autograder;
 /// What the instructor chose for a Gradescope autograder: when students see the tests and which
 /// milestones are graded. The bundle carries them in <c>autograder.env</c>, read by <c>run_autograder</c>.
 /// </summary>
-/// <param name="Visibility">Gradescope's visibility of the tests: one of <see cref="Visibilities"/>.</param>
+/// <param name="Visibility">When students see the tests, every test's and each milestone's of its own.</param>
 /// <param name="Milestones">The milestone ids to grade; empty for every available one.</param>
-public sealed record AutograderSettings(string Visibility, IReadOnlyList<string> Milestones)
+public sealed record AutograderSettings(TestVisibility Visibility, IReadOnlyList<string> Milestones)
 {
-    /// <summary>The visibilities Gradescope's results schema knows, the default first.</summary>
-    public static IReadOnlyList<string> Visibilities { get; } = ["after_published", "visible", "after_due_date", "hidden"];
-
     /// <summary>The settings file's text: shell assignments that an environment variable of the same name overrides.</summary>
     public string EnvironmentFile() =>
         "# Written by tinykv-course autograder; run_autograder reads it. A variable set in the environment wins.\n" +
-        $"TINYKV_AUTOGRADER_VISIBILITY=\"${{TINYKV_AUTOGRADER_VISIBILITY:-{Visibility}}}\"\n" +
+        $"TINYKV_AUTOGRADER_VISIBILITY=\"${{TINYKV_AUTOGRADER_VISIBILITY:-{string.Join(' ', Visibility.Values())}}}\"\n" +
         $"TINYKV_AUTOGRADER_MILESTONES=\"${{TINYKV_AUTOGRADER_MILESTONES:-{string.Join(' ', Milestones)}}}\"\n";
 }

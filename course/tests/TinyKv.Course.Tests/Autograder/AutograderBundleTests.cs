@@ -11,7 +11,7 @@ namespace TinyKv.Course.Tests.Autograder;
 /// <summary>What <c>tinykv-course autograder</c> puts in the Gradescope bundle.</summary>
 public sealed class AutograderBundleTests : IDisposable
 {
-    private static readonly AutograderSettings s_defaults = new("after_published", []);
+    private static readonly AutograderSettings s_defaults = new(TestVisibility.AfterPublished, []);
     private readonly SampleCourseRepository _repository = new();
     private readonly StringWriter _out = new();
     private readonly StringWriter _error = new();
@@ -97,8 +97,22 @@ public sealed class AutograderBundleTests : IDisposable
         _out.ToString().Should().Contain($"at {_repository.Head}").And.Contain("grades milestones 1 2AA; students see the tests visible");
     }
 
+    [Fact]
+    public void A_milestone_given_its_own_visibility_is_written_after_every_tests()
+    {
+        var zipPath = _repository.Beside("own.zip");
+
+        var exit = Run("autograder", "--root", _repository.Root, "--out", zipPath, "--visibility", "2aa=hidden", "--visibility", "visible");
+
+        exit.Should().Be(ExitCodes.Success);
+        using var zip = ZipFile.OpenRead(zipPath);
+        Read(zip, "autograder.env").Should().Contain("TINYKV_AUTOGRADER_VISIBILITY=\"${TINYKV_AUTOGRADER_VISIBILITY:-visible 2AA=hidden}\"");
+        _out.ToString().Should().Contain("students see the tests visible (2AA hidden)");
+    }
+
     [Theory]
     [InlineData("--visibility", "later", "unknown visibility 'later'; use after_published, visible, after_due_date, hidden")]
+    [InlineData("--visibility", "9z=visible", "'9z' in visibility '9z=visible' is not a milestone; use one of 1, 2AA")]
     [InlineData("--milestones", "9Z", "'9Z' is not a milestone; use one of 1, 2AA")]
     public void A_wrong_setting_is_a_usage_error_and_writes_no_bundle(string option, string value, string message)
     {

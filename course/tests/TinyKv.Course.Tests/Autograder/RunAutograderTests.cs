@@ -19,7 +19,7 @@ public sealed class RunAutograderTests : IDisposable
     [Fact]
     public void The_grader_gets_the_submission_the_tree_the_milestones_and_the_visibility_and_its_results_land_in_results()
     {
-        var layout = _repository.Layout(new AutograderSettings("visible", ["1", "2AA"]));
+        var layout = _repository.Layout(new AutograderSettings(TestVisibility.Parse(["visible"]), ["1", "2AA"]));
         var grader = FakeGrader("""printf '{"score": 5}' > "$out" """);
 
         RunAutograder(layout, grader);
@@ -43,7 +43,7 @@ public sealed class RunAutograderTests : IDisposable
     [Fact]
     public void The_environment_wins_over_the_bundle_settings()
     {
-        var layout = _repository.Layout(new AutograderSettings("visible", ["1", "2AA"]));
+        var layout = _repository.Layout(new AutograderSettings(TestVisibility.Parse(["visible"]), ["1", "2AA"]));
         var grader = FakeGrader("""printf '{}' > "$out" """);
 
         RunAutograder(layout, grader, ("TINYKV_AUTOGRADER_MILESTONES", "2AB,2AC"), ("TINYKV_AUTOGRADER_VISIBILITY", "hidden"));
@@ -56,7 +56,7 @@ public sealed class RunAutograderTests : IDisposable
     [Fact]
     public void A_grader_that_fails_outright_still_leaves_results_with_score_0_and_why()
     {
-        var layout = _repository.Layout(new AutograderSettings("after_published", []));
+        var layout = _repository.Layout(new AutograderSettings(TestVisibility.Parse(["after_published"]), []));
         var grader = FakeGrader("""
             echo 'the build server said "no" in C:\temp'
             printf 'a\ttab\n'
@@ -76,9 +76,23 @@ public sealed class RunAutograderTests : IDisposable
     }
 
     [Fact]
+    public void Each_visibility_value_goes_to_the_grader_and_the_results_of_a_failed_grader_carry_every_tests()
+    {
+        var layout = _repository.Layout(new AutograderSettings(TestVisibility.Parse(["visible", "2AA=hidden"]), []));
+        var grader = FakeGrader("exit 3");
+
+        RunAutograder(layout, grader);
+
+        var arguments = File.ReadAllLines(ArgumentsFile(grader));
+        string.Join(' ', arguments).Should().Contain("--format gradescope --visibility visible --visibility 2AA=hidden --out");
+        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(layout, "results", "results.json")));
+        results.RootElement.GetProperty("visibility").GetString().Should().Be("visible");
+    }
+
+    [Fact]
     public void A_grader_that_exits_without_writing_its_results_leaves_score_0()
     {
-        var layout = _repository.Layout(new AutograderSettings("after_published", []));
+        var layout = _repository.Layout(new AutograderSettings(TestVisibility.Parse(["after_published"]), []));
         var grader = FakeGrader("echo 'no submission at the path given'; exit 1");
 
         RunAutograder(layout, grader);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using TinyKv.Course.Autograder;
 using TinyKv.Course.Manifest;
 using TinyKv.Grader.Reports;
 using TinyKv.Grader.Seeds;
@@ -167,12 +168,7 @@ public static class GraderCommandLine
         {
             Description = "Keep the temp folder with the grading tree and its builds, and say where it is",
         };
-        var visibility = new Option<GradescopeVisibility>("--visibility")
-        {
-            Description = "For --format gradescope: when students see the tests, visible, after_published, after_due_date or hidden (default: after_published)",
-            HelpName = "when",
-            CustomParser = result => ParseWith(result, GradescopeVisibilities.Parse),
-        };
+        var visibility = VisibilityOption();
         var format = FormatOption();
         var outFile = OutOption();
         var (seeds, seedBase) = SubmissionSeedOptions();
@@ -188,6 +184,7 @@ public static class GraderCommandLine
             }
 
             var repository = RootOf(parse, host, root);
+            var visible = VisibilityOf(parse, visibility, host, repository);
             var request = new SubmissionRequest(
                 parse.GetValue(path) ?? "",
                 parse.GetValue(revision),
@@ -203,7 +200,7 @@ public static class GraderCommandLine
             {
                 Hints = host.LoadHints(repository),
             };
-            var report = grader.Grade(request) with { Visibility = parse.GetValue(visibility) };
+            var report = grader.Grade(request) with { Visibility = visible };
             return SessionSteps.Report(report, request.Format, request.OutFile, host.WriteFile, host.Out);
         }));
         return submission;
@@ -227,10 +224,11 @@ public static class GraderCommandLine
             Description = "Where the gradebook (gradebook.csv), each student's results file and grading log go (default: DIR-grades beside DIR)",
             HelpName = "dir",
         };
+        var visibility = VisibilityOption();
         var (seeds, seedBase) = SubmissionSeedOptions();
         var batch = new Command("batch", "Grade every submission under a folder, one after another, into a gradebook CSV and a results file and log per student")
         {
-            folder, milestones, isolate, cumulative, format, outFolder, seeds, seedBase,
+            folder, milestones, isolate, cumulative, format, outFolder, visibility, seeds, seedBase,
         };
         batch.SetAction(parse => Guard(host, () =>
         {
@@ -249,6 +247,7 @@ public static class GraderCommandLine
                 Path.GetFullPath(parse.GetValue(outFolder) ?? submissions + "-grades"))
             {
                 Seeds = SeedsOf(parse, seeds, seedBase),
+                Visibility = VisibilityOf(parse, visibility, host, repository),
             };
             var grader = new BatchGrader(repository, host.LoadMilestones(repository), host.SubmissionEnvironment(), host.WriteFile, host.Out)
             {
@@ -272,6 +271,26 @@ public static class GraderCommandLine
             Description = $"With --seeds: the first seed; the seeds are B, B+1, …, B+N-1 (default: {SeedSequence.DefaultBase})",
             HelpName = "B",
         });
+
+    /// <summary>The <c>--visibility</c> of the Gradescope format: WHEN for every test, MILESTONE=WHEN for one milestone's, repeated.</summary>
+    private static Option<string[]> VisibilityOption() => new("--visibility")
+    {
+        Description = "For --format gradescope: when students see the tests, visible, after_published, after_due_date or hidden (default: after_published); MILESTONE=WHEN gives one milestone's tests their own, e.g. --visibility visible --visibility 4C=after_due_date",
+        HelpName = "when",
+    };
+
+    private static TestVisibility VisibilityOf(ParseResult parse, Option<string[]> visibility, GraderHost host, string repository)
+    {
+        var values = parse.GetValue(visibility) ?? [];
+        try
+        {
+            return TestVisibility.Parse(values, [.. host.LoadMilestones(repository).Select(m => m.Id)]);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
 
     private static IReadOnlyList<int> SeedsOf(ParseResult parse, Option<int?> seeds, Option<int?> seedBase)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TinyKv.Course.Autograder;
 
 namespace TinyKv.Grader.Reports;
 
@@ -6,8 +7,9 @@ namespace TinyKv.Grader.Reports;
 /// Gradescope's autograder <c>results.json</c>: the total score, its maximum, the time taken, and
 /// one entry per test with its share of the milestone's points, in course order and then by name.
 /// Test scores keep four decimals so that they add up to the total. The top-level
-/// <c>visibility</c> is every test's (<see cref="GradeReport.Visibility"/>); each test's
-/// <c>output</c> says why it failed, with its hint.
+/// <c>visibility</c> is every test's; each test carries its own (its milestone's in
+/// <see cref="GradeReport.Visibility"/>), its milestone as a tag, and an <c>output</c> saying why it
+/// failed, with its hint.
 /// </summary>
 public static class GradescopeReport
 {
@@ -21,11 +23,12 @@ public static class GradescopeReport
             json.WriteNumber("max_score", Math.Round(report.MaxScore, 2));
             json.WriteNumber("execution_time", Math.Round((report.Finished - report.Started).TotalSeconds, 1));
             json.WriteString("output", Summary(report));
-            json.WriteString("visibility", GradescopeVisibilities.NameOf(report.Visibility));
+            json.WriteString("visibility", TestVisibility.NameOf(report.Visibility.Default));
             json.WriteStartArray("tests");
             foreach (var run in report.Runs)
             {
                 var number = 0;
+            var visibility = TestVisibility.NameOf(report.Visibility.For(run.Milestone.Id));
                 foreach (var test in run.Tests.OrderBy(t => t.Name, StringComparer.Ordinal))
                 {
                     number++;
@@ -36,6 +39,10 @@ public static class GradescopeReport
                     json.WriteNumber("max_score", Math.Round(run.PointsPerTest, 4));
                     json.WriteString("status", test.IsPassed ? "passed" : "failed");
                     json.WriteString("output", Reports.Explain(test, run.Milestone.TestTimeLimitSeconds, report.Hints));
+                    json.WriteString("visibility", visibility);
+                    json.WriteStartArray("tags");
+                    json.WriteStringValue(run.Milestone.Id);
+                    json.WriteEndArray();
                     json.WriteEndObject();
                 }
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TinyKv.Course.Autograder;
 using TinyKv.Course.Export;
 using TinyKv.Course.Hints;
 using TinyKv.Course.Manifest;
@@ -17,6 +18,9 @@ public sealed record BatchRequest(string Folder, IReadOnlyList<string> Milestone
 {
     /// <summary>The seeds every simulated test must also pass under; empty for none.</summary>
     public IReadOnlyList<int> Seeds { get; init; } = [];
+
+    /// <summary>When Gradescope shows students each test, for the gradescope format.</summary>
+    public TestVisibility Visibility { get; init; } = TestVisibility.AfterPublished;
 }
 
 /// <summary>One line of the gradebook: a student and what grading their submission gave.</summary>
@@ -185,7 +189,7 @@ public sealed class BatchGrader
         GradebookEntry entry;
         try
         {
-            var report = grader.Grade(new SubmissionRequest(path, null, request.Milestones, request.Mode, request.Format, null) { Seeds = request.Seeds });
+            var report = grader.Grade(new SubmissionRequest(path, null, request.Milestones, request.Mode, request.Format, null) { Seeds = request.Seeds }) with { Visibility = request.Visibility };
             log.WriteLine();
             log.Write(TableReport.Render(report));
             var results = Path.Combine(request.OutFolder, student + Extension(request.Format));
