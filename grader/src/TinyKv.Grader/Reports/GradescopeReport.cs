@@ -28,7 +28,7 @@ public static class GradescopeReport
             foreach (var run in report.Runs)
             {
                 var number = 0;
-            var visibility = TestVisibility.NameOf(report.Visibility.For(run.Milestone.Id));
+                var visibility = TestVisibility.NameOf(report.Visibility.For(run.Milestone.Id));
                 foreach (var test in run.Tests.OrderBy(t => t.Name, StringComparer.Ordinal))
                 {
                     number++;
