@@ -47,11 +47,15 @@ public static class CourseCommandLine
             Description = "Milestones to verify, e.g. 1 2AA (default: every available one)",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var verify = new Command("verify", "Check that every graded test fails on its own milestone's stubs and passes on the reference") { milestones };
+        var skipReference = new Option<bool>("--skip-reference")
+        {
+            Description = "Leave out the full reference build and its runs, when the reference has just been graded on its own (grader --edition reference, as CI does)",
+        };
+        var verify = new Command("verify", "Check that every graded test fails on its own milestone's stubs and passes on the reference") { milestones, skipReference };
         verify.SetAction(parse => Guard(console, () =>
         {
             var repository = RootOf(parse);
-            return VerifyCommand.Run(CourseManifest.LoadFrom(repository), parse.GetValue(milestones) ?? [], console.CreateRunner(repository), console.Out);
+            return VerifyCommand.Run(CourseManifest.LoadFrom(repository), parse.GetValue(milestones) ?? [], console.CreateRunner(repository), console.Out, parse.GetValue(skipReference));
         }));
 
         var destination = new Argument<string>("dir") { Description = "Where the student workbook goes (a new or empty folder)" };

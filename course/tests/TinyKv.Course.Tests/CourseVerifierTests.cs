@@ -1,5 +1,6 @@
 using FluentAssertions;
 using TinyKv.Course.Checks;
+using TinyKv.Course.Cli;
 using TinyKv.Course.Manifest;
 using TinyKv.Course.Running;
 using Xunit;
@@ -25,7 +26,7 @@ public sealed class CourseVerifierTests
 
         verdict.Holds.Should().BeTrue();
         verdict.StubRun.NotStarted.Should().Be(1);
-        verdict.ReferenceRun.Passed.Should().Be(2);
+        verdict.ReferenceRun!.Passed.Should().Be(2);
     }
 
     [Fact]
@@ -46,6 +47,36 @@ public sealed class CourseVerifierTests
             "build reference: 1 2AA",
             "run 1 on reference",
             "run 2AA on reference");
+    }
+
+    [Fact]
+    public void Skipping_the_reference_builds_and_runs_only_the_stub_and_done_builds()
+    {
+        var runner = new FakeRunner()
+            .Returns("1", s_stubsOfOne, NotStarted, Failed)
+            .Returns("1", s_stubsOfTwo, Passed, Passed);
+
+        var verdict = new CourseVerifier(runner) { SkipReference = true }.Verify([s_one]).Single();
+
+        verdict.Holds.Should().BeTrue();
+        verdict.ReferenceRun.Should().BeNull();
+        runner.Calls.Should().Equal("build student: 1", "run 1 on student", "build reference through 1: 1", "run 1 on reference through 1");
+        VerifyCommand.Describe(verdict).Should().Contain("reference: not run  ok");
+    }
+
+    [Fact]
+    public void Skipping_the_reference_still_finds_stub_and_done_defects_and_a_test_count_that_differs()
+    {
+        var runner = new FakeRunner()
+            .Returns("1", s_stubsOfOne, Passed)
+            .Returns("1", s_stubsOfTwo, Passed, Failed);
+
+        var verdict = new CourseVerifier(runner) { SkipReference = true }.Verify([s_one]).Single();
+
+        verdict.Defects.Should().Equal(
+            "Tests.T0 passes on its own stubs",
+            "Tests.T1 fails when the reference stops at 1 (Failed): a later milestone's stub is in its path",
+            "the stub build has 1 graded tests, the build with the reference through 1 2");
     }
 
     [Fact]
