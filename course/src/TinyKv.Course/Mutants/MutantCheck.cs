@@ -24,6 +24,12 @@ public sealed class MutantCheck(CourseManifest manifest, IMutantWorkspace worksp
     public const string SeedVariable = "TINYKV_SEED";
 
     /// <summary>
+    /// The build of the copy: the reference edition, without analyzers, since a mutant is judged
+    /// by what its code does and the copy is compiled once per mutant.
+    /// </summary>
+    public static BuildSettings CopyBuild { get; } = CourseVerifier.Reference with { Analyzers = false };
+
+    /// <summary>
     /// Checks <paramref name="mutants"/> under <paramref name="seeds"/>, in the order given.
     /// </summary>
     /// <param name="mutants">The mutants to plant, one at a time.</param>
@@ -79,7 +85,7 @@ public sealed class MutantCheck(CourseManifest manifest, IMutantWorkspace worksp
         problems = [];
         var ids = string.Join(", ", milestones.Select(m => m.Id));
         onStep?.Invoke($"building the unchanged reference for {ids} …");
-        var build = runner.Build(milestones, CourseVerifier.Reference);
+        var build = runner.Build(milestones, CopyBuild);
         if (!build.Succeeded)
         {
             problems.Add($"the unchanged reference does not build:\n{ErrorLines(build.Output)}");
@@ -89,7 +95,7 @@ public sealed class MutantCheck(CourseManifest manifest, IMutantWorkspace worksp
         var control = new Dictionary<string, ControlRun>(StringComparer.Ordinal);
         foreach (var milestone in milestones)
         {
-            var listing = runner.List(new TestSelection([milestone]), CourseVerifier.Reference);
+            var listing = runner.List(new TestSelection([milestone]), CopyBuild);
             problems.AddRange(listing.Problems.Select(p => $"{milestone.Id}: {p}"));
             if (listing.Tests.Count == 0)
             {
@@ -124,7 +130,7 @@ public sealed class MutantCheck(CourseManifest manifest, IMutantWorkspace worksp
 
         try
         {
-            var build = runner.Build([control.Milestone], CourseVerifier.Reference);
+            var build = runner.Build([control.Milestone], CopyBuild);
             if (!build.Succeeded)
             {
                 return Verdict(MutantOutcome.DoesNotBuild, 0, [], ErrorLines(build.Output));

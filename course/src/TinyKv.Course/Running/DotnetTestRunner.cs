@@ -22,6 +22,11 @@ public sealed partial class DotnetTestRunner : ITestRunner
     private readonly TextWriter? _log;
     private readonly VsTestCommand _vstest;
 
+    // Where each test project's assembly is, by project and build tree: asking MSBuild costs an
+    // evaluation of the project (seconds), and the answer depends only on the tree the build goes
+    // to (the projects' bin or the editions tree), not on the edition or ReferenceThrough.
+    private readonly Dictionary<(string Project, bool InEditionsTree), string> _assemblies = [];
+
     /// <param name="repositoryRoot">The repository whose test projects the manifest names.</param>
     /// <param name="log">Where to echo the commands run (null: nowhere).</param>
     public DotnetTestRunner(string repositoryRoot, TextWriter? log = null)
@@ -82,9 +87,8 @@ public sealed partial class DotnetTestRunner : ITestRunner
         ArgumentNullException.ThrowIfNull(settings);
         var stopwatch = Stopwatch.StartNew();
         var problems = new List<string>();
-        var assemblies = new Dictionary<string, string?>(StringComparer.Ordinal);
         var projects = milestone.TestProjects
-            .Select(project => Discover(milestone, project, VsTestFilter.MilestoneExcept(milestone.Id, []), settings, assemblies, problems))
+            .Select(project => Discover(milestone, project, VsTestFilter.MilestoneExcept(milestone.Id, []), settings, problems))
             .OfType<IReadOnlyList<ListedTest>>()
             .ToList();
         var tally = new Tally(milestone.Id, projects.Sum(p => p.Count), progress);
@@ -111,7 +115,6 @@ public sealed partial class DotnetTestRunner : ITestRunner
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(settings);
         var problems = new List<string>();
-        var assemblies = new Dictionary<string, string?>(StringComparer.Ordinal);
         var tests = new List<ListedTest>();
         foreach (var milestone in selection.Milestones)
         {
@@ -119,7 +122,7 @@ public sealed partial class DotnetTestRunner : ITestRunner
             var filter = (selection with { Milestones = [milestone] }).Filter;
             foreach (var project in milestone.TestProjects)
             {
-                var found = Discover(milestone, project, filter, settings, assemblies, problems) ?? [];
+                var found = Discover(milestone, project, filter, settings, problems) ?? [];
                 tests.AddRange(found.OrderBy(t => t.DisplayName, StringComparer.Ordinal));
             }
         }
@@ -155,19 +158,25 @@ public sealed partial class DotnetTestRunner : ITestRunner
     /// The tests of <paramref name="milestone"/> in <paramref name="project"/>'s built assembly
     /// that <paramref name="filter"/> selects; null (and a problem) when they cannot be listed.
     /// </summary>
-    /// <param name="assemblies">Where each project's assembly is, as found so far (asking MSBuild takes a while).</param>
     private IReadOnlyList<ListedTest>? Discover(
         MilestoneSpec milestone,
         string project,
         string filter,
         BuildSettings settings,
-        Dictionary<string, string?> assemblies,
         List<string> problems)
     {
-        if (!assemblies.TryGetValue(project, out var assembly))
+        var key = (project, settings.InEditionsTree);
+        string? assembly;
+        lock (_assemblies)
         {
-            assembly = _vstest.AssemblyOf(project, settings);
-            assemblies[project] = assembly;
+            if (!_assemblies.TryGetValue(key, out assembly))
+            {
+                assembly = _vstest.AssemblyOf(project, settings);
+                if (assembly is not null)
+                {
+                    _assemblies[key] = assembly;
+                }
+            }
         }
 
         if (assembly is null)

@@ -92,15 +92,31 @@ public sealed record BuildSettings(string? Edition, string? ReferenceThrough)
     public bool InEditionsTree => ReferenceThrough is not null || Edition is "Student";
 
     /// <summary>
+    /// Whether the build may run the analyzers and code-style rules (<c>RunAnalyzers</c>); on
+    /// unless turned off, as the mutants do. Builds in the editions tree never run them: they judge
+    /// what the code does, on mixes of reference and stubs nobody edits or on a student's files
+    /// graded beside the reference, and style is checked where code is written (the developer's
+    /// build, the student's workbook). Analyzers take about 40% of a build's time here.
+    /// </summary>
+    public bool Analyzers { get; init; } = true;
+
+    /// <summary>Whether this build runs the analyzers: <see cref="Analyzers"/>, outside the editions tree.</summary>
+    public bool RunsAnalyzers => Analyzers && !InEditionsTree;
+
+    /// <summary>
     /// The MSBuild arguments for this build of the repository at <paramref name="repositoryRoot"/>:
-    /// <see cref="MsBuildArguments"/>, and for another edition the tree it builds into.
+    /// <see cref="MsBuildArguments"/>, for another edition the tree it builds into, and
+    /// <c>-p:RunAnalyzers=false</c> unless it <see cref="RunsAnalyzers"/>.
     /// </summary>
     public IReadOnlyList<string> MsBuildArgumentsIn(string repositoryRoot)
     {
         ArgumentNullException.ThrowIfNull(repositoryRoot);
-        return InEditionsTree
-            ? [.. MsBuildArguments, $"-p:ArtifactsPath={Path.Combine(Path.GetFullPath(repositoryRoot), EditionsFolder)}", "-p:UseArtifactsOutput=true"]
-            : MsBuildArguments;
+        return
+        [
+            .. MsBuildArguments,
+            .. InEditionsTree ? [$"-p:ArtifactsPath={Path.Combine(Path.GetFullPath(repositoryRoot), EditionsFolder)}", "-p:UseArtifactsOutput=true"] : Array.Empty<string>(),
+            .. RunsAnalyzers ? Array.Empty<string>() : ["-p:RunAnalyzers=false"],
+        ];
     }
 
     /// <summary>A short label for tables: "reference", "student", "reference through 2AC", "as is".</summary>
