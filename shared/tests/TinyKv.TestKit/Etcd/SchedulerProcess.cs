@@ -17,6 +17,7 @@ public sealed partial class SchedulerProcess : IDisposable
     private readonly List<string> _output = [];
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private GrpcChannel? _channel;
+    private Task _readers = Task.CompletedTask;
 
     private SchedulerProcess(Process process) => _process = process;
 
@@ -83,19 +84,28 @@ public sealed partial class SchedulerProcess : IDisposable
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         var server = new SchedulerProcess(process);
-        process.OutputDataReceived += (_, e) => server.Record(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Record(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+
+        // Our own readers rather than the Process events: a reader's task ends only after it has
+        // recorded the last line before end of file, so once both have ended the output is all
+        // there. The process's last line (an error before exiting) is what some tests read.
+        server._readers = Task.WhenAll(server.ReadAllAsync(process.StandardOutput), server.ReadAllAsync(process.StandardError));
         return server;
     }
 
-    /// <summary>Waits (bounded) for the process to exit; returns its exit code.</summary>
+    /// <summary>Waits (bounded) for the process to exit and for everything it printed; returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan limit)
     {
         await _process.WaitForExitAsync().WaitAsync(limit);
-        _process.WaitForExit(); // Drains the output readers.
+        await _readers.WaitAsync(limit);
         return _process.ExitCode;
+    }
+
+    private async Task ReadAllAsync(StreamReader reader)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            Record(line);
+        }
     }
 
     /// <summary>Kills the process at once (SIGKILL), as a crash would.</summary>
@@ -132,13 +142,8 @@ public sealed partial class SchedulerProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Record(string? line)
+    private void Record(string line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
         lock (_output)
         {
             _output.Add(line);
