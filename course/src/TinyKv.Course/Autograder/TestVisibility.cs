@@ -42,19 +42,13 @@ public sealed class TestVisibility
     }
 
     /// <summary>Every test once grades are published: what Gradescope shows when nothing is chosen.</summary>
-    public static TestVisibility AfterPublished { get; } = Every(GradescopeVisibility.AfterPublished);
-
-    /// <summary>The names Gradescope's results schema gives the visibilities, the default first.</summary>
-    public static IReadOnlyList<string> Choices { get; } = [.. Names.Select(n => n.Name)];
+    public static TestVisibility AfterPublished { get; } = new(GradescopeVisibility.AfterPublished, []);
 
     /// <summary>The visibility of every test whose milestone is not in <see cref="Milestones"/>.</summary>
     public GradescopeVisibility Default { get; }
 
     /// <summary>The milestones whose tests have a visibility of their own, in the order given.</summary>
     public IReadOnlyList<(string Milestone, GradescopeVisibility Value)> Milestones { get; }
-
-    /// <summary>The same visibility for every test.</summary>
-    public static TestVisibility Every(GradescopeVisibility visibility) => new(visibility, []);
 
     /// <summary>
     /// Reads <c>--visibility</c> values: at most one <c>WHEN</c> (every test's; after_published when
@@ -97,7 +91,7 @@ public sealed class TestVisibility
 
     /// <summary>Parses one visibility name: visible, after_published, after_due_date or hidden.</summary>
     /// <exception cref="ArgumentException">Not one of them.</exception>
-    public static GradescopeVisibility ParseOne(string text)
+    private static GradescopeVisibility ParseOne(string text)
     {
         var name = text?.Trim().ToLowerInvariant();
         foreach (var (value, known) in Names)
@@ -108,7 +102,7 @@ public sealed class TestVisibility
             }
         }
 
-        throw new ArgumentException($"unknown visibility '{text}'; use {string.Join(", ", Choices)}");
+        throw new ArgumentException($"unknown visibility '{text}'; use {string.Join(", ", Names.Select(n => n.Name))}");
     }
 
     /// <summary>The value as Gradescope's results.json spells it.</summary>

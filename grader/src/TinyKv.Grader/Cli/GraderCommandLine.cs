@@ -184,7 +184,8 @@ public static class GraderCommandLine
             }
 
             var repository = RootOf(parse, host, root);
-            var visible = VisibilityOf(parse, visibility, host, repository);
+            var course = host.LoadMilestones(repository);
+            var visible = VisibilityOf(parse, visibility, course);
             var request = new SubmissionRequest(
                 parse.GetValue(path) ?? "",
                 parse.GetValue(revision),
@@ -196,7 +197,7 @@ public static class GraderCommandLine
             {
                 Seeds = SeedsOf(parse, seeds, seedBase),
             };
-            var grader = new SubmissionGrader(repository, host.LoadMilestones(repository), host.SubmissionEnvironment(), host.Out)
+            var grader = new SubmissionGrader(repository, course, host.SubmissionEnvironment(), host.Out)
             {
                 Hints = host.LoadHints(repository),
             };
@@ -238,6 +239,7 @@ public static class GraderCommandLine
             }
 
             var repository = RootOf(parse, host, root);
+            var course = host.LoadMilestones(repository);
             var submissions = Path.TrimEndingDirectorySeparator(Path.GetFullPath(parse.GetValue(folder) ?? ""));
             var request = new BatchRequest(
                 submissions,
@@ -247,9 +249,9 @@ public static class GraderCommandLine
                 Path.GetFullPath(parse.GetValue(outFolder) ?? submissions + "-grades"))
             {
                 Seeds = SeedsOf(parse, seeds, seedBase),
-                Visibility = VisibilityOf(parse, visibility, host, repository),
+                Visibility = VisibilityOf(parse, visibility, course),
             };
-            var grader = new BatchGrader(repository, host.LoadMilestones(repository), host.SubmissionEnvironment(), host.WriteFile, host.Out)
+            var grader = new BatchGrader(repository, course, host.SubmissionEnvironment(), host.WriteFile, host.Out)
             {
                 Hints = host.LoadHints(repository),
             };
@@ -279,12 +281,11 @@ public static class GraderCommandLine
         HelpName = "when",
     };
 
-    private static TestVisibility VisibilityOf(ParseResult parse, Option<string[]> visibility, GraderHost host, string repository)
+    private static TestVisibility VisibilityOf(ParseResult parse, Option<string[]> visibility, IReadOnlyList<MilestoneSpec> course)
     {
-        var values = parse.GetValue(visibility) ?? [];
         try
         {
-            return TestVisibility.Parse(values, [.. host.LoadMilestones(repository).Select(m => m.Id)]);
+            return TestVisibility.Parse(parse.GetValue(visibility) ?? [], [.. course.Select(m => m.Id)]);
         }
         catch (ArgumentException ex)
         {
