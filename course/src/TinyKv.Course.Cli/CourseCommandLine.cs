@@ -81,7 +81,12 @@ public static class CourseCommandLine
             HelpName = "N",
             DefaultValueFactory = _ => 1,
         };
-        var mutants = new Command("mutants", "Plant each known bug in a scratch copy of the reference and check that its milestone's tests catch it") { mutantIds, seeds };
+        var shard = new Option<string>("--shard")
+        {
+            Description = "Check part K of N, so N commands can share the work; a milestone's mutants stay in one part (e.g. 1/2)",
+            HelpName = "K/N",
+        };
+        var mutants = new Command("mutants", "Plant each known bug in a scratch copy of the reference and check that its milestone's tests catch it") { mutantIds, seeds, shard };
         mutants.SetAction(parse => Guard(console, () =>
         {
             var repository = RootOf(parse);
@@ -90,6 +95,7 @@ public static class CourseCommandLine
                 repository,
                 parse.GetValue(mutantIds) ?? [],
                 parse.GetValue(seeds),
+                parse.GetValue(shard) is { } part ? MutantShard.Parse(part) : MutantShard.Whole,
                 source => ScratchWorkspace.Create(source),
                 console.CreateRunner,
                 console.Out);

@@ -6,11 +6,13 @@ using TinyKv.Course.Running;
 namespace TinyKv.Course.Cli;
 
 /// <summary>
-/// <c>tinykv-course mutants [ids…] [--seeds N]</c>: plants each mutant of
+/// <c>tinykv-course mutants [ids…] [--seeds N] [--shard K/N]</c>: plants each mutant of
 /// <c>course/mutants/mutants.json</c> in a scratch copy of the repository, builds the reference
 /// edition, runs its milestone's graded tests under seeds 1..N and prints one line per mutant:
 /// caught (by which tests) or not. Each mutant is one check in the closing
-/// <c>N passed, N failed</c> line; the exit code is 0 only when every one was caught.
+/// <c>N passed, N failed</c> line; the exit code is 0 only when every one was caught. With
+/// <c>--shard K/N</c> it checks part K of the mutants (<see cref="MutantShard"/>), so N commands can
+/// share the work.
 /// </summary>
 public static class MutantsCommand
 {
@@ -25,6 +27,7 @@ public static class MutantsCommand
     /// <param name="repository">The repository root; it is copied, never changed.</param>
     /// <param name="ids">The mutants to check, by id; empty for all.</param>
     /// <param name="seeds">How many seeds to run each milestone's tests under (1, 2, …).</param>
+    /// <param name="shard">The part of the selected mutants to check; <see cref="MutantShard.Whole"/> for all.</param>
     /// <param name="createWorkspace">Makes the scratch copy of a repository root.</param>
     /// <param name="createRunner">Makes the test runner for the copy's root.</param>
     /// <param name="output">Where the lines go.</param>
@@ -35,6 +38,7 @@ public static class MutantsCommand
         string repository,
         IReadOnlyList<string> ids,
         int seeds,
+        MutantShard shard,
         Func<string, IMutantWorkspace> createWorkspace,
         Func<string, ITestRunner> createRunner,
         TextWriter output)
@@ -42,6 +46,7 @@ public static class MutantsCommand
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(shard);
         ArgumentNullException.ThrowIfNull(createWorkspace);
         ArgumentNullException.ThrowIfNull(createRunner);
         ArgumentNullException.ThrowIfNull(output);
@@ -50,13 +55,27 @@ public static class MutantsCommand
             throw new UsageException($"--seeds must be at least 1, not {seeds.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        var mutants = MutantCatalog.LoadFrom(repository, manifest).Select(ids);
-        if (mutants.Count == 0)
+        var selected = MutantCatalog.LoadFrom(repository, manifest).Select(ids);
+        if (selected.Count == 0)
         {
             throw new UsageException($"{MutantCatalog.RelativeFolder}/{MutantCatalog.FileName} lists no mutants");
         }
 
+        var mutants = shard.Pick(selected);
         var seedList = Enumerable.Range(1, seeds).ToList();
+        if (shard != MutantShard.Whole)
+        {
+            var milestones = string.Join(", ", mutants.Select(m => m.Milestone).Distinct(StringComparer.Ordinal));
+            output.WriteLine(mutants.Count == 0
+                ? $"{shard} holds none of the {selected.Count} mutants: their milestones went to the other parts"
+                : $"{shard}: {mutants.Count} of the {selected.Count} mutants, those of {milestones}");
+            if (mutants.Count == 0)
+            {
+                output.WriteLine("0 passed, 0 failed");
+                return ExitCodes.Success;
+            }
+        }
+
         output.WriteLine($"copying the repository to check {mutants.Count} mutants under {SeedsLabel(seedList)} …");
         MutantReport report;
         using (var workspace = createWorkspace(repository))

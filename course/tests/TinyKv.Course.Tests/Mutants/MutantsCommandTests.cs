@@ -114,6 +114,9 @@ public sealed class MutantsCommandTests : IDisposable
     [Theory]
     [InlineData(new[] { "mutants", "--seeds", "0" }, "tinykv-course: --seeds must be at least 1, not 0")]
     [InlineData(new[] { "mutants", "no-such-bug" }, "tinykv-course: 'no-such-bug' is not a mutant; the catalog has ")]
+    [InlineData(new[] { "mutants", "--shard", "3/2" }, "tinykv-course: --shard takes K/N, part K of N with 1 <= K <= N (e.g. 1/2), not '3/2'")]
+    [InlineData(new[] { "mutants", "--shard", "0/2" }, "tinykv-course: --shard takes K/N")]
+    [InlineData(new[] { "mutants", "--shard", "half" }, "tinykv-course: --shard takes K/N")]
     public void A_request_that_cannot_be_checked_is_a_usage_error_before_anything_is_copied(string[] args, string message)
     {
         var console = new CourseConsole(_out, _error, s_root, _ => throw new InvalidOperationException("nothing may run"));
@@ -125,6 +128,37 @@ public sealed class MutantsCommandTests : IDisposable
         _out.ToString().Should().BeEmpty();
     }
 
-    private int Run(IReadOnlyList<string> ids, int seeds = 1) =>
-        MutantsCommand.Run(s_manifest, s_root, ids, seeds, _ => _workspace, _ => _runner, _out);
+    [Fact]
+    public void A_part_checks_the_mutants_of_its_milestones_only_and_says_which()
+    {
+        var catalog = MutantCatalog.LoadFrom(s_root, s_manifest);
+        var mine = new MutantShard(2, 2).Pick(catalog.Mutants);
+        foreach (var mutant in mine)
+        {
+            _runner.Ends(mutant.Id, 1, mutant.Milestone == "2C" ? "Snapshot2CTests.OneSnapshot" : "RegionHeartbeatTests.Region_with_a_stale_version_is_refused");
+        }
+
+        var exit = Run([], shard: new MutantShard(2, 2));
+
+        exit.Should().Be(ExitCodes.Success);
+        mine.Select(m => m.Milestone).Distinct().Should().BeEquivalentTo("2C", "3C");
+        _out.ToString().Should().StartWith($"part 2 of 2: {mine.Count} of the {catalog.Mutants.Count} mutants, those of 2C, 3C{Environment.NewLine}")
+            .And.Contain($"{mine.Count} passed, 0 failed");
+        foreach (var mutant in catalog.Mutants)
+        {
+            _out.ToString().Contains(mutant.Id + " ", StringComparison.Ordinal).Should().Be(mine.Contains(mutant), mutant.Id);
+        }
+    }
+
+    [Fact]
+    public void A_part_left_without_mutants_succeeds_without_copying_anything()
+    {
+        var exit = MutantsCommand.Run(s_manifest, s_root, ["stale-read"], 1, new MutantShard(2, 2), _ => throw new InvalidOperationException("nothing may be copied"), _ => _runner, _out);
+
+        exit.Should().Be(ExitCodes.Success);
+        _out.ToString().Should().Be($"part 2 of 2 holds none of the 1 mutants: their milestones went to the other parts{Environment.NewLine}0 passed, 0 failed{Environment.NewLine}");
+    }
+
+    private int Run(IReadOnlyList<string> ids, int seeds = 1, MutantShard? shard = null) =>
+        MutantsCommand.Run(s_manifest, s_root, ids, seeds, shard ?? MutantShard.Whole, _ => _workspace, _ => _runner, _out);
 }
