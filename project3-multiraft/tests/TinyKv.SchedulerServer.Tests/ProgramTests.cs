@@ -37,6 +37,7 @@ public sealed partial class ProgramTests
 
         Signal(process.Id);
         await process.WaitForExitAsync().WaitAsync(s_limit);
+        process.WaitForExit(); // The process has exited; this waits for the output events to drain.
 
         process.ExitCode.Should().Be(0);
         Output().Should().Contain("tinyscheduler-server stopped");

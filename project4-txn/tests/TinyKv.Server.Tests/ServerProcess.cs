@@ -12,12 +12,13 @@ public sealed partial class ServerProcess : IDisposable
     private static readonly TimeSpan s_startLimit = TimeSpan.FromSeconds(30);
     private readonly string _name;
     private readonly Process _process;
-    private readonly List<string> _output = [];
+    private readonly List<string> _output;
 
-    private ServerProcess(string name, Process process, Uri url)
+    private ServerProcess(string name, Process process, Uri url, List<string> output)
     {
         _name = name;
         _process = process;
+        _output = output;
         Url = url;
     }
 
@@ -61,6 +62,8 @@ public sealed partial class ServerProcess : IDisposable
     {
         var process = new Process { StartInfo = Program(program, [.. arguments, "--data-dir", dataDirectory, "--log-level", "warn"]) };
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // One list from the first line to the last: the readers never switch to another, so no
+        // line printed around the "listening" one can fall between two lists.
         var lines = new List<string>();
         process.OutputDataReceived += (_, e) => Record(e.Data);
         process.ErrorDataReceived += (_, e) => Record(e.Data);
@@ -73,7 +76,10 @@ public sealed partial class ServerProcess : IDisposable
         if (!first.Wait(s_startLimit))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} did not report its address within {s_startLimit}: {string.Join('\n', lines)}");
+            lock (lines)
+            {
+                throw new TimeoutException($"{program} did not report its address within {s_startLimit}: {string.Join('\n', lines)}");
+            }
         }
 
         if (first.Result == exited && !listening.Task.IsCompleted)
@@ -85,15 +91,7 @@ public sealed partial class ServerProcess : IDisposable
             }
         }
 
-        var server = new ServerProcess(program, process, listening.Task.Result);
-        lock (lines)
-        {
-            server._output.AddRange(lines);
-        }
-
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        return server;
+        return new ServerProcess(program, process, listening.Task.Result, lines);
 
         void Record(string? line)
         {
@@ -182,19 +180,6 @@ public sealed partial class ServerProcess : IDisposable
         }
 
         return info;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Add(line);
-        }
     }
 
     [GeneratedRegex(@"listening on (?<url>http://[^\s]+)")]
