@@ -69,11 +69,12 @@ public static class MutantsCommand
             output.WriteLine(mutants.Count == 0
                 ? $"{shard} holds none of the {selected.Count} mutants: their milestones went to the other parts"
                 : $"{shard}: {mutants.Count} of the {selected.Count} mutants, those of {milestones}");
-            if (mutants.Count == 0)
-            {
-                output.WriteLine("0 passed, 0 failed");
-                return ExitCodes.Success;
-            }
+        }
+
+        if (mutants.Count == 0)
+        {
+            output.WriteLine("0 passed, 0 failed");
+            return ExitCodes.Success;
         }
 
         output.WriteLine($"copying the repository to check {mutants.Count} mutants under {SeedsLabel(seedList)} …");

@@ -12,9 +12,8 @@ public sealed class DotnetTestRunnerSelectionTests
     public void Simulated_tests_of_several_milestones_are_listed_and_run_in_one_run_under_the_seed_given()
     {
         // Generous limits: nothing here hangs, and a loaded machine must not turn a pass into a timeout.
-        RunnerFixture.Build();
         var milestones = new[] { RunnerFixture.Milestone with { Id = "2AC", TestTimeLimitSeconds = 30 }, RunnerFixture.Milestone with { Id = "2B", TestTimeLimitSeconds = 20 } };
-        var runner = new DotnetTestRunner(RunnerFixture.Root);
+        var runner = RunnerFixture.BuiltRunner();
 
         var listing = runner.List(new TestSelection(milestones, TestTrait.Simulated), BuildSettings.AsIs);
         var even = runner.Run(listing, new Dictionary<string, string> { ["TINYKV_SEED"] = "2" });
@@ -36,9 +35,8 @@ public sealed class DotnetTestRunnerSelectionTests
     [Fact]
     public void A_selection_of_one_display_name_lists_only_that_test()
     {
-        RunnerFixture.Build();
         var milestone = RunnerFixture.Milestone with { Id = "2AC", TestTimeLimitSeconds = 30 };
-        var runner = new DotnetTestRunner(RunnerFixture.Root);
+        var runner = RunnerFixture.BuiltRunner();
 
         var listing = runner.List(new TestSelection([milestone], TestTrait.Simulated, "Fixture.Tests.Seeded.Passes_under_every_seed"), BuildSettings.AsIs);
         var run = runner.Run(listing, new Dictionary<string, string> { ["TINYKV_SEED"] = "4" });

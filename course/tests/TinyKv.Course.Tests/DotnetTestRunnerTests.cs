@@ -16,8 +16,7 @@ public sealed class DotnetTestRunnerTests
     [Fact]
     public void Every_outcome_is_recorded_and_a_hang_or_a_crash_costs_one_test()
     {
-        RunnerFixture.Build();
-        var runner = new DotnetTestRunner(RunnerFixture.Root);
+        var runner = RunnerFixture.BuiltRunner();
         var progress = new RecordingProgress();
 
         var run = runner.Run(RunnerFixture.Milestone, BuildSettings.AsIs, progress);
@@ -40,9 +39,8 @@ public sealed class DotnetTestRunnerTests
     [Fact]
     public void A_milestone_without_tests_is_a_problem_not_a_pass()
     {
-        RunnerFixture.Build();
         var empty = RunnerFixture.Milestone with { Id = "2AB" };
-        var runner = new DotnetTestRunner(RunnerFixture.Root);
+        var runner = RunnerFixture.BuiltRunner();
 
         var run = runner.Run(empty, BuildSettings.AsIs);
 

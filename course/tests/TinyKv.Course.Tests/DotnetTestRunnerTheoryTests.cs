@@ -11,9 +11,8 @@ public sealed class DotnetTestRunnerTheoryTests
     [Fact]
     public void A_hung_theory_case_does_not_keep_its_sibling_cases_from_running()
     {
-        RunnerFixture.Build();
         var theories = RunnerFixture.Milestone with { Id = "2AA" };
-        var runner = new DotnetTestRunner(RunnerFixture.Root);
+        var runner = RunnerFixture.BuiltRunner();
 
         var run = runner.Run(theories, BuildSettings.AsIs);
 

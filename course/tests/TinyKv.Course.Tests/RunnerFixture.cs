@@ -25,10 +25,14 @@ internal static class RunnerFixture
         () => new DotnetTestRunner(Root).Build([Milestone], BuildSettings.AsIs),
         LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Builds the fixture project the first time it is called; fails the test when it does not build.</summary>
-    public static void Build()
+    /// <summary>
+    /// A runner of the repository once the fixture project is built (the first call builds it);
+    /// fails the test when it does not build.
+    /// </summary>
+    public static DotnetTestRunner BuiltRunner()
     {
         var build = s_build.Value;
         build.Succeeded.Should().BeTrue(build.Output);
+        return new DotnetTestRunner(Root);
     }
 }

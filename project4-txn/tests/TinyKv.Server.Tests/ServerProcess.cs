@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using TinyKv.TestKit;
 
 namespace TinyKv.Server.Tests;
 
@@ -113,15 +114,10 @@ public sealed partial class ServerProcess : IDisposable
         }
     }
 
-    /// <summary>Sends SIGINT (what Ctrl-C sends; SIGTERM where SIGINT is ignored) and waits for the process to exit; returns its exit code.</summary>
+    /// <summary>Sends what Ctrl-C sends (<see cref="InterruptSignal"/>) and waits for the process to exit; returns its exit code.</summary>
     public int Interrupt(TimeSpan limit)
     {
-        // A process started with SIGINT ignored (a background job of a shell without job control,
-        // as some CI runners start their scripts) passes that on to its children, and an ignored
-        // SIGINT stays ignored. Then Ctrl-C cannot reach the server at all; SIGTERM, which the
-        // server handles the same way, still can.
-        var signal = SigIntIgnored() ? "-TERM" : "-INT";
-        using (var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", ["-" + InterruptSignal.Name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             kill.WaitForExit();
         }
@@ -184,19 +180,4 @@ public sealed partial class ServerProcess : IDisposable
 
     [GeneratedRegex(@"listening on (?<url>http://[^\s]+)")]
     private static partial Regex ListeningLine();
-
-    /// <summary>Whether this process (and so the servers it starts) ignores SIGINT, from the SigIgn mask in /proc/self/status.</summary>
-    private static bool SigIntIgnored()
-    {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status))
-        {
-            return false;
-        }
-
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        return line is not null
-            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
-            && (mask & (1UL << 1)) != 0; // SIGINT is signal 2, bit 1.
-    }
 }
