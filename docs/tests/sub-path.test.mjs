@@ -71,7 +71,13 @@ describe(`the site built for the sub-path ${SUB_PATH}`, () => {
       const url = request.url()
       if (!url.startsWith(site) && !url.startsWith('data:')) problems.push(`${current}: requested ${url}, outside ${SUB_PATH}`)
     })
-    page.on('requestfailed', (request) => problems.push(`${current}: request failed: ${request.url()}`))
+    // Leaving a page cancels what it was still fetching (VitePress prefetches the chunks of the
+    // pages it links to), so a request aborted by the next navigation is checked on its own below.
+    const aborted = [] // { from, url }
+    page.on('requestfailed', (request) => {
+      if (request.failure()?.errorText === 'net::ERR_ABORTED') aborted.push({ from: current, url: request.url() })
+      else problems.push(`${current}: request failed: ${request.url()} (${request.failure()?.errorText})`)
+    })
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`${current}: HTTP ${response.status()} for ${response.url()}`)
     })
@@ -135,6 +141,10 @@ describe(`the site built for the sub-path ${SUB_PATH}`, () => {
       await close()
     }
 
+    for (const { from, url } of aborted) {
+      const status = (await fetch(url)).status
+      if (status !== 200) problems.push(`${from}: request for ${url} was cut short by the next page, and it answers ${status}`)
+    }
     for (const { from, target, fragment } of fragments) {
       const ids = idsOf.get(target)
       if (ids && !ids.has(fragment)) problems.push(`${from}: link to ${target}#${fragment}: no such anchor`)
