@@ -1,4 +1,5 @@
 using FluentAssertions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TinyKv.Proto.Eraftpb;
 using TinyKv.Proto.Metapb;
@@ -12,7 +13,7 @@ namespace TinyKv.Server.Tests;
 /// <summary>
 /// How the raft transport sends ordinary messages to another store: in batches on
 /// <c>RaftBatch</c> to a store that serves it, one by one on <c>Raft</c> to one that does not,
-/// in order either way.
+/// in order either way; and what it drops while the store is down.
 /// </summary>
 public sealed class GrpcRaftTransportTests
 {
@@ -111,6 +112,51 @@ public sealed class GrpcRaftTransportTests
         receiver.Batches.TryRead(out _).Should().BeFalse("the store serves no batches");
     }
 
+    [Fact]
+    public async Task What_is_sent_to_a_store_while_it_is_down_is_dropped_not_delivered_when_it_comes_back()
+    {
+        var port = FreePorts.Take(1)[0];
+        var failures = new FailureCount();
+        await using var transport = new GrpcRaftTransport(
+            1, ClusterMembers.Parse($"1=127.0.0.1:1,2=127.0.0.1:{port}"), new SnapshotFiles(), 1024, failures, reconnectPause: TimeSpan.FromSeconds(2));
+        ulong term = 0;
+        await using (var before = await RecordingStore.StartAsync(port: port))
+        {
+            await SendUntilAsync(() => before.Messages.TryPeek(out _));
+        }
+
+        // The stopped store's stream breaks at the next message. The store comes back within the
+        // pause that follows; what was sent to it meanwhile must not be kept for it.
+        await SendUntilAsync(() => failures.Count >= 1);
+        for (var i = 0; i < 20; i++)
+        {
+            transport.Send(Heartbeat(++term));
+        }
+
+        var lastWhileDown = term;
+        await using var receiver = await RecordingStore.StartAsync(port: port);
+        await SendUntilAsync(() => receiver.Messages.TryPeek(out _));
+        var lastSent = term;
+        var terms = new List<ulong>();
+        while (terms.Count == 0 || terms[^1] < lastSent)
+        {
+            terms.Add((await receiver.Messages.ReadAsync().AsTask().WaitAsync(s_limit)).Message.Term);
+        }
+
+        terms.Should().OnlyContain(t => t > lastWhileDown, "a store that comes back gets fresh messages, not the backlog of its absence");
+
+        async Task SendUntilAsync(Func<bool> done)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while (!done())
+            {
+                watch.Elapsed.Should().BeLessThan(s_limit, "the transport keeps trying the store");
+                transport.Send(Heartbeat(++term));
+                await Task.Delay(10);
+            }
+        }
+    }
+
     private static RaftMessage Heartbeat(ulong term) => Message(MessageType.MsgHeartbeat, term);
 
     private static RaftMessage Append(ulong term, int bytes)
@@ -128,6 +174,27 @@ public sealed class GrpcRaftTransportTests
         RegionEpoch = new RegionEpoch { ConfVer = 1, Version = 1 },
         Message = new Message { MsgType = type, From = 1, To = 2, Term = term },
     };
+
+    /// <summary>Counts the transport's "link broke" reports: one per failed attempt to send.</summary>
+    private sealed class FailureCount : ILogger
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (formatter(state, exception).Contains("broke", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+    }
 
     /// <summary>Store 2's address, given only once <see cref="Open"/> is called: what is sent before waits in the queue.</summary>
     private sealed class GatedAddresses(string address) : IStoreAddresses

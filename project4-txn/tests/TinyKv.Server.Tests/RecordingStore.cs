@@ -19,10 +19,12 @@ namespace TinyKv.Server.Tests;
 internal sealed class RecordingStore : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly Received _received;
 
     private RecordingStore(WebApplication app, Received received, int port)
     {
         _app = app;
+        _received = received;
         Messages = received.Messages.Reader;
         Batches = received.Batches.Reader;
         Address = $"127.0.0.1:{port}";
@@ -36,11 +38,12 @@ internal sealed class RecordingStore : IAsyncDisposable
 
     public string Address { get; }
 
-    public static async Task<RecordingStore> StartAsync(bool servesBatches = true)
+    /// <summary>Starts serving on <paramref name="port"/> (a free one when 0).</summary>
+    public static async Task<RecordingStore> StartAsync(bool servesBatches = true, int port = 0)
     {
         var received = new Received();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(received);
         var app = builder.Build();
@@ -55,9 +58,12 @@ internal sealed class RecordingStore : IAsyncDisposable
         return new RecordingStore(app, received, bound.Port);
     }
 
+    /// <summary>Ends the streams that are open, as a stopping server does, then stops serving.</summary>
     public async ValueTask DisposeAsync()
     {
+        await _received.Stopping.CancelAsync();
         await _app.StopAsync();
+        _received.Stopping.Dispose();
         await _app.DisposeAsync();
     }
 
@@ -66,35 +72,44 @@ internal sealed class RecordingStore : IAsyncDisposable
         public Channel<RaftMessage> Messages { get; } = Channel.CreateUnbounded<RaftMessage>();
 
         public Channel<int> Batches { get; } = Channel.CreateUnbounded<int>();
+
+        public CancellationTokenSource Stopping { get; } = new();
+
+        /// <summary>Reads <paramref name="stream"/> until the sender hangs up or the store stops.</summary>
+        public async Task<Done> ReadAsync<T>(IAsyncStreamReader<T> stream, ServerCallContext context, Func<T, Task> keep)
+        {
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, Stopping.Token);
+            try
+            {
+                while (await stream.MoveNext(ended.Token))
+                {
+                    await keep(stream.Current);
+                }
+            }
+            catch (OperationCanceledException) when (ended.IsCancellationRequested)
+            {
+            }
+
+            return new Done();
+        }
     }
 
     private sealed class RecordingService(Received received) : Proto.Tinykvpb.TinyKv.TinyKvBase
     {
-        public override async Task<Done> Raft(IAsyncStreamReader<RaftMessage> requestStream, ServerCallContext context)
-        {
-            while (await requestStream.MoveNext(context.CancellationToken))
-            {
-                await received.Messages.Writer.WriteAsync(requestStream.Current);
-            }
-
-            return new Done();
-        }
+        public override Task<Done> Raft(IAsyncStreamReader<RaftMessage> requestStream, ServerCallContext context) =>
+            received.ReadAsync(requestStream, context, message => received.Messages.Writer.WriteAsync(message).AsTask());
     }
 
     private sealed class RecordingBatchService(Received received) : RaftBatch.RaftBatchBase
     {
-        public override async Task<Done> Messages(IAsyncStreamReader<RaftMessageBatch> requestStream, ServerCallContext context)
-        {
-            while (await requestStream.MoveNext(context.CancellationToken))
+        public override Task<Done> Messages(IAsyncStreamReader<RaftMessageBatch> requestStream, ServerCallContext context) =>
+            received.ReadAsync(requestStream, context, async batch =>
             {
-                await received.Batches.Writer.WriteAsync(requestStream.Current.Messages.Count);
-                foreach (var message in requestStream.Current.Messages)
+                await received.Batches.Writer.WriteAsync(batch.Messages.Count);
+                foreach (var message in batch.Messages)
                 {
                     await received.Messages.Writer.WriteAsync(message);
                 }
-            }
-
-            return new Done();
-        }
+            });
     }
 }

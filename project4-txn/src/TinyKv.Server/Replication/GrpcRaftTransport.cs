@@ -22,14 +22,23 @@ namespace TinyKv.Server.Replication;
 /// stream of the TinyKV protocol.
 /// </summary>
 /// <remarks>
+/// <para>
 /// <see cref="Send"/> runs on the store's loop and never blocks: it queues the message for the
 /// target store's sender, which runs on the thread pool. A sender is made the first time a store
 /// is sent to; it learns the store's address from <see cref="IStoreAddresses"/> (a static list, or
 /// the scheduler) and asks again after a connection fails. A message to a store whose address is
 /// unknown, one that finds its queue full, or one in flight when a connection breaks is dropped;
-/// Raft resends what matters. A broken connection is opened again after a short pause. While the
-/// store is isolated (<see cref="FaultInjection"/>) every message and snapshot is dropped, those
-/// already queued included, as a cut network would lose them.
+/// Raft resends what matters. A broken connection is opened again after a short pause.
+/// </para>
+/// <para>
+/// When a connection fails, everything queued for the store is dropped, and so is everything sent
+/// to it until the pause ends. A store that was down therefore gets fresh messages when it comes
+/// back, never the backlog of its absence: Raft sends it what it still needs, a snapshot when the
+/// log has been compacted since. (A backlog would cost memory for as long as the store is down,
+/// and would replay appends the leader's log no longer holds.) While the store is isolated
+/// (<see cref="FaultInjection"/>) every message and snapshot is dropped, those already queued
+/// included, as a cut network would lose them.
+/// </para>
 /// </remarks>
 public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
 {
@@ -37,7 +46,7 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
     private const int BatchMessages = 256;
     private const int BatchBytes = 1024 * 1024; // well below a server's receive limit; a larger message goes alone
     private const int QueuedSnapshots = 2;
-    private static readonly TimeSpan Reconnect = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan DefaultReconnectPause = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan RefusalWait = TimeSpan.FromSeconds(1);
 
     private readonly ulong _storeId;
@@ -49,6 +58,7 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly FaultInjection _faults;
+    private readonly TimeSpan _reconnectPause;
 
     /// <summary>A transport sending from store <paramref name="storeId"/> to the stores <paramref name="addresses"/> locates.</summary>
     /// <param name="storeId">This store.</param>
@@ -57,7 +67,8 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
     /// <param name="chunkBytes">The largest piece of a snapshot file one chunk carries.</param>
     /// <param name="logger">Where connection trouble is logged (at debug level: a peer being down is normal).</param>
     /// <param name="faults">The server's fault switch; none injected when null.</param>
-    public GrpcRaftTransport(ulong storeId, IStoreAddresses addresses, SnapshotFiles files, int chunkBytes, ILogger logger, FaultInjection? faults = null)
+    /// <param name="reconnectPause">How long a link to a store stays down after a failure before it tries again (200 ms when null).</param>
+    public GrpcRaftTransport(ulong storeId, IStoreAddresses addresses, SnapshotFiles files, int chunkBytes, ILogger logger, FaultInjection? faults = null, TimeSpan? reconnectPause = null)
     {
         ArgumentNullException.ThrowIfNull(addresses);
         ArgumentNullException.ThrowIfNull(files);
@@ -69,6 +80,8 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         _chunkBytes = chunkBytes;
         _logger = logger;
         _faults = faults ?? new FaultInjection();
+        _reconnectPause = reconnectPause ?? DefaultReconnectPause;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_reconnectPause, TimeSpan.Zero, nameof(reconnectPause));
     }
 
     /// <inheritdoc/>
@@ -82,14 +95,14 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
 
         if (!SnapshotChunks.IsSnapshot(message))
         {
-            link.Messages.Writer.TryWrite(message);
+            link.Messages.Offer(message);
             return;
         }
 
         // Read the file here, on the store's loop: a newer snapshot may replace it later.
-        if (_files.Get(SnapshotChunks.KeyOf(message)) is { } data)
+        if (!link.Snapshots.IsDown && _files.Get(SnapshotChunks.KeyOf(message)) is { } data)
         {
-            link.Snapshots.Writer.TryWrite((message, data));
+            link.Snapshots.Offer((message, data));
         }
     }
 
@@ -150,16 +163,13 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         {
             _owner = owner;
             _storeId = storeId;
-            var full = new BoundedChannelOptions(QueuedMessages) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true };
-            Messages = Channel.CreateBounded<RaftMessage>(full);
-            Snapshots = Channel.CreateBounded<(RaftMessage, byte[])>(new BoundedChannelOptions(QueuedSnapshots) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-            _messagePump = Task.Run(() => PumpAsync(SendMessagesAsync));
-            _snapshotPump = Task.Run(() => PumpAsync(SendSnapshotAsync));
+            _messagePump = Task.Run(() => PumpAsync(Messages, SendMessagesAsync));
+            _snapshotPump = Task.Run(() => PumpAsync(Snapshots, SendSnapshotAsync));
         }
 
-        public Channel<RaftMessage> Messages { get; }
+        public Outbox<RaftMessage> Messages { get; } = new(QueuedMessages);
 
-        public Channel<(RaftMessage Message, byte[] Data)> Snapshots { get; }
+        public Outbox<(RaftMessage Message, byte[] Data)> Snapshots { get; } = new(QueuedSnapshots);
 
         public async ValueTask DisposeAsync()
         {
@@ -208,8 +218,11 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
 
         private void MarkFailed() => _failed = true;
 
-        /// <summary>Runs <paramref name="send"/> until the transport stops, pausing after each failure.</summary>
-        private async Task PumpAsync(Func<CancellationToken, Task> send)
+        /// <summary>
+        /// Runs <paramref name="send"/> until the transport stops. After a failure the outbox is
+        /// down for a short pause: what it held and what is offered meanwhile is dropped.
+        /// </summary>
+        private async Task PumpAsync<T>(Outbox<T> outbox, Func<CancellationToken, Task> send)
         {
             var stop = _owner._stop.Token;
             while (!stop.IsCancellationRequested)
@@ -225,15 +238,18 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
                 catch (Exception ex) when (ex is RpcException or IOException or HttpRequestException or InvalidOperationException)
                 {
                     MarkFailed();
+                    outbox.GoDown();
                     _owner._logger.LogLinkBroken(_storeId, ex.Message);
                     try
                     {
-                        await Task.Delay(Reconnect, stop).ConfigureAwait(false);
+                        await Task.Delay(_owner._reconnectPause, stop).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException)
                     {
                         return;
                     }
+
+                    outbox.ComeUp();
                 }
             }
         }
@@ -248,7 +264,6 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
             await queue.WaitToReadAsync(stop).ConfigureAwait(false);
             if (await ClientAsync(stop).ConfigureAwait(false) is not { } clients)
             {
-                Drop(queue);
                 throw new InvalidOperationException($"the address of store {_storeId} is not known");
             }
 
@@ -362,11 +377,50 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
             await call.ResponseAsync.ConfigureAwait(false);
         }
+    }
 
-        /// <summary>Drops what waits for a store nobody can reach yet: Raft sends again.</summary>
-        private static void Drop(ChannelReader<RaftMessage> queue)
+    /// <summary>
+    /// What waits to be sent to one store on one kind of stream, in order; bounded, a write to a
+    /// full outbox is dropped. While the link is down nothing is kept.
+    /// </summary>
+    private sealed class Outbox<T>(int capacity)
+    {
+        private readonly Channel<T> _queue = Channel.CreateBounded<T>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+        private volatile bool _down;
+
+        public ChannelReader<T> Reader => _queue.Reader;
+
+        /// <summary>Whether the last attempt failed and its pause has not ended: what is offered is dropped.</summary>
+        public bool IsDown => _down;
+
+        /// <summary>Queues <paramref name="item"/> unless the link is down or the outbox is full (any thread).</summary>
+        public void Offer(T item)
         {
-            while (queue.TryRead(out _))
+            if (!_down)
+            {
+                _queue.Writer.TryWrite(item);
+            }
+        }
+
+        /// <summary>The link failed: drops what waits, and what is offered until <see cref="ComeUp"/>.</summary>
+        public void GoDown()
+        {
+            _down = true;
+            Drop();
+        }
+
+        /// <summary>The pause after a failure ended: drops what slipped in while going down, then keeps what is offered.</summary>
+        public void ComeUp()
+        {
+            Drop();
+            _down = false;
+        }
+
+        private void Drop()
+        {
+            while (_queue.Reader.TryRead(out _))
             {
             }
         }
