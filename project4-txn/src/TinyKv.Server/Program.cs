@@ -10,6 +10,7 @@ var cluster = new Option<string?>("--cluster") { Description = "Every store of a
 var scheduler = new Option<string?>("--scheduler") { Description = "The tinyscheduler-server of a multi-region cluster, host:port (e.g. 127.0.0.1:2379), or every member of a highly available one, separated by commas: the store gets its id there and joins; instead of --store-id and --cluster" };
 var regionMaxSize = new Option<ulong?>("--region-max-size") { Description = "With --scheduler: split a region once it holds about this many bytes (default 144 MiB)" };
 var regionSplitSize = new Option<ulong?>("--region-split-size") { Description = "With --scheduler: the size of the first part of a split region, in bytes (default 96 MiB)" };
+var schedulerPatience = new Option<int?>("--scheduler-patience-ms") { Description = "With --scheduler: how long the store waits at start for the scheduler to answer before it gives up, in milliseconds (default 10000)" };
 var raftTick = new Option<int>("--raft-tick-ms") { Description = "The raft base tick of a replicated server in milliseconds (elections time out after 10 to 20 ticks)", DefaultValueFactory = _ => 100 };
 var faultInjection = new Option<bool>("--fault-injection") { Description = "Serve the Debug gRPC service, through which a caller can isolate this store from the network and heal it; for tests and experiments" };
 
@@ -23,6 +24,7 @@ var root = new RootCommand("tinykv-server: a TinyKV store speaking the TinyKv gR
     scheduler,
     regionMaxSize,
     regionSplitSize,
+    schedulerPatience,
     raftTick,
     faultInjection,
 };
@@ -41,6 +43,7 @@ root.SetAction(async (parse, cancellationToken) =>
             parse.GetValue(raftTick),
             parse.GetValue(scheduler))
             .WithRegionSizes(parse.GetValue(regionMaxSize), parse.GetValue(regionSplitSize))
+            .WithSchedulerPatience(parse.GetValue(schedulerPatience))
             with
         { FaultInjection = parse.GetValue(faultInjection) };
     }

@@ -147,6 +147,28 @@ public sealed record ServerOptions
         return options;
     }
 
+    /// <summary>These options with the scheduler patience the command line gives (null: keep the default of 10 s).</summary>
+    /// <exception cref="FormatException">The patience is not from 1 ms to an hour, or is given without a scheduler.</exception>
+    public ServerOptions WithSchedulerPatience(int? milliseconds)
+    {
+        if (milliseconds is not { } patience)
+        {
+            return this;
+        }
+
+        if (Schedulers is null)
+        {
+            throw new FormatException("--scheduler-patience-ms needs --scheduler: it is how long the store waits for the scheduler to answer when it starts");
+        }
+
+        if (patience is < 1 or > 3_600_000)
+        {
+            throw new FormatException($"--scheduler-patience-ms must be from 1 to 3600000, not {patience}");
+        }
+
+        return this with { SchedulerPatience = TimeSpan.FromMilliseconds(patience) };
+    }
+
     /// <summary>
     /// Parses an address given as host:port. The host is an IP address or "localhost".
     /// </summary>

@@ -58,7 +58,8 @@ public sealed class BadStartProcessTests : IDisposable
         var ports = ReplicatedCluster.FreePorts(2);
         var (silent, port) = (ports[0], ports[1]);
 
-        var start = () => ServerProcess.Start(_data.Combine("store"), "--scheduler", $"127.0.0.1:{silent}", "--addr", $"127.0.0.1:{port}");
+        var start = () => ServerProcess.Start(
+            _data.Combine("store"), "--scheduler", $"127.0.0.1:{silent}", "--addr", $"127.0.0.1:{port}", "--scheduler-patience-ms", "1500");
 
         start.Should().Throw<InvalidOperationException>().Which.Message.Should()
             .Contain("exited with code 1").And.Contain("cannot start").And.Contain($"127.0.0.1:{silent}");

@@ -86,4 +86,24 @@ public sealed class ReplicationOptionsTests
         var parse = () => ServerOptions.FromCommandLine("127.0.0.1:20170", "data", LogLevel.Information, null, null, 100, "scheduler:port");
         parse.Should().Throw<FormatException>();
     }
+
+    [Fact]
+    public void A_scheduler_patience_sets_how_long_the_store_waits_for_the_scheduler_at_start()
+    {
+        var options = ServerOptions.FromCommandLine("127.0.0.1:20170", "data", LogLevel.Information, null, null, 100, "127.0.0.1:2379");
+        options.SchedulerPatience.Should().Be(TimeSpan.FromSeconds(10));
+        options.WithSchedulerPatience(null).SchedulerPatience.Should().Be(TimeSpan.FromSeconds(10));
+        options.WithSchedulerPatience(1500).SchedulerPatience.Should().Be(TimeSpan.FromMilliseconds(1500));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:2379", 0, "from 1 to 3600000, not 0")]
+    [InlineData("127.0.0.1:2379", 3_600_001, "from 1 to 3600000")]
+    [InlineData(null, 1000, "needs --scheduler")]
+    public void A_scheduler_patience_out_of_range_or_without_a_scheduler_is_refused(string? scheduler, int patience, string reason)
+    {
+        var parse = () => ServerOptions.FromCommandLine("127.0.0.1:20170", "data", LogLevel.Information, null, null, 100, scheduler)
+            .WithSchedulerPatience(patience);
+        parse.Should().Throw<FormatException>().WithMessage($"*{reason}*");
+    }
 }
