@@ -85,6 +85,11 @@ public sealed class ReplicatedServerTests
 
         (await cluster.GetAsync("first")).Should().Be("1");
         cluster.Server(behind).Store!.SnapshotsReceived.Should().BeGreaterThan(0, "the leader's log no longer held what the store missed");
+
+        // A write now commits only with the store that was behind: it must have installed the
+        // snapshot, so that its log continues where the leader's does.
+        await cluster.PutAsync("after", "the snapshot");
+        (await cluster.GetAsync("after")).Should().Be("the snapshot");
     }
 
     [Fact]
