@@ -31,25 +31,12 @@ public sealed class ProgramTests
     [Fact]
     public async Task A_bad_address_is_refused_with_exit_code_2()
     {
-        using var process = Start("--addr", "nowhere");
+        using var process = Process.Start(ProgramProcess.StartInfo("tinyscheduler-server", "--addr", "nowhere"))!;
         var error = process.StandardError.ReadToEndAsync();
 
         await process.WaitForExitAsync().WaitAsync(s_limit);
 
         process.ExitCode.Should().Be(2);
         (await error).Should().Contain("not host:port");
-    }
-
-    private static Process Start(params string[] arguments)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "tinyscheduler-server.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
     }
 }

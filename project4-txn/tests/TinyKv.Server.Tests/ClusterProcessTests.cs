@@ -124,7 +124,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
     /// <summary>Runs <c>tinykv-cluster</c> (output redirected) on the test's folder with the servers next to the tests; bounded in time.</summary>
     private (int Exit, string Output, string Error) Run(params string[] arguments)
     {
-        var info = ServerProcess.Program("tinykv-cluster", ["--dir", Directory, "--bin", AppContext.BaseDirectory, .. arguments]);
+        var info = ProgramProcess.StartInfo("tinykv-cluster", ["--dir", Directory, "--bin", AppContext.BaseDirectory, .. arguments]);
         info.RedirectStandardInput = false;
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TinyKv.TestKit;
 
 namespace TinyKv.Server.Tests;
@@ -73,10 +72,4 @@ public sealed class ServerProcess : IDisposable
     public void Kill() => _process.Kill();
 
     public void Dispose() => _process.Dispose();
-
-    /// <summary>
-    /// How to run one of the repository's programs copied next to this test assembly
-    /// (<c>tinykv-server</c>, <c>tinyscheduler-server</c>, <c>tinykv-ctl</c>) through the dotnet host.
-    /// </summary>
-    public static ProcessStartInfo Program(string name, params string[] arguments) => ProgramProcess.StartInfo(name, arguments);
 }

@@ -107,7 +107,7 @@ public sealed class ServerProcessTests : IDisposable
     /// <summary>Runs tinykv-ctl with <paramref name="arguments"/>, its output redirected, bounded in time.</summary>
     internal static (int ExitCode, string Stdout, string Stderr) RunCtl(params string[] arguments)
     {
-        using var ctl = new Process { StartInfo = ServerProcess.Program("tinykv-ctl", arguments) };
+        using var ctl = new Process { StartInfo = ProgramProcess.StartInfo("tinykv-ctl", arguments) };
         ctl.Start();
         var stdout = ctl.StandardOutput.ReadToEndAsync();
         var stderr = ctl.StandardError.ReadToEndAsync();

@@ -100,7 +100,7 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         }
 
         // Read the file here, on the store's loop: a newer snapshot may replace it later.
-        if (!link.Snapshots.IsDown && _files.Get(SnapshotChunks.KeyOf(message)) is { } data)
+        if (_files.Get(SnapshotChunks.KeyOf(message)) is { } data)
         {
             link.Snapshots.Offer((message, data));
         }
@@ -391,9 +391,6 @@ public sealed class GrpcRaftTransport : ITransport, IAsyncDisposable
         private volatile bool _down;
 
         public ChannelReader<T> Reader => _queue.Reader;
-
-        /// <summary>Whether the last attempt failed and its pause has not ended: what is offered is dropped.</summary>
-        public bool IsDown => _down;
 
         /// <summary>Queues <paramref name="item"/> unless the link is down or the outbox is full (any thread).</summary>
         public void Offer(T item)
