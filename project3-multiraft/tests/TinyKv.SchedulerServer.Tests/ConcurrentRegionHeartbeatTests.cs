@@ -74,14 +74,14 @@ public sealed class ConcurrentRegionHeartbeatTests
                 Stats = new StoreStats { StoreId = store.Id, Capacity = 1000UL << 20, Available = 1000UL << 20 },
             });
 
-            // Each store opens its stream with a heartbeat of a region it leads.
+            // Each store opens its stream with a heartbeat of a region it leads. A written
+            // heartbeat is not yet a handled one: the test waits until the server knows the region,
+            // or this epoch-0 region could be handled after the version-1 regions below and be
+            // refused as stale, as it should be.
             var peer = new Peer { Id = NextId(), StoreId = store.Id };
-            await Open().RequestStream.WriteAsync(new RegionHeartbeatRequest
-            {
-                Header = header,
-                Region = new Region { Id = NextId(), Peers = { peer } },
-                Leader = peer,
-            });
+            var opening = new Region { Id = NextId(), Peers = { peer } };
+            await Open().RequestStream.WriteAsync(new RegionHeartbeatRequest { Header = header, Region = opening, Leader = peer });
+            await WaitUntilKnownAsync(client, header, opening.Id, stop.Token);
         }
 
         var heartbeats = new List<RegionHeartbeatRequest>();
@@ -147,6 +147,15 @@ public sealed class ConcurrentRegionHeartbeatTests
         responses.Should().Contain(
             r => r.ChangePeer != null && r.ChangePeer.ChangeType == ConfChangeType.AddNode && r.ChangePeer.Peer.StoreId != stores[0].Id,
             "the first store leads every region, each short of replicas: it is told on its stream to add peers");
+    }
+
+    private static async Task WaitUntilKnownAsync(
+        Proto.Schedulerpb.Scheduler.SchedulerClient client, RequestHeader header, ulong regionId, CancellationToken cancel)
+    {
+        while ((await client.GetRegionByIDAsync(new GetRegionByIDRequest { Header = header, RegionId = regionId }, cancellationToken: cancel)).Region is null)
+        {
+            await Task.Delay(5, cancel);
+        }
     }
 
     private static async Task ReadAllAsync(
