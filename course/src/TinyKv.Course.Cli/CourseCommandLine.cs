@@ -86,7 +86,11 @@ public static class CourseCommandLine
             Description = "Check part K of N, so N commands can share the work; a milestone's mutants stay in one part (e.g. 1/2)",
             HelpName = "K/N",
         };
-        var mutants = new Command("mutants", "Plant each known bug in a scratch copy of the reference and check that its milestone's tests catch it") { mutantIds, seeds, shard };
+        var firstCatch = new Option<bool>("--first-catch")
+        {
+            Description = "Stop each mutant's run at the first test that catches it: the same verdicts in less time, naming one catching test each",
+        };
+        var mutants = new Command("mutants", "Plant each known bug in a scratch copy of the reference and check that its milestone's tests catch it") { mutantIds, seeds, shard, firstCatch };
         mutants.SetAction(parse => Guard(console, () =>
         {
             var repository = RootOf(parse);
@@ -98,7 +102,8 @@ public static class CourseCommandLine
                 parse.GetValue(shard) is { } part ? MutantShard.Parse(part) : MutantShard.Whole,
                 source => ScratchWorkspace.Create(source),
                 console.CreateRunner,
-                console.Out);
+                console.Out,
+                parse.GetValue(firstCatch));
         }));
 
         var bundle = new Option<string>("--out")

@@ -6,13 +6,14 @@ using TinyKv.Course.Running;
 namespace TinyKv.Course.Cli;
 
 /// <summary>
-/// <c>tinykv-course mutants [ids…] [--seeds N] [--shard K/N]</c>: plants each mutant of
+/// <c>tinykv-course mutants [ids…] [--seeds N] [--shard K/N] [--first-catch]</c>: plants each mutant of
 /// <c>course/mutants/mutants.json</c> in a scratch copy of the repository, builds the reference
 /// edition, runs its milestone's graded tests under seeds 1..N and prints one line per mutant:
 /// caught (by which tests) or not. Each mutant is one check in the closing
 /// <c>N passed, N failed</c> line; the exit code is 0 only when every one was caught. With
 /// <c>--shard K/N</c> it checks part K of the mutants (<see cref="MutantShard"/>), so N commands can
-/// share the work.
+/// share the work. With <c>--first-catch</c> each mutant's run stops at the first test that
+/// catches it (<see cref="MutantCheck.StopAtFirstCatch"/>), as CI runs it.
 /// </summary>
 public static class MutantsCommand
 {
@@ -31,6 +32,7 @@ public static class MutantsCommand
     /// <param name="createWorkspace">Makes the scratch copy of a repository root.</param>
     /// <param name="createRunner">Makes the test runner for the copy's root.</param>
     /// <param name="output">Where the lines go.</param>
+    /// <param name="stopAtFirstCatch">Whether each mutant's run stops at the first test that catches it.</param>
     /// <exception cref="UsageException">An id names no mutant, or the seed count is below 1.</exception>
     /// <exception cref="MutantCatalogException">The catalog is missing or malformed.</exception>
     public static int Run(
@@ -41,7 +43,8 @@ public static class MutantsCommand
         MutantShard shard,
         Func<string, IMutantWorkspace> createWorkspace,
         Func<string, ITestRunner> createRunner,
-        TextWriter output)
+        TextWriter output,
+        bool stopAtFirstCatch = false)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(repository);
@@ -81,7 +84,10 @@ public static class MutantsCommand
         MutantReport report;
         using (var workspace = createWorkspace(repository))
         {
-            var check = new MutantCheck(manifest, workspace, createRunner(workspace.Root), step => output.WriteLine(step));
+            var check = new MutantCheck(manifest, workspace, createRunner(workspace.Root), step => output.WriteLine(step))
+            {
+                StopAtFirstCatch = stopAtFirstCatch,
+            };
             report = check.Run(mutants, seedList, verdict => output.WriteLine(Describe(verdict)));
         }
 
@@ -105,6 +111,8 @@ public static class MutantsCommand
         var seeds = SeedsLabel(verdict.Seeds);
         var what = verdict.Outcome switch
         {
+            MutantOutcome.Caught when verdict.StoppedAtFirstCatch =>
+                $"caught under {seeds} by {verdict.CatchingTests[0]}, where its run of {verdict.TestsRun} tests stopped",
             MutantOutcome.Caught => $"caught by {verdict.CatchingTests.Count} of {verdict.TestsRun} tests under {seeds} ({Names(verdict.CatchingTests)})",
             MutantOutcome.Survived => $"SURVIVED: all {verdict.TestsRun} tests that pass on the reference passed on it under {seeds}",
             MutantOutcome.StalePatch => "STALE PATCH: it no longer applies to the reference; make it again from the current code",

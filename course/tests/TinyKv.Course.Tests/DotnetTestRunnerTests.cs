@@ -37,6 +37,32 @@ public sealed class DotnetTestRunnerTests
     }
 
     [Fact]
+    public void A_run_asked_to_stop_at_a_failure_stops_there_and_keeps_that_failure()
+    {
+        // Four of the six fixture tests do not pass (a failure, a stub, a hang, a crash): told to
+        // stop at the first of them, whichever the host reaches first, the run reports that one
+        // and none of the other three.
+        var runner = RunnerFixture.BuiltRunner();
+        var listing = runner.List(new TestSelection([RunnerFixture.Milestone]), BuildSettings.AsIs);
+        var asked = new List<string>();
+
+        var run = runner.Run(listing, new Dictionary<string, string>(), stopAt: result =>
+        {
+            lock (asked)
+            {
+                asked.Add(result.Name);
+            }
+
+            return true;
+        });
+
+        listing.Tests.Should().HaveCount(6);
+        asked.Should().ContainSingle();
+        run.Tests.Where(t => !t.IsPassed).Select(t => t.Name).Should().Equal(asked);
+        asked[0].Should().BeOneOf("Outcomes.B_fails", "Outcomes.C_is_not_started", "Outcomes.D_hangs", "Outcomes.E_crashes");
+    }
+
+    [Fact]
     public void A_milestone_without_tests_is_a_problem_not_a_pass()
     {
         var empty = RunnerFixture.Milestone with { Id = "2AB" };

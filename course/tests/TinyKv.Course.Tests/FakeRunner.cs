@@ -47,7 +47,7 @@ internal sealed class FakeRunner : ITestRunner
         return new TestListing(selection, [], []);
     }
 
-    public SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null)
+    public SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null, Func<TestResult, bool>? stopAt = null)
     {
         Calls.Add($"run {listing.Selection.Filter}");
         return new SelectionRun([], [], TimeSpan.Zero);

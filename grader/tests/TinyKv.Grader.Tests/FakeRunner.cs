@@ -64,7 +64,7 @@ internal sealed class FakeRunner(Func<MilestoneSpec, MilestoneRun> run) : ITestR
         return new TestListing(selection, tests, []);
     }
 
-    public SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null)
+    public SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null, Func<TestResult, bool>? stopAt = null)
     {
         var seed = environment.GetValueOrDefault("TINYKV_SEED");
         SeededRuns.Add((listing.Selection.Filter, seed, [.. listing.Tests.Select(t => t.Name)]));

@@ -199,9 +199,9 @@ public sealed class SeedSweepTests : IDisposable
 
         public TestListing List(TestSelection selection, BuildSettings settings) => inner.List(selection, settings);
 
-        public SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null) =>
+        public SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null, Func<TestResult, bool>? stopAt = null) =>
             environment["TINYKV_SEED"] == seed.ToString(System.Globalization.CultureInfo.InvariantCulture)
                 ? new SelectionRun([], ["the test run passed its overall limit and was stopped"], TimeSpan.Zero)
-                : inner.Run(listing, environment, progress);
+                : inner.Run(listing, environment, progress, stopAt);
     }
 }

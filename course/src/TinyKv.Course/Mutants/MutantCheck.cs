@@ -30,6 +30,14 @@ public sealed class MutantCheck(CourseManifest manifest, IMutantWorkspace worksp
     public static BuildSettings CopyBuild { get; } = CourseVerifier.Reference with { Analyzers = false };
 
     /// <summary>
+    /// Whether a mutant's run stops at the first test that catches it (a test that passed in the
+    /// control failing, hanging or crashing under the same seed), with the remaining tests and
+    /// seeds left unrun. The verdict is the same, caught or not; it names that one test instead of
+    /// every test that would catch the mutant, and a caught mutant costs a fraction of a full run.
+    /// </summary>
+    public bool StopAtFirstCatch { get; init; }
+
+    /// <summary>
     /// Checks <paramref name="mutants"/> under <paramref name="seeds"/>, in the order given.
     /// </summary>
     /// <param name="mutants">The mutants to plant, one at a time.</param>
@@ -140,11 +148,20 @@ public sealed class MutantCheck(CourseManifest manifest, IMutantWorkspace worksp
             foreach (var seed in seeds)
             {
                 onStep?.Invoke($"{mutant.Id}: running {mutant.Milestone}'s tests under seed {seed} …");
-                var run = RunUnder(control.Listing, seed);
-                var passed = PassedNames(run);
+                var passedInControl = control.Passed[seed];
+                string? first = null;
+                var run = RunUnder(control.Listing, seed, StopAtFirstCatch
+                    ? result => passedInControl.Contains(result.Name) && Interlocked.CompareExchange(ref first, result.Name, null) is null
+                    : null);
+                if (first is not null)
+                {
+                    // Stopped there: the tests after it have no result, which says nothing about them.
+                    return Verdict(MutantOutcome.Caught, control.Listing.Tests.Count, [first], "") with { StoppedAtFirstCatch = true };
+                }
 
                 // A test that reported nothing (its host died before it ran) did not pass either.
-                catching.UnionWith(control.Passed[seed].Where(name => !passed.Contains(name)));
+                var passed = PassedNames(run);
+                catching.UnionWith(passedInControl.Where(name => !passed.Contains(name)));
             }
 
             var inOrder = control.Listing.Tests.Select(t => t.Name).Where(catching.Contains).Distinct(StringComparer.Ordinal).ToList();
@@ -159,8 +176,8 @@ public sealed class MutantCheck(CourseManifest manifest, IMutantWorkspace worksp
             new(mutant, outcome, testsRun, catching, seeds, detail, stopwatch.Elapsed);
     }
 
-    private SelectionRun RunUnder(TestListing listing, int seed) =>
-        runner.Run(listing, new Dictionary<string, string> { [SeedVariable] = seed.ToString(CultureInfo.InvariantCulture) });
+    private SelectionRun RunUnder(TestListing listing, int seed, Func<TestResult, bool>? stopAt = null) =>
+        runner.Run(listing, new Dictionary<string, string> { [SeedVariable] = seed.ToString(CultureInfo.InvariantCulture) }, stopAt: stopAt);
 
     /// <summary>The compiler's error lines, or the end of the output when there are none.</summary>
     private static string ErrorLines(string output)

@@ -35,6 +35,12 @@ public sealed record MutantVerdict(
 {
     /// <summary>Whether the suite noticed the mutant.</summary>
     public bool IsCaught => Outcome == MutantOutcome.Caught;
+
+    /// <summary>
+    /// Whether its run stopped at the first catching test (<see cref="MutantCheck.StopAtFirstCatch"/>):
+    /// <see cref="CatchingTests"/> then holds that test alone, and others might catch it too.
+    /// </summary>
+    public bool StoppedAtFirstCatch { get; init; }
 }
 
 /// <summary>Everything one check of the mutants found.</summary>

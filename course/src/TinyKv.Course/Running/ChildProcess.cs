@@ -4,7 +4,11 @@ using System.Text;
 namespace TinyKv.Course.Running;
 
 /// <summary>The end of a child process: its exit code, everything it printed, and whether the watchdog killed it.</summary>
-public sealed record ChildProcessResult(int ExitCode, string Output, bool KilledByWatchdog, TimeSpan Elapsed);
+public sealed record ChildProcessResult(int ExitCode, string Output, bool KilledByWatchdog, TimeSpan Elapsed)
+{
+    /// <summary>Whether the caller stopped it (its cancellation token) before it ended on its own.</summary>
+    public bool Stopped { get; init; }
+}
 
 /// <summary>
 /// Runs a program to completion with its output captured line by line, under a watchdog that
@@ -19,13 +23,15 @@ public static class ChildProcess
     /// <param name="limit">How long it may run before the watchdog kills it and its children.</param>
     /// <param name="onLine">Called with each line of stdout and stderr as it arrives (from another thread).</param>
     /// <param name="environment">Variables to set in the child's environment, over what it inherits (null: none).</param>
+    /// <param name="stop">Kills the process and its children when cancelled (e.g. from <paramref name="onLine"/>); the result says it was stopped.</param>
     public static ChildProcessResult Run(
         string fileName,
         IEnumerable<string> arguments,
         string workingDirectory,
         TimeSpan limit,
         Action<string>? onLine = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        CancellationToken stop = default)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -73,16 +79,40 @@ public static class ChildProcess
         process.BeginErrorReadLine();
 
         var killed = false;
-        if (!process.WaitForExit(limit))
+        var stopped = false;
+        using (stop.Register(() =>
         {
-            killed = true;
-            process.Kill(entireProcessTree: true);
+            if (!process.HasExited)
+            {
+                stopped = true;
+                KillTree(process);
+            }
+        }))
+        {
+            if (!process.WaitForExit(limit))
+            {
+                killed = !stopped;
+                KillTree(process);
+            }
+
+            process.WaitForExit();
         }
 
-        process.WaitForExit();
         lock (output)
         {
-            return new ChildProcessResult(killed ? -1 : process.ExitCode, output.ToString(), killed, stopwatch.Elapsed);
+            return new ChildProcessResult(killed || stopped ? -1 : process.ExitCode, output.ToString(), killed, stopwatch.Elapsed) { Stopped = stopped };
+        }
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended on its own meanwhile.
         }
     }
 }

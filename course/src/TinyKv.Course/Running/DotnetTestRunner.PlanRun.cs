@@ -45,11 +45,22 @@ public sealed partial class DotnetTestRunner
 
     /// <summary>
     /// The runs of a plan: a run of every test not yet accounted for, and after a hang or crash,
-    /// the suspects alone, again and again until every test has a result.
+    /// the suspects alone, again and again until every test has a result, or until
+    /// <paramref name="stopAt"/> asks to stop at a test that did not pass (then
+    /// <paramref name="stop"/> is cancelled, which kills the host of the run under way).
     /// </summary>
-    private sealed class PlanRun(RunPlan plan, VsTestCommand vstest, Tally tally, List<string> problems)
+    private sealed class PlanRun(
+        RunPlan plan,
+        VsTestCommand vstest,
+        Tally tally,
+        List<string> problems,
+        Func<TestResult, bool>? stopAt,
+        CancellationTokenSource stop)
     {
         private readonly HashSet<string> _accounted = new(StringComparer.Ordinal);
+        private readonly CancellationTokenSource _stop = stop;
+        private readonly Lock _stopGate = new();
+        private (string DisplayName, TestResult Result)? _stoppedAt;
         private readonly string _resultsRoot = Path.Combine(Path.GetTempPath(), $"tinykv-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
         private int _runs;
 
@@ -61,7 +72,7 @@ public sealed partial class DotnetTestRunner
                 for (var pass = 0; pass <= plan.Tests.Count + 1; pass++)
                 {
                     var before = _accounted.Count;
-                    if (!RunRemaining() || _accounted.Count == before)
+                    if (!RunRemaining() || _accounted.Count == before || _stop.IsCancellationRequested)
                     {
                         return;
                     }
@@ -85,10 +96,20 @@ public sealed partial class DotnetTestRunner
                 NextResultsDirectory(),
                 watchdog,
                 plan.Environment,
-                tally.Finished);
+                OnFinished,
+                _stop.Token);
             RecordAll(run.Results);
             switch (run.End)
             {
+                case TestHostEnd.Stopped:
+                    // Killed at the failure the caller was waiting for: what came before it is
+                    // recorded, that failure is, and the rest stay without a result.
+                    if (_stoppedAt is { } stoppedAt && !_accounted.Contains(stoppedAt.DisplayName))
+                    {
+                        Record(stoppedAt.DisplayName, stoppedAt.Result);
+                    }
+
+                    return false;
                 case TestHostEnd.Completed:
                     if (run.Results.Count == 0 && _accounted.Count == 0)
                     {
@@ -109,7 +130,7 @@ public sealed partial class DotnetTestRunner
                 // A hang leaves time for every start and end to be reported: the one test
                 // still running is the one that hung.
                 RecordTimedOut(suspects[0]);
-                return true;
+                return !_stop.IsCancellationRequested;
             }
 
             if (suspects.Count == 0)
@@ -126,10 +147,15 @@ public sealed partial class DotnetTestRunner
             // reported. Each suspect alone settles it.
             foreach (var suspect in suspects)
             {
+                if (_stop.IsCancellationRequested)
+                {
+                    return false;
+                }
+
                 RunAlone(suspect);
             }
 
-            return true;
+            return !_stop.IsCancellationRequested;
         }
 
         private void RunAlone(BlamedTest suspect)
@@ -203,6 +229,47 @@ public sealed partial class DotnetTestRunner
         {
             _accounted.Add(displayName);
             tally.Record(displayName, result);
+            if (!result.IsPassed)
+            {
+                ConsiderStopping(displayName, result);
+            }
+        }
+
+        /// <summary>A console line said a test finished: its result comes later, from the TRX file, unless the run stops at this failure.</summary>
+        private void OnFinished(string displayName, bool failed)
+        {
+            tally.Finished(displayName);
+            if (failed)
+            {
+                var name = plan.Find(displayName)?.Name ?? TrxReport.DisplayName("", displayName);
+                ConsiderStopping(displayName, new TestResult(
+                    plan.MilestoneOf(displayName),
+                    name,
+                    TestOutcome.Failed,
+                    TimeSpan.Zero,
+                    "failed (the run was stopped at this failure, before its message was written)"));
+            }
+        }
+
+        /// <summary>Stops the run (kills the test host) when <c>stopAt</c> asks to stop at this result.</summary>
+        private void ConsiderStopping(string displayName, TestResult result)
+        {
+            if (stopAt is null)
+            {
+                return;
+            }
+
+            lock (_stopGate)
+            {
+                if (_stoppedAt is not null || !stopAt(result))
+                {
+                    return;
+                }
+
+                _stoppedAt = (displayName, result);
+            }
+
+            _stop.Cancel();
         }
 
         private string NextResultsDirectory() =>

@@ -97,7 +97,8 @@ public sealed partial class DotnetTestRunner : ITestRunner
         {
             // One run per project, as a student's `dotnet test` of that project would.
             var plan = new RunPlan(tests[0].Project, "Milestone=" + VsTestFilter.Escape(milestone.Id), tests, s_noVariables);
-            new PlanRun(plan, _vstest, tally, problems).Execute();
+            using var stop = new CancellationTokenSource();
+            new PlanRun(plan, _vstest, tally, problems, null, stop).Execute();
         }
 
         if (tally.Results.Count == 0 && problems.Count == 0)
@@ -131,7 +132,11 @@ public sealed partial class DotnetTestRunner : ITestRunner
     }
 
     /// <inheritdoc />
-    public SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null)
+    public SelectionRun Run(
+        TestListing listing,
+        IReadOnlyDictionary<string, string> environment,
+        IProgress<TestProgress>? progress = null,
+        Func<TestResult, bool>? stopAt = null)
     {
         ArgumentNullException.ThrowIfNull(listing);
         ArgumentNullException.ThrowIfNull(environment);
@@ -143,7 +148,8 @@ public sealed partial class DotnetTestRunner : ITestRunner
         if (listing.Tests.Count > 0)
         {
             var projects = string.Join(", ", listing.Tests.Select(t => t.Project).Distinct(StringComparer.Ordinal));
-            new PlanRun(new RunPlan(projects, listing.Selection.Filter, listing.Tests, environment), _vstest, tally, problems).Execute();
+            using var stop = new CancellationTokenSource();
+            new PlanRun(new RunPlan(projects, listing.Selection.Filter, listing.Tests, environment), _vstest, tally, problems, stopAt, stop).Execute();
         }
 
         var order = listing.Selection.Milestones.Select(m => m.Id).ToList();

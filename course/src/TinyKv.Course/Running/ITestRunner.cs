@@ -36,7 +36,21 @@ public interface ITestRunner
     /// each test may run for its own milestone's time limit, and a hang or a crash costs only
     /// the test that caused it.
     /// </summary>
-    SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null);
+    /// <param name="listing">The tests to run.</param>
+    /// <param name="environment">Added to the test processes' environment.</param>
+    /// <param name="progress">Told of each test as it finishes.</param>
+    /// <param name="stopAt">
+    /// Asked about each test that does not pass (failed, timed out, crashed), as soon as the run
+    /// knows of it; when it answers true the run stops there: the test host is killed and the
+    /// results hold that test (as failed, with a short message, when only the console had told
+    /// of it) and what earlier hosts of the run reported; the rest have no result. Null: the run
+    /// goes to the end.
+    /// </param>
+    SelectionRun Run(
+        TestListing listing,
+        IReadOnlyDictionary<string, string> environment,
+        IProgress<TestProgress>? progress = null,
+        Func<TestResult, bool>? stopAt = null);
 }
 
 /// <summary>Whether a build succeeded, and its output when it did not.</summary>

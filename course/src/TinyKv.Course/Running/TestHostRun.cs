@@ -14,6 +14,9 @@ public enum TestHostEnd
 
     /// <summary>The whole run passed the runner's overall limit and was killed.</summary>
     Watchdog,
+
+    /// <summary>The caller stopped the run (a failure it was waiting for came) and it was killed.</summary>
+    Stopped,
 }
 
 /// <summary>What one <c>dotnet vstest</c> run left behind.</summary>

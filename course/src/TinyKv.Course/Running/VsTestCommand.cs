@@ -14,6 +14,8 @@ namespace TinyKv.Course.Running;
 /// </remarks>
 internal sealed class VsTestCommand(string workingDirectory, TextWriter? log)
 {
+    private const string FailedPrefix = "  Failed ";
+
     /// <summary>Where MSBuild says <paramref name="project"/>'s assembly is, or null when it cannot tell.</summary>
     public string? AssemblyOf(string project, BuildSettings settings)
     {
@@ -46,7 +48,8 @@ internal sealed class VsTestCommand(string workingDirectory, TextWriter? log)
     /// by the blame collector (no dump).
     /// </summary>
     /// <param name="environment">Variables to set for vstest and the test hosts it starts (null: none).</param>
-    /// <param name="onFinished">Called with the display name of each test as its console line arrives.</param>
+    /// <param name="onFinished">Called with the display name of each test as its console line arrives, and whether that line says it failed.</param>
+    /// <param name="stop">Ends the run at once when cancelled: vstest and its test hosts are killed, and the run ends as <see cref="TestHostEnd.Stopped"/>.</param>
     public TestHostRun Execute(
         IReadOnlyList<string> assemblies,
         string filter,
@@ -54,7 +57,8 @@ internal sealed class VsTestCommand(string workingDirectory, TextWriter? log)
         string resultsDirectory,
         TimeSpan watchdog,
         IReadOnlyDictionary<string, string>? environment = null,
-        Action<string>? onFinished = null)
+        Action<string, bool>? onFinished = null,
+        CancellationToken stop = default)
     {
         string[] arguments =
         [
@@ -69,14 +73,19 @@ internal sealed class VsTestCommand(string workingDirectory, TextWriter? log)
         {
             if (onFinished is not null && FinishedTest(line) is { } name)
             {
-                onFinished(name);
+                onFinished(name, line.StartsWith(FailedPrefix, StringComparison.Ordinal));
             }
-        });
+        }, stop);
 
         var results = ReadFiles(resultsDirectory, "*.trx", TrxReport.Parse);
         var unfinished = ReadFiles(resultsDirectory, "Sequence_*.xml", TrxReport.IncompleteTests)
             .DistinctBy(t => t.DisplayName, StringComparer.Ordinal)
             .ToList();
+        if (run.Stopped)
+        {
+            return new TestHostRun(TestHostEnd.Stopped, results, [], run.Output);
+        }
+
         if (run.KilledByWatchdog)
         {
             return new TestHostRun(TestHostEnd.Watchdog, results, unfinished, run.Output);
@@ -96,7 +105,7 @@ internal sealed class VsTestCommand(string workingDirectory, TextWriter? log)
     /// <summary>The test named by a console logger line such as <c>  Passed Ns.Class.Method [3 ms]</c>.</summary>
     internal static string? FinishedTest(string line)
     {
-        foreach (var prefix in (string[])["  Passed ", "  Failed ", "  Skipped "])
+        foreach (var prefix in (string[])["  Passed ", FailedPrefix, "  Skipped "])
         {
             if (line.StartsWith(prefix, StringComparison.Ordinal))
             {
@@ -109,11 +118,16 @@ internal sealed class VsTestCommand(string workingDirectory, TextWriter? log)
         return null;
     }
 
-    private ChildProcessResult Run(string[] arguments, TimeSpan limit, IReadOnlyDictionary<string, string>? environment = null, Action<string>? onLine = null)
+    private ChildProcessResult Run(
+        string[] arguments,
+        TimeSpan limit,
+        IReadOnlyDictionary<string, string>? environment = null,
+        Action<string>? onLine = null,
+        CancellationToken stop = default)
     {
         var assignments = string.Concat((environment ?? new Dictionary<string, string>()).Select(v => $"{v.Key}={v.Value} "));
         log?.WriteLine($"$ {assignments}dotnet {string.Join(' ', arguments)}");
-        return ChildProcess.Run("dotnet", arguments, workingDirectory, limit, onLine, environment);
+        return ChildProcess.Run("dotnet", arguments, workingDirectory, limit, onLine, environment, stop);
     }
 
     private static List<T> ReadFiles<T>(string directory, string pattern, Func<string, IReadOnlyList<T>> parse) =>

@@ -72,14 +72,24 @@ internal sealed class FakeMutantRunner(FakeWorkspace workspace) : ITestRunner
         return new TestListing(selection, tests, []);
     }
 
-    public SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null)
+    public SelectionRun Run(TestListing listing, IReadOnlyDictionary<string, string> environment, IProgress<TestProgress>? progress = null, Func<TestResult, bool>? stopAt = null)
     {
         var seed = int.Parse(environment[MutantCheck.SeedVariable], System.Globalization.CultureInfo.InvariantCulture);
         Calls.Add($"run {listing.Selection.Filter} on {Build} under seed {seed}");
         var outcomes = _outcomes.GetValueOrDefault((Build, seed)) ?? [];
-        var results = listing.Tests
-            .Select(t => new TestResult(t.Milestone.Id, t.Name, outcomes.GetValueOrDefault(t.Name, TestOutcome.Passed), TimeSpan.Zero, ""))
-            .ToList();
+        var results = new List<TestResult>();
+        foreach (var test in listing.Tests)
+        {
+            var result = new TestResult(test.Milestone.Id, test.Name, outcomes.GetValueOrDefault(test.Name, TestOutcome.Passed), TimeSpan.Zero, "");
+            results.Add(result);
+            if (!result.IsPassed && stopAt?.Invoke(result) == true)
+            {
+                // As the real runner does: the rest of the run has no result.
+                Calls.Add($"stopped at {test.Name}");
+                return new SelectionRun(results, [], TimeSpan.Zero);
+            }
+        }
+
         results.AddRange(listing.Tests
             .Where(t => _secondCases.Contains(t.Name))
             .Select(t => new TestResult(t.Milestone.Id, t.Name, TestOutcome.Passed, TimeSpan.Zero, "")));

@@ -154,8 +154,45 @@ public sealed class MutantCheckTests : IDisposable
         report.NotCaught.Should().Be(0);
     }
 
-    private MutantReport Check(IReadOnlyList<MutantSpec> mutants, int seeds) =>
-        new MutantCheck(s_manifest, _workspace, _runner).Run(mutants, [.. Enumerable.Range(1, seeds)]);
+    [Fact]
+    public void Stopping_at_the_first_catch_ends_the_run_and_the_seeds_there_and_names_that_test()
+    {
+        _runner.Ends("stale-read", 1, "Basic.Persist").Ends("stale-read", 1, "Basic.Unreliable");
+
+        var verdict = Check([s_staleRead], 2, stopAtFirstCatch: true).Verdicts.Single();
+
+        verdict.Outcome.Should().Be(MutantOutcome.Caught);
+        verdict.StoppedAtFirstCatch.Should().BeTrue();
+        verdict.CatchingTests.Should().Equal("Basic.Persist");
+        verdict.TestsRun.Should().Be(3);
+        _runner.Calls.Should().EndWith(["run Milestone=2B on stale-read under seed 1", "stopped at Basic.Persist"]);
+        _workspace.Calls.Should().Equal("plant stale-read", "remove stale-read");
+    }
+
+    [Fact]
+    public void Stopping_at_the_first_catch_does_not_stop_at_a_test_that_fails_on_the_reference_too()
+    {
+        _runner.Ends(null, 1, "Basic.OnePartition").Ends("stale-read", 1, "Basic.OnePartition").Ends("stale-read", 2, "Basic.Unreliable", TestOutcome.TimedOut);
+
+        var verdict = Check([s_staleRead], 2, stopAtFirstCatch: true).Verdicts.Single();
+
+        verdict.Outcome.Should().Be(MutantOutcome.Caught);
+        verdict.CatchingTests.Should().Equal("Basic.Unreliable");
+        _runner.Calls.Should().EndWith(["run Milestone=2B on stale-read under seed 1", "run Milestone=2B on stale-read under seed 2", "stopped at Basic.Unreliable"]);
+    }
+
+    [Fact]
+    public void A_survivor_runs_every_test_under_every_seed_when_stopping_at_the_first_catch()
+    {
+        var verdict = Check([s_staleRead], 2, stopAtFirstCatch: true).Verdicts.Single();
+
+        verdict.Outcome.Should().Be(MutantOutcome.Survived);
+        verdict.StoppedAtFirstCatch.Should().BeFalse();
+        _runner.Calls.Should().EndWith(["run Milestone=2B on stale-read under seed 1", "run Milestone=2B on stale-read under seed 2"]);
+    }
+
+    private MutantReport Check(IReadOnlyList<MutantSpec> mutants, int seeds, bool stopAtFirstCatch = false) =>
+        new MutantCheck(s_manifest, _workspace, _runner) { StopAtFirstCatch = stopAtFirstCatch }.Run(mutants, [.. Enumerable.Range(1, seeds)]);
 
     private static MutantSpec Mutant(string id, string milestone) =>
         new(id, $"the {id} bug", milestone, $"/repo/course/mutants/{id}.patch");

@@ -88,6 +88,15 @@ public sealed class MutantsCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_line_of_a_run_stopped_at_its_first_catch_names_that_test_and_says_where_it_stopped()
+    {
+        var verdict = new MutantVerdict(s_mutant, MutantOutcome.Caught, 28, ["Basic2BTests.Persist"], [1], "", TimeSpan.FromSeconds(21.2)) { StoppedAtFirstCatch = true };
+
+        MutantsCommand.Describe(verdict).Should().Be(
+            "stale-read                     2B  caught under seed 1 by Basic2BTests.Persist, where its run of 28 tests stopped  [21 s]");
+    }
+
+    [Fact]
     public void A_stale_patch_line_shows_gits_words_indented()
     {
         var verdict = new MutantVerdict(s_mutant, MutantOutcome.StalePatch, 0, [], [1], "error: patch failed: a.cs:3\nerror: a.cs: patch does not apply", TimeSpan.Zero);
@@ -97,6 +106,19 @@ public sealed class MutantsCommandTests : IDisposable
             "stale-read                     2B  STALE PATCH: it no longer applies to the reference; make it again from the current code  [0 s]",
             "    error: patch failed: a.cs:3",
             "    error: a.cs: patch does not apply"));
+    }
+
+    [Fact]
+    public void With_first_catch_a_caught_mutant_s_run_stops_at_its_first_catching_test()
+    {
+        _runner.Ends("stale-read", 1, "Basic2BTests.Persist").Ends("stale-read", 1, "Basic2BTests.Concurrent");
+
+        var exit = Run(["stale-read"], stopAtFirstCatch: true);
+
+        exit.Should().Be(ExitCodes.Success);
+        _out.ToString().Should().Contain("stale-read                     2B  caught under seed 1 by Basic2BTests.Persist, where its run of 5 tests stopped")
+            .And.Contain("1 passed, 0 failed");
+        _runner.Calls.Should().Contain("stopped at Basic2BTests.Persist");
     }
 
     [Fact]
@@ -159,6 +181,6 @@ public sealed class MutantsCommandTests : IDisposable
         _out.ToString().Should().Be($"part 2 of 2 holds none of the 1 mutants: their milestones went to the other parts{Environment.NewLine}0 passed, 0 failed{Environment.NewLine}");
     }
 
-    private int Run(IReadOnlyList<string> ids, int seeds = 1, MutantShard? shard = null) =>
-        MutantsCommand.Run(s_manifest, s_root, ids, seeds, shard ?? MutantShard.Whole, _ => _workspace, _ => _runner, _out);
+    private int Run(IReadOnlyList<string> ids, int seeds = 1, MutantShard? shard = null, bool stopAtFirstCatch = false) =>
+        MutantsCommand.Run(s_manifest, s_root, ids, seeds, shard ?? MutantShard.Whole, _ => _workspace, _ => _runner, _out, stopAtFirstCatch);
 }
