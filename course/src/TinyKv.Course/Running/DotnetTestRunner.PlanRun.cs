@@ -58,7 +58,6 @@ public sealed partial class DotnetTestRunner
         CancellationTokenSource stop)
     {
         private readonly HashSet<string> _accounted = new(StringComparer.Ordinal);
-        private readonly CancellationTokenSource _stop = stop;
         private readonly Lock _stopGate = new();
         private (string DisplayName, TestResult Result)? _stoppedAt;
         private readonly string _resultsRoot = Path.Combine(Path.GetTempPath(), $"tinykv-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -72,7 +71,7 @@ public sealed partial class DotnetTestRunner
                 for (var pass = 0; pass <= plan.Tests.Count + 1; pass++)
                 {
                     var before = _accounted.Count;
-                    if (!RunRemaining() || _accounted.Count == before || _stop.IsCancellationRequested)
+                    if (!RunRemaining() || _accounted.Count == before || stop.IsCancellationRequested)
                     {
                         return;
                     }
@@ -97,7 +96,7 @@ public sealed partial class DotnetTestRunner
                 watchdog,
                 plan.Environment,
                 OnFinished,
-                _stop.Token);
+                stop.Token);
             RecordAll(run.Results);
             switch (run.End)
             {
@@ -130,7 +129,7 @@ public sealed partial class DotnetTestRunner
                 // A hang leaves time for every start and end to be reported: the one test
                 // still running is the one that hung.
                 RecordTimedOut(suspects[0]);
-                return !_stop.IsCancellationRequested;
+                return !stop.IsCancellationRequested;
             }
 
             if (suspects.Count == 0)
@@ -147,7 +146,7 @@ public sealed partial class DotnetTestRunner
             // reported. Each suspect alone settles it.
             foreach (var suspect in suspects)
             {
-                if (_stop.IsCancellationRequested)
+                if (stop.IsCancellationRequested)
                 {
                     return false;
                 }
@@ -155,7 +154,7 @@ public sealed partial class DotnetTestRunner
                 RunAlone(suspect);
             }
 
-            return !_stop.IsCancellationRequested;
+            return !stop.IsCancellationRequested;
         }
 
         private void RunAlone(BlamedTest suspect)
@@ -269,7 +268,7 @@ public sealed partial class DotnetTestRunner
                 _stoppedAt = (displayName, result);
             }
 
-            _stop.Cancel();
+            stop.Cancel();
         }
 
         private string NextResultsDirectory() =>
