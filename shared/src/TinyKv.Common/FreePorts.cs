@@ -1,16 +1,116 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
 namespace TinyKv;
 
 /// <summary>Free TCP ports on 127.0.0.1, for servers that must be told their port before they start.</summary>
+/// <remarks>
+/// A port chosen here is released before its server binds it, and in that gap any socket that
+/// asks the system for a port may get it: a listener on port 0, and every outgoing connection,
+/// whose local port comes from the same ephemeral range. With tests of several assemblies running
+/// at once, each opening hundreds of client connections, that happened ("address already in use").
+/// So the ports come from below the ephemeral range, which the system never hands out by itself:
+/// only another caller of this class could pick the same one, at random from thousands, in the
+/// same moment. Where no such range is known the system's own choice (port 0) is the fallback.
+/// </remarks>
 public static class FreePorts
 {
+    /// <summary>The lowest port chosen: above the well-known and most registered services' ports.</summary>
+    public const int Lowest = 20000;
+
+    /// <summary>Where Linux keeps its ephemeral port range ("low high").</summary>
+    private const string EphemeralRangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
+
+    /// <summary>The first ephemeral port of the common defaults (Linux 32768–60999; IANA, Windows, macOS 49152–65535).</summary>
+    private const int DefaultEphemeralLow = 32768;
+
     /// <summary>
-    /// <paramref name="count"/> distinct ports that were free a moment ago: each listener on port
-    /// 0 is held until all are taken, so the system hands out distinct ones.
+    /// <paramref name="count"/> distinct ports that were free a moment ago, below the system's
+    /// ephemeral range when there is room there; each is held until all are taken.
     /// </summary>
-    public static int[] Take(int count)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public static int[] Take(int count) => Take(count, ReadEphemeralRange());
+
+    /// <summary>
+    /// <see cref="Take(int)"/> on a system whose ephemeral range is <paramref name="ephemeralRange"/>
+    /// (as <see cref="EphemeralLow"/> reads it): below it when it leaves room for a hundred times
+    /// <paramref name="count"/> ports above <see cref="Lowest"/>, else the system's choice.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public static int[] Take(int count, string? ephemeralRange)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var end = EphemeralLow(ephemeralRange);
+        return end - Lowest >= 100 * Math.Max(count, 1) ? TakeBelow(count, end) : TakeFromSystem(count);
+    }
+
+    /// <summary>
+    /// The first port of the ephemeral range given as Linux writes it (<c>"32768\t60999"</c>), or
+    /// the common default when <paramref name="range"/> is null or unreadable.
+    /// </summary>
+    public static int EphemeralLow(string? range)
+    {
+        var first = range?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var low) && low is > 0 and <= 65535
+            ? low
+            : DefaultEphemeralLow;
+    }
+
+    private static string? ReadEphemeralRange()
+    {
+        try
+        {
+            return File.Exists(EphemeralRangeFile) ? File.ReadAllText(EphemeralRangeFile) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Ports in [<see cref="Lowest"/>, <paramref name="end"/>) that bind now, held together: tried
+    /// in order from a random one, wrapping around, so that two callers rarely start at the same
+    /// place and every port of the range is tried before giving up.
+    /// </summary>
+    private static int[] TakeBelow(int count, int end)
+    {
+        var size = end - Lowest;
+        var start = Random.Shared.Next(size);
+        var listeners = new List<TcpListener>();
+        try
+        {
+            for (var i = 0; i < size && listeners.Count < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, Lowest + ((start + i) % size));
+                try
+                {
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+                catch (SocketException)
+                {
+                    listener.Dispose();
+                }
+            }
+
+            return listeners.Count == count
+                ? [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)]
+                : throw new InvalidOperationException($"only {listeners.Count} of {count} ports are free on 127.0.0.1 between {Lowest} and {end - 1}");
+        }
+        finally
+        {
+            Release(listeners);
+        }
+    }
+
+    /// <summary>Ports the system hands out for port 0, held together so they differ.</summary>
+    private static int[] TakeFromSystem(int count)
     {
         var listeners = new List<TcpListener>();
         try
@@ -26,10 +126,16 @@ public static class FreePorts
         }
         finally
         {
-            foreach (var listener in listeners)
-            {
-                listener.Stop();
-            }
+            Release(listeners);
+        }
+    }
+
+    private static void Release(List<TcpListener> listeners)
+    {
+        foreach (var listener in listeners)
+        {
+            listener.Stop();
+            listener.Dispose();
         }
     }
 }
