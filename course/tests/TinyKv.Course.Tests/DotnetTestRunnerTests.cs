@@ -1,5 +1,6 @@
 using FluentAssertions;
 using TinyKv.Course.Running;
+using TinyKv.TestKit;
 using Xunit;
 
 namespace TinyKv.Course.Tests;
@@ -34,6 +35,23 @@ public sealed class DotnetTestRunnerTests
         run.Score.Should().Be(2);
         progress.Reports.Should().OnlyContain(p => p.Milestone == "1" && p.Total == 6);
         progress.Reports.Select(p => p.Completed).Should().BeInAscendingOrder().And.EndWith(6);
+    }
+
+    [Fact]
+    public void What_a_crashed_host_left_in_its_temporary_folder_goes_with_the_run()
+    {
+        var runner = RunnerFixture.BuiltRunner();
+        var listing = runner.List(new TestSelection([RunnerFixture.Milestone], DisplayName: "Fixture.Tests.Outcomes.E_crashes"), BuildSettings.AsIs);
+        using var dir = new TempDirectory("tinykv-runner-temp");
+        var report = dir.Combine("report.txt");
+
+        var run = runner.Run(listing, new Dictionary<string, string> { ["TINYKV_FIXTURE_TEMP_REPORT"] = report });
+
+        run.Tests.Should().ContainSingle().Which.Outcome.Should().Be(TestOutcome.Crashed);
+        var left = File.ReadAllText(report);
+        Path.GetDirectoryName(left).Should().NotBe(Path.TrimEndingDirectorySeparator(Path.GetTempPath()), "the host must get a temporary folder of its own");
+        File.Exists(left).Should().BeFalse("the host's temporary folder goes when the run ends");
+        Directory.Exists(Path.GetDirectoryName(left)).Should().BeFalse();
     }
 
     [Fact]

@@ -60,13 +60,27 @@ public sealed partial class DotnetTestRunner
         private readonly HashSet<string> _accounted = new(StringComparer.Ordinal);
         private readonly Lock _stopGate = new();
         private (string DisplayName, TestResult Result)? _stoppedAt;
-        private readonly string _resultsRoot = Path.Combine(Path.GetTempPath(), $"tinykv-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        // The hosts' results and their temporary folder (TMPDIR, TMP, TEMP): a host killed at a
+        // hang, a crash or a stop cannot delete what its tests put there, so everything goes with
+        // the run. The name is short because the runtime puts its diagnostic sockets there, and a
+        // socket's path has a limit of about a hundred characters.
+        private readonly string _resultsRoot = Path.Combine(Path.GetTempPath(), "tk" + Guid.NewGuid().ToString("N")[..8]);
+        private IReadOnlyDictionary<string, string>? _hostEnvironment;
         private int _runs;
+
+        /// <summary>The plan's environment, with the run's own temporary folder.</summary>
+        private IReadOnlyDictionary<string, string> HostEnvironment => _hostEnvironment ??= new Dictionary<string, string>(plan.Environment, StringComparer.Ordinal)
+        {
+            ["TMPDIR"] = _resultsRoot,
+            ["TMP"] = _resultsRoot,
+            ["TEMP"] = _resultsRoot,
+        };
 
         public void Execute()
         {
             try
             {
+                Directory.CreateDirectory(_resultsRoot);
                 // Every pass accounts for at least one test or stops, so this bound is never the reason to stop.
                 for (var pass = 0; pass <= plan.Tests.Count + 1; pass++)
                 {
@@ -94,7 +108,7 @@ public sealed partial class DotnetTestRunner
                 plan.HangSeconds,
                 NextResultsDirectory(),
                 watchdog,
-                plan.Environment,
+                HostEnvironment,
                 OnFinished,
                 stop.Token);
             RecordAll(run.Results);
@@ -167,7 +181,7 @@ public sealed partial class DotnetTestRunner
                 limit,
                 NextResultsDirectory(),
                 WatchdogFor(limit, 1),
-                plan.Environment);
+                HostEnvironment);
             RecordAll(run.Results);
             if (_accounted.Contains(suspect.DisplayName))
             {
