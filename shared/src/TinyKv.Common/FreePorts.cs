@@ -42,7 +42,16 @@ public static class FreePorts
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var end = EphemeralLow(ephemeralRange);
-        return end - Lowest >= 100 * Math.Max(count, 1) ? TakeBelow(count, end) : TakeFromSystem(count);
+        var size = end - Lowest;
+        if (size < 100 * Math.Max(count, 1))
+        {
+            return Hold(count, Enumerable.Repeat(0, count), "from the system");
+        }
+
+        // In order from a random port, wrapping around: two callers rarely start at the same
+        // place, and every port of the range is tried before giving up.
+        var start = Random.Shared.Next(size);
+        return Hold(count, Enumerable.Range(0, size).Select(i => Lowest + ((start + i) % size)), $"between {Lowest} and {end - 1}");
     }
 
     /// <summary>
@@ -74,20 +83,18 @@ public static class FreePorts
     }
 
     /// <summary>
-    /// Ports in [<see cref="Lowest"/>, <paramref name="end"/>) that bind now, held together: tried
-    /// in order from a random one, wrapping around, so that two callers rarely start at the same
-    /// place and every port of the range is tried before giving up.
+    /// Binds 127.0.0.1 on each of <paramref name="candidates"/> in turn (0: any port the system
+    /// picks) until <paramref name="count"/> are held, then releases them all and returns their
+    /// ports: held together, they differ.
     /// </summary>
-    private static int[] TakeBelow(int count, int end)
+    private static int[] Hold(int count, IEnumerable<int> candidates, string where)
     {
-        var size = end - Lowest;
-        var start = Random.Shared.Next(size);
         var listeners = new List<TcpListener>();
         try
         {
-            for (var i = 0; i < size && listeners.Count < count; i++)
+            foreach (var port in candidates.TakeWhile(_ => listeners.Count < count))
             {
-                var listener = new TcpListener(IPAddress.Loopback, Lowest + ((start + i) % size));
+                var listener = new TcpListener(IPAddress.Loopback, port);
                 try
                 {
                     listener.Start();
@@ -101,41 +108,11 @@ public static class FreePorts
 
             return listeners.Count == count
                 ? [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)]
-                : throw new InvalidOperationException($"only {listeners.Count} of {count} ports are free on 127.0.0.1 between {Lowest} and {end - 1}");
+                : throw new InvalidOperationException($"only {listeners.Count} of {count} ports are free on 127.0.0.1 {where}");
         }
         finally
         {
-            Release(listeners);
-        }
-    }
-
-    /// <summary>Ports the system hands out for port 0, held together so they differ.</summary>
-    private static int[] TakeFromSystem(int count)
-    {
-        var listeners = new List<TcpListener>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            Release(listeners);
-        }
-    }
-
-    private static void Release(List<TcpListener> listeners)
-    {
-        foreach (var listener in listeners)
-        {
-            listener.Stop();
-            listener.Dispose();
+            listeners.ForEach(l => l.Dispose());
         }
     }
 }
